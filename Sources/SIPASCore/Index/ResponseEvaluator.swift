@@ -1,0 +1,75 @@
+/// Turns one response's answers into what the index needs: which answers break their item's
+/// `relevant` condition, and for each leaf whether the answer is valid and satisfied.
+///
+/// Answers arrive as one Double per questionnaire item (`Questionnaire.items` order): the code or
+/// number for single/likert/number items, any non-NaN value for other answered items, NaN for blank.
+public struct ResponseEvaluator: Sendable {
+    public let plan: IndexPlan
+    public let itemCount: Int
+    /// Items with a `relevant` condition.
+    let conditions: [(item: Int, condition: CompiledCondition)]
+    /// Per leaf: index into `conditions`, or -1.
+    let leafCondition: [Int]
+    /// Per leaf: state lookup for small codes (0 invalid, 1 valid, 2 satisfied); larger codes use the sets.
+    let leafCodeState: [[UInt8]]
+
+    public init(questionnaire q: Questionnaire, plan: IndexPlan) {
+        self.plan = plan
+        let items = q.items
+        itemCount = items.count
+        var slot: [String: Int] = [:]
+        for (i, item) in items.enumerated() where slot[item.code] == nil { slot[item.code] = i }
+        var conditions: [(Int, CompiledCondition)] = []
+        var conditionOfItem: [Int: Int] = [:]
+        for (i, item) in items.enumerated() {
+            guard let text = item.relevant, let expression = try? RelevanceParser.parse(text) else { continue }
+            conditionOfItem[i] = conditions.count
+            conditions.append((i, expression.compiled { slot[$0] ?? -1 }))
+        }
+        self.conditions = conditions
+        leafCondition = plan.leaves.map { conditionOfItem[$0.itemIndex] ?? -1 }
+        leafCodeState = plan.leaves.map { leaf in
+            (0..<64).map { code in
+                leaf.notApplicable.contains(code) ? 0 : (leaf.satisfied.contains(code) ? 2 : 1)
+            }
+        }
+    }
+
+    /// Items that hold an answer although their condition is false, reported through `visit`;
+    /// `relevant[i]` is set for every condition.
+    @inline(__always)
+    public func checkRelevance(_ values: UnsafeBufferPointer<Double>, relevant: UnsafeMutableBufferPointer<Bool>,
+                               visit: (Int) -> Void) {
+        for (k, c) in conditions.enumerated() {
+            let holds = c.condition.evaluate(values)
+            relevant[k] = holds
+            if !holds && !values[c.item].isNaN { visit(c.item) }
+        }
+    }
+
+    public var conditionCount: Int { conditions.count }
+
+    /// Sets the valid and satisfied bits of every leaf. `relevant` comes from `checkRelevance`.
+    @inline(__always)
+    public func leafStates(_ values: UnsafeBufferPointer<Double>, relevant: UnsafeBufferPointer<Bool>,
+                           valid: UnsafeMutablePointer<UInt64>, satisfied: UnsafeMutablePointer<UInt64>) {
+        for w in 0..<plan.words { valid[w] = 0; satisfied[w] = 0 }
+        for q in 0..<plan.leaves.count {
+            let v = values[plan.leaves[q].itemIndex]
+            if v.isNaN { continue }
+            let c = leafCondition[q]
+            if c >= 0 && !relevant[c] { continue }
+            let state: UInt8
+            if v >= 0 && v < 64 {
+                state = leafCodeState[q][Int(v)]
+            } else {
+                let code = Int(v)
+                state = plan.leaves[q].notApplicable.contains(code) ? 0 : (plan.leaves[q].satisfied.contains(code) ? 2 : 1)
+            }
+            if state == 0 { continue }
+            let bit: UInt64 = 1 << UInt64(q & 63)
+            valid[q >> 6] |= bit
+            if state == 2 { satisfied[q >> 6] |= bit }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A field of the current record, as positions in the scanner's buffer.
+public struct CSVField {
+    public enum Kind: UInt8 { case plain, quoted, complex }
+    /// The whole field up to its delimiter.
+    public var rawStart: Int
+    public var rawEnd: Int
+    /// The value's bytes (between quotes for a quoted field); for `complex` use the slow path.
+    public var start: Int
+    public var end: Int
+    public var kind: Kind
+}
+
+/// Problems the scanner itself finds: they concern bytes, not values.
+public enum CSVScanProblem {
+    case nulByte(line: Int, field: Int)
+    case invalidUTF8(line: Int, field: Int)
+    case unterminatedQuote(line: Int, field: Int)
+}
+
+/// Streams RFC 4180 records out of a byte source with a fixed-size, reused buffer: memory does not
+/// grow with the file. Tracks physical line numbers (a record is named by its first line), checks
+/// UTF-8 and NUL bytes as it goes, and hands each record to the caller as field positions.
+public final class CSVScanner {
+    public private(set) var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var length = 0
+    private var position = 0
+    private var atEOF = false
+    private let read: (UnsafeMutablePointer<UInt8>, Int) -> Int
+    public private(set) var fields: [CSVField] = []
+    public private(set) var line = 1
+    /// Line of the record most recently returned.
+    public private(set) var recordLine = 0
+    public private(set) var bytesConsumed = 0
+    public var problems: [CSVScanProblem] = []
+    private var skipBOM = true
+
+    /// - Parameter read: fills up to `count` bytes and returns how many (0 at the end).
+    public init(bufferSize: Int = 1 << 22, read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
+        capacity = bufferSize
+        buffer = .allocate(capacity: bufferSize + 8)
+        self.read = read
+        fields.reserveCapacity(64)
+    }
+
+    deinit { buffer.deallocate() }
+
+    private func refill() {
+        if position > 0 {
+            memmove(buffer, buffer + position, length - position)
+            length -= position
+            bytesConsumed += position
+            position = 0
+        }
+        if length == capacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 8)
+            bigger.update(from: buffer, count: length)
+            buffer.deallocate()
+            buffer = bigger
+            capacity *= 2
+        }
+        while length < capacity && !atEOF {
+            let n = read(buffer + length, capacity - length)
+            if n <= 0 { atEOF = true } else { length += n }
+        }
+        if skipBOM && length >= 3 {
+            if buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { position = 3 }
+            skipBOM = false
+        } else if atEOF {
+            skipBOM = false
+        }
+    }
+
+    /// Advances to the next record that is not an empty line. False at the end of the input.
+    public func next() -> Bool {
+        while true {
+            if position >= length {
+                if atEOF { return false }
+                refill()
+                if position >= length && atEOF { return false }
+                continue
+            }
+            let problemCount = problems.count
+            if let end = scanRecord(from: position, final: atEOF) {
+                position = end
+                if isBlankLine() { continue }
+                return true
+            }
+            // The record runs past the buffer: drop its partial problems and rescan after a refill.
+            problems.removeSubrange(problemCount...)
+            refill()
+        }
+    }
+
+    private func isBlankLine() -> Bool {
+        guard fields.count == 1, fields[0].kind == .plain else { return false }
+        var i = fields[0].start
+        while i < fields[0].end {
+            let b = buffer[i]
+            if b != 32 && b != 9 && b != 13 && b != 10 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Scans one record starting at `start`. Returns the position after it, or nil when the
+    /// buffer ends first and more input may follow.
+    private func scanRecord(from start: Int, final: Bool) -> Int? {
+        fields.removeAll(keepingCapacity: true)
+        var i = start
+        var lineHere = line
+        let firstLine = line
+        let n = length
+        let buf = buffer
+        while true {
+            // One field.
+            let fieldIndex = fields.count + 1
+            let rawStart = i
+            if i < n && buf[i] == 34 {
+                // Quoted field.
+                i += 1
+                let contentStart = i
+                var doubled = false
+                var closing = -1
+                while i < n {
+                    let b = buf[i]
+                    if b == 34 {
+                        if i + 1 < n && buf[i + 1] == 34 { doubled = true; i += 2; continue }
+                        if i + 1 >= n && !final { return nil }
+                        closing = i
+                        i += 1
+                        break
+                    }
+                    if b == 10 { lineHere += 1 }
+                    else if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
+                    else if b >= 0x80 {
+                        let len = utf8Length(at: i, limit: n)
+                        if len == 0 { if !final && n - i < 4 { return nil }; problems.append(.invalidUTF8(line: lineHere, field: fieldIndex)); i += 1; continue }
+                        i += len
+                        continue
+                    }
+                    i += 1
+                }
+                if closing < 0 {
+                    if !final { return nil }
+                    problems.append(.unterminatedQuote(line: firstLine, field: fieldIndex))
+                    fields.append(CSVField(rawStart: rawStart, rawEnd: n, start: contentStart, end: n, kind: .complex))
+                    line = lineHere
+                    recordLine = firstLine
+                    return n
+                }
+                // After the closing quote: whitespace, then a delimiter; anything else is kept literally.
+                var complex = doubled
+                while i < n {
+                    let b = buf[i]
+                    if b == 44 || b == 10 { break }
+                    if b != 32 && b != 9 && b != 13 { complex = true }
+                    if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
+                    i += 1
+                }
+                if i >= n && !final { return nil }
+                fields.append(CSVField(rawStart: rawStart, rawEnd: i, start: contentStart, end: closing,
+                                       kind: complex ? .complex : .quoted))
+            } else {
+                while i < n {
+                    let b = buf[i]
+                    if b == 44 || b == 10 { break }
+                    if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
+                    else if b >= 0x80 {
+                        let len = utf8Length(at: i, limit: n)
+                        if len == 0 { if !final && n - i < 4 { return nil }; problems.append(.invalidUTF8(line: lineHere, field: fieldIndex)); i += 1; continue }
+                        i += len
+                        continue
+                    }
+                    i += 1
+                }
+                if i >= n && !final { return nil }
+                fields.append(CSVField(rawStart: rawStart, rawEnd: i, start: rawStart, end: i, kind: .plain))
+            }
+            if i >= n {
+                line = lineHere
+                recordLine = firstLine
+                return n
+            }
+            if buf[i] == 10 {
+                line = lineHere + 1
+                recordLine = firstLine
+                return i + 1
+            }
+            i += 1  // comma
+        }
+    }
+
+    /// Length of a well-formed UTF-8 sequence at `i`, or 0 if malformed or cut by `limit`.
+    @inline(__always)
+    private func utf8Length(at i: Int, limit: Int) -> Int {
+        let b0 = buffer[i]
+        let len: Int
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: len = 2
+        case 0xE0: len = 3; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: len = 3
+        case 0xED: len = 3; hi = 0x9F
+        case 0xF0: len = 4; lo = 0x90
+        case 0xF1...0xF3: len = 4
+        case 0xF4: len = 4; hi = 0x8F
+        default: return 0
+        }
+        guard i + len <= limit else { return 0 }
+        let b1 = buffer[i + 1]
+        guard b1 >= lo && b1 <= hi else { return 0 }
+        for k in 2..<max(2, len) where buffer[i + k] & 0xC0 != 0x80 { return 0 }
+        return len
+    }
+
+    // MARK: Field values
+
+    /// The field's value with surrounding whitespace removed, as byte positions (not for `complex`).
+    @inline(__always)
+    public func trimmed(_ f: CSVField) -> (start: Int, end: Int) {
+        var s = f.start, e = f.end
+        while s < e, isSpace(buffer[s]) { s += 1 }
+        while e > s, isSpace(buffer[e - 1]) { e -= 1 }
+        return (s, e)
+    }
+
+    @inline(__always)
+    private func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 10 }
+
+    /// The field's value as text: unquoted, doubled quotes undone, whitespace trimmed.
+    public func string(_ f: CSVField) -> String {
+        let bytes = valueBytes(f)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The field's value as bytes (unquoted, unescaped, trimmed).
+    public func valueBytes(_ f: CSVField) -> [UInt8] {
+        if f.kind != .complex {
+            let (s, e) = trimmed(f)
+            return Array(UnsafeBufferPointer(start: buffer + s, count: e - s))
+        }
+        var out: [UInt8] = []
+        var i = f.rawStart
+        if i < f.rawEnd && buffer[i] == 34 {
+            i += 1
+            while i < f.rawEnd {
+                if buffer[i] == 34 {
+                    if i + 1 < f.rawEnd && buffer[i + 1] == 34 { out.append(34); i += 2; continue }
+                    i += 1
+                    break
+                }
+                out.append(buffer[i])
+                i += 1
+            }
+        }
+        while i < f.rawEnd { out.append(buffer[i]); i += 1 }
+        while let first = out.first, isSpace(first) { out.removeFirst() }
+        while let last = out.last, isSpace(last) { out.removeLast() }
+        return out
+    }
+}
+
+/// Reads a file through the C library, in large blocks.
+public final class FileByteSource {
+    private let file: UnsafeMutablePointer<FILE>
+    public let size: Int?
+
+    public init?(path: String) {
+        guard let f = fopen(path, "rb") else { return nil }
+        file = f
+        var st = stat()
+        size = stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    deinit { fclose(file) }
+
+    public func read(into pointer: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
+        fread(pointer, 1, count, file)
+    }
+}

@@ -1,0 +1,332 @@
+import SIPASCore
+
+/// Reads the responses CSV interchange format (v1) as a stream: checks every rule of the format
+/// against a questionnaire, lists all problems with line and column, and hands each valid row to
+/// the caller. Memory depends on the widest row, not on the number of rows — except for the set
+/// of response ids seen, which duplicate detection needs.
+public final class ResponsesCSVReader {
+    public let questionnaire: Questionnaire
+    public let evaluator: ResponseEvaluator
+    public let scanner: CSVScanner
+    public let problemCap: Int
+    public private(set) var header: [String] = []
+    public private(set) var problemCount = 0
+    public private(set) var problems: [ResponsesProblem] = []
+    public private(set) var rowCount = 0
+
+    private var roles: [ColumnRole] = []
+    private var ids = ByteInterner(capacity: 1 << 16)
+    private var irrelevant: [Int]
+    private var values: UnsafeMutableBufferPointer<Double>
+    private var relevant: UnsafeMutableBufferPointer<Bool>
+    private var weightValue = 1.0
+    public private(set) var hasWeight = false
+    public private(set) var hasStratum = false
+    public private(set) var hasPsu = false
+
+    public init(questionnaire: Questionnaire, problemCap: Int = 100, read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
+        self.questionnaire = questionnaire
+        evaluator = ResponseEvaluator(questionnaire: questionnaire, plan: IndexPlan(questionnaire))
+        scanner = CSVScanner(read: read)
+        self.problemCap = problemCap
+        irrelevant = [Int](repeating: 0, count: questionnaire.items.count)
+        values = .allocate(capacity: max(1, questionnaire.items.count))
+        relevant = .allocate(capacity: max(1, evaluator.conditionCount))
+    }
+
+    deinit {
+        values.deallocate()
+        relevant.deallocate()
+    }
+
+    public convenience init?(questionnaire: Questionnaire, path: String, problemCap: Int = 100) {
+        guard let source = FileByteSource(path: path) else { return nil }
+        self.init(questionnaire: questionnaire, problemCap: problemCap) { source.read(into: $0, count: $1) }
+    }
+
+    func report(_ line: Int, _ column: Int?, _ message: String) {
+        problemCount += 1
+        if problems.count < problemCap {
+            let name = column.flatMap { $0 - 1 < header.count ? header[$0 - 1] : nil }
+            problems.append(ResponsesProblem(line: line, column: column, columnName: name, message: message))
+        }
+    }
+
+    /// Index of a column by its (trimmed, exact) name.
+    public func column(named name: String) -> Int? { header.firstIndex(of: name) }
+
+    // MARK: Header
+
+    /// Reads the header row. Returns false (with problems recorded) when the file cannot be read
+    /// further: no header, or no `response_id` column.
+    public func readHeader() -> Bool {
+        guard scanner.next() else {
+            drainScanProblems()
+            report(1, nil, "tệp rỗng: cần một dòng tiêu đề có cột response_id (the file is empty: a header row with response_id is required)")
+            return false
+        }
+        drainScanProblems()
+        header = scanner.fields.map { scanner.string($0) }
+        let items = questionnaire.items
+        var itemIndex: [String: Int] = [:]
+        for (i, item) in items.enumerated() where itemIndex[item.code] == nil { itemIndex[item.code] = i }
+        var seen: [String: Int] = [:]
+        for (c, name) in header.enumerated() {
+            if let first = seen[name] {
+                report(scanner.recordLine, c + 1, "tên cột \"\(name)\" trùng với cột \(first + 1); mỗi cột phải có tên riêng (duplicate column name)")
+            } else {
+                seen[name] = c
+            }
+            if name.isEmpty {
+                report(scanner.recordLine, c + 1, "cột không có tên; hãy đặt tên hoặc xóa cột trống (a column has no name)")
+            }
+            roles.append(ColumnRole(name: name, itemIndex: itemIndex[name], questionnaire: questionnaire))
+        }
+        hasWeight = header.contains("weight")
+        hasStratum = header.contains("stratum")
+        hasPsu = header.contains("psu")
+        guard header.contains("response_id") else {
+            report(scanner.recordLine, nil, "thiếu cột response_id (mã phiếu) bắt buộc; cột đầu tiên thường là response_id (the required response_id column is missing)")
+            return false
+        }
+        return true
+    }
+
+    private func drainScanProblems() {
+        for p in scanner.problems {
+            switch p {
+            case let .nulByte(line, field):
+                report(line, field, "có byte NUL trong tệp; tệp có thể là tệp nhị phân hoặc bị hỏng (a NUL byte: binary or damaged file)")
+            case let .invalidUTF8(line, field):
+                report(line, field, "không phải văn bản UTF-8 hợp lệ; tệp có thể được lưu bằng bảng mã cũ (Windows-1258, TCVN3/ABC, VNI). Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng \"CSV UTF-8\" (not valid UTF-8: re-save the file as UTF-8)")
+            case let .unterminatedQuote(line, field):
+                report(line, field, "dấu ngoặc kép mở nhưng không đóng đến hết tệp (an unterminated quoted field at the end of the file)")
+            }
+        }
+        scanner.problems.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Rows
+
+    /// Streams the data rows. `body` is called for each row while no problem has been found; once
+    /// the file is known to be refused, scanning continues only to list the remaining problems.
+    public func readRows(progress: ((Int, Int) -> Void)? = nil, _ body: (ResponsesCSVReader) -> Void) {
+        let width = header.count
+        while scanner.next() {
+            let line = scanner.recordLine
+            let before = problemCount
+            if !scanner.problems.isEmpty { drainScanProblems() }
+            rowCount += 1
+            if rowCount & 0xFFFF == 0 { progress?(rowCount, scanner.bytesConsumed) }
+            if scanner.fields.count != width {
+                report(line, nil, "dòng có \(scanner.fields.count) trường nhưng tiêu đề có \(width) cột; kiểm tra dấu phẩy thừa/thiếu hoặc dấu ngoặc kép (the row has \(scanner.fields.count) fields, the header \(width))")
+                continue
+            }
+            decodeRow(line: line)
+            if problemCount == before {
+                evaluator.checkRelevance(UnsafeBufferPointer(values), relevant: relevant) { irrelevant[$0] += 1 }
+                if problemCount == 0 { body(self) }
+            }
+        }
+        if !scanner.problems.isEmpty { drainScanProblems() }
+        progress?(rowCount, scanner.bytesConsumed)
+    }
+
+    private func decodeRow(line: Int) {
+        let buf = UnsafePointer(scanner.buffer)
+        for i in 0..<values.count { values[i] = .nan }
+        weightValue = 1
+        for (c, field) in scanner.fields.enumerated() {
+            let role = roles[c]
+            if case .attribute = role { continue }
+            if field.kind == .complex {
+                var bytes = scanner.valueBytes(field)
+                bytes.append(0)
+                bytes.withUnsafeBufferPointer { decode(role, $0.baseAddress!, 0, $0.count - 1, line: line, column: c + 1) }
+            } else {
+                let (s, e) = scanner.trimmed(field)
+                decode(role, buf, s, e, line: line, column: c + 1)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func decode(_ role: ColumnRole, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, line: Int, column: Int) {
+        switch role {
+        case .attribute, .stratum, .psu:
+            return
+        case .responseId:
+            if s == e {
+                report(line, column, "response_id trống; mỗi phiếu cần một mã riêng (response_id is empty)")
+                return
+            }
+            let (id, inserted) = ids.intern(p + s, e - s, payload: Int32(line))
+            if !inserted {
+                report(line, column, "response_id \"\(text(p, s, e))\" đã dùng ở dòng \(ids.payload[id]) (duplicate response_id, first on line \(ids.payload[id]))")
+            }
+        case .weight:
+            guard s < e else {
+                report(line, column, "trọng số trống; khi có cột weight, mỗi dòng cần một số dương (a blank weight in a present weight column)")
+                return
+            }
+            guard let w = ValueParsing.decimal(p, s, e, exponent: true), w > 0 else {
+                report(line, column, "trọng số \"\(text(p, s, e))\" không hợp lệ: cần một số hữu hạn lớn hơn 0, dùng dấu chấm thập phân (weight must be a finite number > 0)")
+                return
+            }
+            weightValue = w
+        case let .coded(item, table):
+            guard s < e else { return }
+            guard let code = ValueParsing.integer(p, s, e) else {
+                report(line, column, "\"\(text(p, s, e))\" không phải mã số nguyên; ghi mã (ví dụ 4), không ghi nhãn hay số thập phân (expected an integer code)")
+                return
+            }
+            guard table.contains(code) else {
+                report(line, column, "mã \(code) không thuộc \(table.describe) (code \(code) is not allowed)")
+                return
+            }
+            values[item] = Double(code)
+        case let .multi(item, table):
+            guard s < e else { return }
+            var start = s
+            var i = s
+            var ok = true
+            while i <= e {
+                if i == e || p[i] == 59 {
+                    var a = start, b = i
+                    while a < b && (p[a] == 32 || p[a] == 9) { a += 1 }
+                    while b > a && (p[b - 1] == 32 || p[b - 1] == 9) { b -= 1 }
+                    if a == b {
+                        report(line, column, "lựa chọn trống giữa các dấu \";\" trong \"\(text(p, s, e))\" (an empty part in a multiple answer)")
+                        ok = false
+                    } else if let code = ValueParsing.integer(p, a, b) {
+                        if !table.contains(code) {
+                            report(line, column, "mã \(code) không thuộc \(table.describe) (code \(code) is not allowed)")
+                            ok = false
+                        }
+                    } else {
+                        report(line, column, "\"\(text(p, a, b))\" không phải mã số nguyên; câu nhiều lựa chọn ghi các mã cách nhau bởi \";\" (expected integer codes joined by ;)")
+                        ok = false
+                    }
+                    start = i + 1
+                }
+                i += 1
+            }
+            if ok { values[item] = 1 }
+        case let .number(item):
+            guard s < e else { return }
+            guard let v = ValueParsing.decimal(p, s, e, exponent: false) else {
+                report(line, column, "\"\(text(p, s, e))\" không phải số thập phân hợp lệ (dùng dấu chấm, ví dụ 12.5) (expected a finite decimal number)")
+                return
+            }
+            values[item] = v
+        case let .date(item):
+            guard s < e else { return }
+            guard ValueParsing.isISODate(p, s, e) else {
+                report(line, column, "\"\(text(p, s, e))\" không phải ngày theo ISO 8601 (ví dụ 2026-11-22 hoặc 2026-11-22T09:30:00) (expected an ISO 8601 date or date-time)")
+                return
+            }
+            values[item] = 1
+        case let .text(item):
+            if s < e { values[item] = 1 }
+        }
+    }
+
+    private func text(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {
+        let t = String(decoding: UnsafeBufferPointer(start: p + s, count: min(e - s, 60)), as: UTF8.self)
+        return e - s > 60 ? t + "…" : t
+    }
+
+    // MARK: The current row
+
+    /// Numeric answers of the current row per questionnaire item (NaN = blank).
+    public var currentValues: UnsafeBufferPointer<Double> { UnsafeBufferPointer(values) }
+    /// Outcome of each `relevant` condition for the current row.
+    public var currentRelevance: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(relevant) }
+    public var currentWeight: Double { weightValue }
+    public var currentLine: Int { scanner.recordLine }
+
+    /// Calls `body` with the trimmed, unquoted bytes of a column of the current row.
+    @inline(__always)
+    public func withField<T>(_ column: Int, _ body: (UnsafePointer<UInt8>, Int) -> T) -> T {
+        let field = scanner.fields[column]
+        if field.kind == .complex {
+            let bytes = scanner.valueBytes(field)
+            return bytes.withUnsafeBufferPointer { b in
+                var empty: UInt8 = 0
+                return b.baseAddress.map { body($0, b.count) } ?? body(&empty, 0)
+            }
+        }
+        let (s, e) = scanner.trimmed(field)
+        return body(UnsafePointer(scanner.buffer) + s, e - s)
+    }
+
+    public func string(column: Int) -> String { scanner.string(scanner.fields[column]) }
+
+    /// Answers kept but invalid for the index, per item.
+    public var relevanceWarnings: RelevanceWarnings {
+        RelevanceWarnings(counts: questionnaire.items.enumerated().compactMap { i, item in
+            irrelevant[i] > 0 ? (item.code, irrelevant[i]) : nil
+        })
+    }
+
+    public var failure: ResponsesImportFailed? {
+        problemCount > 0 ? ResponsesImportFailed(problems: problems, total: problemCount) : nil
+    }
+}
+
+/// What a column means for the reader.
+enum ColumnRole {
+    case responseId, stratum, psu, weight, attribute
+    case coded(item: Int, CodeTable)
+    case multi(item: Int, CodeTable)
+    case number(item: Int)
+    case date(item: Int)
+    case text(item: Int)
+
+    init(name: String, itemIndex: Int?, questionnaire q: Questionnaire) {
+        switch name {
+        case "response_id": self = .responseId; return
+        case "stratum": self = .stratum; return
+        case "psu": self = .psu; return
+        case "weight": self = .weight; return
+        default: break
+        }
+        guard let i = itemIndex else { self = .attribute; return }
+        let item = q.items[i]
+        switch item.type {
+        case .likert:
+            let scale = q.scale(item.scale ?? "")
+            self = .coded(item: i, CodeTable(codes: scale.map { Array($0.answerCodes) } ?? [], what: "thang đo \(item.scale ?? "")"))
+        case .single:
+            self = .coded(item: i, CodeTable(codes: item.options?.map(\.code) ?? [], what: "các lựa chọn của câu \(item.code)"))
+        case .multi:
+            self = .multi(item: i, CodeTable(codes: item.options?.map(\.code) ?? [], what: "các lựa chọn của câu \(item.code)"))
+        case .number: self = .number(item: i)
+        case .date: self = .date(item: i)
+        case .text: self = .text(item: i)
+        }
+    }
+}
+
+/// Allowed codes of a column, with a fast path for small codes.
+struct CodeTable {
+    var small: [Bool]
+    var other: Set<Int>
+    var sorted: [Int]
+    var what: String
+
+    init(codes: [Int], what: String) {
+        small = [Bool](repeating: false, count: 256)
+        other = []
+        for c in codes {
+            if c >= 0 && c < 256 { small[c] = true } else { other.insert(c) }
+        }
+        sorted = codes.sorted()
+        self.what = what
+    }
+
+    @inline(__always)
+    func contains(_ code: Int) -> Bool { code >= 0 && code < 256 ? small[code] : other.contains(code) }
+
+    var describe: String { "\(what) (\(sorted.map(String.init).joined(separator: ", ")))" }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The project's test command: unit and integration tests (Swift Testing), the command-line
+# checks, and the cross-check of the index engine against R's survey package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build
+swift test
+scripts/cli-test.sh
+if command -v Rscript >/dev/null && Rscript -e 'library(survey); library(yaml)' >/dev/null 2>&1; then
+  scripts/crosscheck/run.sh
+else
+  echo "R with the survey and yaml packages is missing: install r-cran-survey r-cran-yaml (.ci/run does)" >&2
+  exit 1
+fi
