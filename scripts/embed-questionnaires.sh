@@ -14,6 +14,7 @@ out=Sources/SIPASFormats/Questionnaire/BuiltinQuestionnaireTexts.swift
     id=$(basename "$f" .yaml)
     echo "        (\"$id\", #\"\"\""
     cat "$f"
+    echo
     echo "\"\"\"#),"
   done
   echo "    ]"

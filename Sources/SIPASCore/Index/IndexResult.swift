@@ -4,6 +4,11 @@ public struct IndexResult: Sendable, Equatable {
     public var rows: [Row]
     public var minN: Int
 
+    /// The row of `node` in the group with these values (the first, when a node appears twice).
+    public func row(_ node: String, group: [String] = []) -> Row? {
+        rows.first { $0.node == node && $0.group == group }
+    }
+
     public struct Row: Sendable, Equatable {
         public var group: [String]
         /// Code of the tree's root.

@@ -116,6 +116,7 @@ indices:
       - {code: C, title: "Công chức trực tiếp giải quyết công việc", rule: mean, children: [C1, C2, C3, C4, C5, C6]}
       - {code: D, title: "Kết quả cung ứng dịch vụ hành chính công", rule: mean, children: [D1, D2, D3]}
       - {code: E, title: "Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị", rule: mean, children: [E1, E2, E3, E4]}
+
 """#),
         ("sipas-2023", #"""
 # SIPAS 2023-2026 household questionnaire (Quyết định 1001/QĐ-BNV): a policy aspect (4 elements)
@@ -266,6 +267,7 @@ indices:
     title: "Mức độ quan tâm đến chính sách (tỷ lệ quan tâm và rất quan tâm)"
     rule: mean
     children: [Q1.1, Q1.2, Q1.3, Q1.4, Q1.5, Q1.6, Q1.7, Q1.8, Q1.9]
+
 """#),
     ]
 }

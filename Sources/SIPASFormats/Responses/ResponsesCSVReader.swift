@@ -24,10 +24,11 @@ public final class ResponsesCSVReader {
     public private(set) var hasStratum = false
     public private(set) var hasPsu = false
 
-    public init(questionnaire: Questionnaire, problemCap: Int = 100, read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
+    public init(questionnaire: Questionnaire, problemCap: Int = 100, bufferSize: Int = 1 << 22,
+                read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
         self.questionnaire = questionnaire
         evaluator = ResponseEvaluator(questionnaire: questionnaire, plan: IndexPlan(questionnaire))
-        scanner = CSVScanner(read: read)
+        scanner = CSVScanner(bufferSize: bufferSize, read: read)
         self.problemCap = problemCap
         irrelevant = [Int](repeating: 0, count: questionnaire.items.count)
         values = .allocate(capacity: max(1, questionnaire.items.count))

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Checks the `sipas` command as a user runs it: outputs, exit codes (0 ok, 2 usage, 65 bad data,
+# 66 unreadable input), nothing written on failure. Prints "cli: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SIPAS=${SIPAS:-.build/debug/sipas}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0; fail=0
+
+expect() {  # description expected-exit command...
+  local what=$1 want=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL $what: exit $got, expected $want"; head -5 "$work/err"
+  fi
+}
+contains() {  # description file fragment
+  if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: no \"$3\" in $2"; head -5 "$2"; fi
+}
+
+ex=examples/van-quan-2023.csv
+expect "index on the shipped example" 0 $SIPAS index --questionnaire sipas-2017 --responses $ex --by unit --format table
+contains "table shows Vietnamese decimals" "$work/out" "Xã Điềm He"
+contains "table has a comma decimal" "$work/out" ","
+expect "csv output" 0 $SIPAS index --questionnaire sipas-2017 --responses $ex --by unit --format csv
+contains "csv header" "$work/out" "unit,index,node,n,estimate,se,ci_low,ci_high,low_n"
+expect "json output to a file" 0 $SIPAS index --questionnaire sipas-2017 --responses $ex --rollup-mean-of unit --format json --output "$work/r.json"
+python3 -c "import json,sys; d=json.load(open('$work/r.json')); assert d[0]['node']=='SIPAS' and d[0]['estimate']>0" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL json"; }
+expect "questionnaire file by path" 0 $SIPAS index --questionnaire Tests/SIPASFormatsTests/Fixtures/custom-weighted.yaml --responses $ex --format csv
+expect "progress never goes to a pipe" 0 $SIPAS index --questionnaire sipas-2017 --responses $ex
+if grep -q "Đang đọc" "$work/err"; then fail=$((fail + 1)); echo "FAIL progress line in a pipe"; else pass=$((pass + 1)); fi
+
+expect "unknown option is a usage error" 2 $SIPAS index --questionnaire sipas-2017 --responses $ex --colour red
+expect "missing required option" 2 $SIPAS index --responses $ex
+expect "unknown questionnaire" 2 $SIPAS index --questionnaire sipas-1999 --responses $ex
+expect "unknown --by column" 2 $SIPAS index --questionnaire sipas-2017 --responses $ex --by district
+contains "unknown --by column names the columns" "$work/err" "province"
+expect "bad --format" 2 $SIPAS index --questionnaire sipas-2017 --responses $ex --format xlsx
+expect "unknown subcommand" 2 $SIPAS frobnicate
+expect "missing responses file" 66 $SIPAS index --questionnaire sipas-2017 --responses "$work/nope.csv"
+
+printf 'response_id,A1,A3\nr1,4,7\nr1,4.0,2\n' > "$work/bad.csv"
+expect "bad data exits 65" 65 $SIPAS index --questionnaire sipas-2017 --responses "$work/bad.csv" --output "$work/never.csv"
+contains "problems with line and column" "$work/err" "bad.csv:2:3"
+contains "duplicate id" "$work/err" "first on line 2"
+[ ! -e "$work/never.csv" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL output written on failure"; }
+if grep -q "Fatal error\|Stack dump\|at /" "$work/err"; then fail=$((fail + 1)); echo "FAIL stack trace"; else pass=$((pass + 1)); fi
+
+expect "questionnaire list" 0 $SIPAS questionnaire list
+contains "list shows both" "$work/out" "sipas-2023"
+expect "questionnaire show" 0 $SIPAS questionnaire show sipas-2023
+contains "show has the tree" "$work/out" "Cung ứng dịch vụ hành chính công"
+expect "export yaml" 0 $SIPAS questionnaire export sipas-2017 --format yaml --output "$work/q.yaml"
+expect "export validates" 0 $SIPAS questionnaire validate "$work/q.yaml"
+expect "export json" 0 $SIPAS questionnaire export sipas-2023 --format json --output "$work/q.json"
+expect "json validates" 0 $SIPAS questionnaire validate "$work/q.json"
+sed 's/children: \["A1", "A2", "A3", "A4"\]/children: ["A1", "A2", "B9", "A4"]/' "$work/q.yaml" > "$work/broken.yaml"
+expect "invalid questionnaire exits 65" 65 $SIPAS questionnaire validate "$work/broken.yaml"
+contains "key path in the message" "$work/err" 'indices[0].children[0].children[2]'
+
+expect "generate" 0 $SIPAS generate --questionnaire sipas-2023 --rows 300 --units 4 --design psu --seed 9 --out "$work/g.csv"
+expect "generate again" 0 $SIPAS generate --questionnaire sipas-2023 --rows 300 --units 4 --design psu --seed 9 --out "$work/g2.csv"
+cmp -s "$work/g.csv" "$work/g2.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL generate is not deterministic"; }
+expect "generated data indexes" 0 $SIPAS index --questionnaire sipas-2023 --responses "$work/g.csv" --by unit --format csv
+expect "bad design" 2 $SIPAS generate --questionnaire sipas-2017 --rows 10 --design cluster --out "$work/x.csv"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
