@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The per-response loops of the reader and the engine run millions of times; their state is
+// confined to one thread, so release builds skip the dynamic exclusivity checks (debug keeps them).
+let hotLoops: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 // Dependencies are deliberate: every package costs build minutes on the 2-core CI machine.
 let package = Package(
     name: "sipas",
@@ -16,11 +20,12 @@ let package = Package(
     ],
     targets: [
         // Pure domain: no I/O, no framework imports beyond Foundation.
-        .target(name: "SIPASCore"),
+        .target(name: "SIPASCore", swiftSettings: hotLoops),
         // Interchange formats: questionnaire YAML/JSON, responses CSV, result tables.
         .target(
             name: "SIPASFormats",
-            dependencies: ["SIPASCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SIPASCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: hotLoops
         ),
         .executableTarget(
             name: "sipas",

@@ -15,69 +15,62 @@ extension IndexAccumulator {
         }
         var psusInStratum = [Int](repeating: 0, count: strataCount)
         for h in psuStratum { psusInStratum[Int(h)] += 1 }
-
         var slots = StratumSlots(groups: groups, strata: strataCount, width: nodeCount)
-        let nodeLeaf = plan.nodeLeaf, childStart = plan.childStart, childNodes = plan.childNodes
-        var z = [Double](repeating: 0, count: nodeCount)
-        var out = [Double](repeating: 0, count: nodeCount)
 
-        func linearise(row r: Int) {
-            let c = Int(rowCell[r])
-            let w = weighted ? rowWeight[r] : 1
-            let bits = r * 2 * words
-            let leafBase = c * leafCount
-            for k in stride(from: nodeCount - 1, through: 0, by: -1) {
-                let q = nodeLeaf[k]
-                if q >= 0 {
-                    let word = q >> 6, bit: UInt64 = 1 << UInt64(q & 63)
-                    if rowBits[bits + word] & bit != 0 {
-                        let sat: Double = rowBits[bits + words + word] & bit != 0 ? 1 : 0
-                        z[k] = w * (sat - ratio[leafBase + q]) * inverseTotal[leafBase + q]
-                    } else {
-                        z[k] = 0
-                    }
-                } else {
-                    var sum = 0.0
-                    let base = c * design.childSlots
-                    for j in childStart[k]..<childStart[k + 1] {
-                        sum += design.childCoefficient[base + j] * z[childNodes[j]]
-                    }
-                    z[k] = sum
+        let linearise = Lineariser(
+            plan: plan, design: design, ratio: ratio, inverseTotal: inverseTotal, words: words,
+            leafCount: leafCount, weighted: weighted)
+        rowBits.withUnsafeBufferPointer { bits in
+        rowWeight.withUnsafeBufferPointer { weights in
+        rowCell.withUnsafeBufferPointer { rowCell in
+        cellGroup.withUnsafeBufferPointer { cellGroup in
+            let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: nodeCount)
+            defer { out.deallocate() }
+            if ownPsu {
+                for r in 0..<rowCell.count {
+                    let c = Int(rowCell[r])
+                    linearise.run(cell: c, bits: bits.baseAddress! + r * 2 * words, weight: weighted ? weights[r] : 1, into: out)
+                    slots.add(group: Int(cellGroup[c]), stratum: Int(psuStratum[r]), total: UnsafeBufferPointer(out))
                 }
+                return
             }
-            let factorBase = c * nodeCount
-            for k in 0..<nodeCount { out[k] = z[k] * design.outputFactor[factorBase + k] }
-        }
-
-        if ownPsu {
-            for r in 0..<rowCell.count {
-                linearise(row: r)
-                slots.add(group: Int(cellGroup[Int(rowCell[r])]), stratum: Int(psuStratum[r]), total: out)
-            }
-        } else {
-            // Rows grouped by PSU (counting sort) so that each PSU's totals are complete at once.
+            // Rows grouped by PSU (counting sort) so that each PSU's totals are complete at once; a
+            // PSU usually holds one group, rarely a few.
             let order = rowsByPsu()
+            var pendingGroups: [Int] = []
+            var pendingTotals = [Double]()
             var start = 0
-            var pending: [(group: Int, total: [Double])] = []
             while start < order.count {
                 let psu = rowPsu[Int(order[start])]
                 var end = start
-                pending.removeAll(keepingCapacity: true)
+                pendingGroups.removeAll(keepingCapacity: true)
+                pendingTotals.removeAll(keepingCapacity: true)
                 while end < order.count && rowPsu[Int(order[end])] == psu {
                     let r = Int(order[end])
-                    linearise(row: r)
-                    let g = Int(cellGroup[Int(rowCell[r])])
-                    if let i = pending.firstIndex(where: { $0.group == g }) {
-                        for k in 0..<nodeCount { pending[i].total[k] += out[k] }
-                    } else {
-                        pending.append((g, out))
+                    let c = Int(rowCell[r])
+                    linearise.run(cell: c, bits: bits.baseAddress! + r * 2 * words, weight: weighted ? weights[r] : 1, into: out)
+                    let g = Int(cellGroup[c])
+                    var slot = pendingGroups.firstIndex(of: g) ?? -1
+                    if slot < 0 {
+                        slot = pendingGroups.count
+                        pendingGroups.append(g)
+                        pendingTotals.append(contentsOf: repeatElement(0, count: nodeCount))
+                    }
+                    pendingTotals.withUnsafeMutableBufferPointer { t in
+                        let base = slot * nodeCount
+                        for k in 0..<nodeCount { t[base + k] += out[k] }
                     }
                     end += 1
                 }
-                for p in pending { slots.add(group: p.group, stratum: Int(psuStratum[Int(psu)]), total: p.total) }
+                pendingTotals.withUnsafeBufferPointer { t in
+                    for (i, g) in pendingGroups.enumerated() {
+                        slots.add(group: g, stratum: Int(psuStratum[Int(psu)]),
+                                  total: UnsafeBufferPointer(rebasing: t[(i * nodeCount)..<((i + 1) * nodeCount)]))
+                    }
+                }
                 start = end
             }
-        }
+        }}}}
         return slots.variance(groups: groups, psusInStratum: psusInStratum)
     }
 
@@ -94,6 +87,77 @@ extension IndexAccumulator {
     }
 }
 
+/// Computes one response's linearised variables for every output node of its group.
+struct Lineariser {
+    let nodeCount: Int
+    let words: Int
+    let leafCount: Int
+    let weighted: Bool
+    let nodeLeaf: [Int]
+    let childStart: [Int]
+    let childNodes: [Int]
+    let childSlots: Int
+    let childCoefficient: [Double]
+    let outputFactor: [Double]
+    let ratio: [Double]
+    let inverseTotal: [Double]
+    let z: UnsafeMutableBufferPointer<Double>
+
+    init(plan: IndexPlan, design: CellDesign, ratio: [Double], inverseTotal: [Double], words: Int,
+         leafCount: Int, weighted: Bool) {
+        nodeCount = plan.nodes.count
+        self.words = words
+        self.leafCount = leafCount
+        self.weighted = weighted
+        nodeLeaf = plan.nodeLeaf
+        childStart = plan.childStart
+        childNodes = plan.childNodes
+        childSlots = design.childSlots
+        childCoefficient = design.childCoefficient
+        outputFactor = design.outputFactor
+        self.ratio = ratio
+        self.inverseTotal = inverseTotal
+        z = .allocate(capacity: max(1, nodeCount))
+    }
+
+    /// Leaves first (reverse pre-order puts children before parents), then the aggregates.
+    @inline(__always)
+    func run(cell c: Int, bits: UnsafePointer<UInt64>, weight w: Double, into out: UnsafeMutableBufferPointer<Double>) {
+        nodeLeaf.withUnsafeBufferPointer { nodeLeaf in
+        childStart.withUnsafeBufferPointer { childStart in
+        childNodes.withUnsafeBufferPointer { childNodes in
+        childCoefficient.withUnsafeBufferPointer { coefficient in
+        outputFactor.withUnsafeBufferPointer { factor in
+        ratio.withUnsafeBufferPointer { ratio in
+        inverseTotal.withUnsafeBufferPointer { inverseTotal in
+            let leafBase = c * leafCount
+            let coefficientBase = c * childSlots
+            var k = nodeCount - 1
+            while k >= 0 {
+                let q = nodeLeaf[k]
+                if q >= 0 {
+                    let word = q >> 6, bit: UInt64 = 1 << UInt64(q & 63)
+                    if bits[word] & bit != 0 {
+                        let sat: Double = bits[words + word] & bit != 0 ? 1 : 0
+                        z[k] = w * (sat - ratio[leafBase + q]) * inverseTotal[leafBase + q]
+                    } else {
+                        z[k] = 0
+                    }
+                } else {
+                    var sum = 0.0
+                    for j in childStart[k]..<childStart[k + 1] {
+                        sum += coefficient[coefficientBase + j] * z[childNodes[j]]
+                    }
+                    z[k] = sum
+                }
+                k -= 1
+            }
+            let factorBase = c * nodeCount
+            for k in 0..<nodeCount { out[k] = z[k] * factor[factorBase + k] }
+        }}}}}}}
+    }
+}
+
 /// Welford accumulators of PSU totals per (group, stratum): count, mean and centred sum of squares
 /// for each node, so that Σ(t − t̄)² is computed without cancellation.
 struct StratumSlots {
@@ -106,6 +170,8 @@ struct StratumSlots {
     var count: [Double] = []
     var mean: [Double] = []
     var m2: [Double] = []
+    var lastKey = -1
+    var lastSlot = 0
 
     init(groups: Int, strata: Int, width: Int) {
         self.width = width
@@ -114,32 +180,39 @@ struct StratumSlots {
     }
 
     mutating func slot(group: Int, stratum: Int) -> Int {
-        if dense != nil {
-            let key = group * strata + stratum
-            if dense![key] >= 0 { return Int(dense![key]) }
-            dense![key] = Int32(slotGroup.count)
+        let key = group * strata + stratum
+        if key == lastKey { return lastSlot }
+        let s: Int
+        if let found = dense.map({ $0[key] }) ?? sparse[UInt64(key)], found >= 0 {
+            s = Int(found)
         } else {
-            let key = UInt64(group) << 32 | UInt64(stratum)
-            if let s = sparse[key] { return Int(s) }
-            sparse[key] = Int32(slotGroup.count)
+            s = slotGroup.count
+            if dense != nil { dense![key] = Int32(s) } else { sparse[UInt64(key)] = Int32(s) }
+            slotGroup.append(group)
+            slotStratum.append(stratum)
+            count.append(0)
+            mean.append(contentsOf: repeatElement(0, count: width))
+            m2.append(contentsOf: repeatElement(0, count: width))
         }
-        slotGroup.append(group)
-        slotStratum.append(stratum)
-        count.append(0)
-        mean.append(contentsOf: repeatElement(0, count: width))
-        m2.append(contentsOf: repeatElement(0, count: width))
-        return slotGroup.count - 1
+        lastKey = key
+        lastSlot = s
+        return s
     }
 
-    mutating func add(group: Int, stratum: Int, total: [Double]) {
+    mutating func add(group: Int, stratum: Int, total: UnsafeBufferPointer<Double>) {
         let s = slot(group: group, stratum: stratum)
         count[s] += 1
         let m = count[s]
         let base = s * width
-        for k in 0..<width {
-            let delta = total[k] - mean[base + k]
-            mean[base + k] += delta / m
-            m2[base + k] += delta * (total[k] - mean[base + k])
+        let width = self.width
+        mean.withUnsafeMutableBufferPointer { mean in
+            m2.withUnsafeMutableBufferPointer { m2 in
+                for k in 0..<width {
+                    let delta = total[k] - mean[base + k]
+                    mean[base + k] += delta / m
+                    m2[base + k] += delta * (total[k] - mean[base + k])
+                }
+            }
         }
     }
 

@@ -10,8 +10,10 @@ public struct ResponseEvaluator: Sendable {
     let conditions: [(item: Int, condition: CompiledCondition)]
     /// Per leaf: index into `conditions`, or -1.
     let leafCondition: [Int]
-    /// Per leaf: state lookup for small codes (0 invalid, 1 valid, 2 satisfied); larger codes use the sets.
-    let leafCodeState: [[UInt8]]
+    /// Per leaf × code 0..<64: 0 invalid, 1 valid, 2 satisfied; larger codes use the plan's sets.
+    let leafCodeState: [UInt8]
+    /// Item slot of each leaf (flat, so the per-response loop copies no structs).
+    let leafItem: [Int]
 
     public init(questionnaire q: Questionnaire, plan: IndexPlan) {
         self.plan = plan
@@ -28,11 +30,12 @@ public struct ResponseEvaluator: Sendable {
         }
         self.conditions = conditions
         leafCondition = plan.leaves.map { conditionOfItem[$0.itemIndex] ?? -1 }
-        leafCodeState = plan.leaves.map { leaf in
-            (0..<64).map { code in
+        leafCodeState = plan.leaves.flatMap { leaf in
+            (0..<64).map { code -> UInt8 in
                 leaf.notApplicable.contains(code) ? 0 : (leaf.satisfied.contains(code) ? 2 : 1)
             }
         }
+        leafItem = plan.leaves.map(\.itemIndex)
     }
 
     /// Items that hold an answer although their condition is false, reported through `visit`;
@@ -54,14 +57,14 @@ public struct ResponseEvaluator: Sendable {
     public func leafStates(_ values: UnsafeBufferPointer<Double>, relevant: UnsafeBufferPointer<Bool>,
                            valid: UnsafeMutablePointer<UInt64>, satisfied: UnsafeMutablePointer<UInt64>) {
         for w in 0..<plan.words { valid[w] = 0; satisfied[w] = 0 }
-        for q in 0..<plan.leaves.count {
-            let v = values[plan.leaves[q].itemIndex]
+        for q in 0..<leafItem.count {
+            let v = values[leafItem[q]]
             if v.isNaN { continue }
             let c = leafCondition[q]
             if c >= 0 && !relevant[c] { continue }
             let state: UInt8
             if v >= 0 && v < 64 {
-                state = leafCodeState[q][Int(v)]
+                state = leafCodeState[q << 6 + Int(v)]
             } else {
                 let code = Int(v)
                 state = plan.leaves[q].notApplicable.contains(code) ? 0 : (plan.leaves[q].satisfied.contains(code) ? 2 : 1)

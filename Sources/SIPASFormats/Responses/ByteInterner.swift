@@ -7,76 +7,109 @@ import Darwin
 /// Maps byte strings to dense ids (0, 1, 2, … in order of first appearance) with an open-addressing
 /// table over one byte arena: ~20 bytes per distinct key, no per-key allocation. Used for response
 /// ids (duplicate detection over millions of rows), group values, strata and PSUs.
-public struct ByteInterner {
-    private var slots: [Int32]
-    private var slotHash: [UInt64]
+///
+/// Storage is manual so that the per-row lookups do no reference counting or uniqueness checks.
+public final class ByteInterner {
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotHash: UnsafeMutablePointer<UInt64>
     private var mask: Int
-    private var arena: [UInt8] = []
-    private var offsets: [Int] = [0]
-    /// A payload per key (e.g. the line where it first appeared).
-    public private(set) var payload: [Int32] = []
-    private var lastId: Int32 = -1
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCount = 0
+    private var arenaCapacity: Int
+    private var offsets: UnsafeMutablePointer<Int>
+    private var payloads: UnsafeMutablePointer<Int32>
+    private var keyCapacity: Int
+    public private(set) var count = 0
+    private var lastId = -1
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
-        slotHash = [UInt64](repeating: 0, count: size)
         mask = size - 1
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        slotHash = .allocate(capacity: size)
+        keyCapacity = size / 2 + 1
+        offsets = .allocate(capacity: keyCapacity + 1)
+        offsets[0] = 0
+        payloads = .allocate(capacity: keyCapacity)
+        arenaCapacity = max(256, capacity * 8)
+        arena = .allocate(capacity: arenaCapacity)
     }
 
-    public var count: Int { payload.count }
+    deinit {
+        slots.deallocate()
+        slotHash.deallocate()
+        offsets.deallocate()
+        payloads.deallocate()
+        arena.deallocate()
+    }
+
+    /// The payload given when the key was added (e.g. the line where it first appeared).
+    public func payload(_ id: Int) -> Int32 { payloads[id] }
 
     /// The id of `bytes`, adding it (with `payload`) when new.
     @inline(__always)
-    public mutating func intern(_ bytes: UnsafePointer<UInt8>, _ length: Int, payload newPayload: Int32 = 0) -> (id: Int, inserted: Bool) {
-        if lastId >= 0 && equals(Int(lastId), bytes, length) { return (Int(lastId), false) }
+    public func intern(_ bytes: UnsafePointer<UInt8>, _ length: Int, payload: Int32 = 0) -> (id: Int, inserted: Bool) {
+        if lastId >= 0 && equals(lastId, bytes, length) { return (lastId, false) }
         let h = Self.hash(bytes, length)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let id = slots[i]
+            let id = Int(slots[i])
             if id < 0 { break }
-            if slotHash[i] == h && equals(Int(id), bytes, length) {
+            if slotHash[i] == h && equals(id, bytes, length) {
                 lastId = id
-                return (Int(id), false)
+                return (id, false)
             }
             i = (i + 1) & mask
         }
-        let id = Int32(payload.count)
-        slots[i] = id
+        let id = count
+        slots[i] = Int32(id)
         slotHash[i] = h
-        arena.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
-        offsets.append(arena.count)
-        payload.append(newPayload)
+        if arenaCount + length > arenaCapacity { growArena(arenaCount + length) }
+        (arena + arenaCount).update(from: bytes, count: length)
+        arenaCount += length
+        offsets[id + 1] = arenaCount
+        payloads[id] = payload
+        count += 1
         lastId = id
-        if payload.count * 2 > mask { grow() }
-        return (Int(id), true)
+        if count * 2 > mask { growTable() }
+        return (id, true)
     }
 
-    public mutating func intern(_ bytes: [UInt8], payload: Int32 = 0) -> (id: Int, inserted: Bool) {
+    public func intern(_ bytes: [UInt8], payload: Int32 = 0) -> (id: Int, inserted: Bool) {
         bytes.withUnsafeBufferPointer { buf in
-            guard let base = buf.baseAddress else {
-                var empty: UInt8 = 0
-                return intern(&empty, 0, payload: payload)
-            }
-            return intern(base, buf.count, payload: payload)
+            var empty: UInt8 = 0
+            return buf.baseAddress.map { intern($0, buf.count, payload: payload) } ?? intern(&empty, 0, payload: payload)
         }
     }
 
-    public func bytes(of id: Int) -> ArraySlice<UInt8> { arena[offsets[id]..<offsets[id + 1]] }
+    public func bytes(of id: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: arena + offsets[id], count: offsets[id + 1] - offsets[id]))
+    }
 
     @inline(__always)
     private func equals(_ id: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         let start = offsets[id]
         guard offsets[id + 1] - start == length else { return false }
-        if length == 0 { return true }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes, length) == 0 }
+        return length == 0 || memcmp(arena + start, bytes, length) == 0
     }
 
-    private mutating func grow() {
+    private func growArena(_ needed: Int) {
+        var capacity = arenaCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.update(from: arena, count: arenaCount)
+        arena.deallocate()
+        arena = bigger
+        arenaCapacity = capacity
+    }
+
+    private func growTable() {
         let size = (mask + 1) * 2
-        var newSlots = [Int32](repeating: -1, count: size)
-        var newHash = [UInt64](repeating: 0, count: size)
+        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+        newSlots.initialize(repeating: -1, count: size)
+        let newHash = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
         let newMask = size - 1
         for i in 0...mask where slots[i] >= 0 {
             var j = Int(truncatingIfNeeded: slotHash[i]) & newMask
@@ -84,9 +117,21 @@ public struct ByteInterner {
             newSlots[j] = slots[i]
             newHash[j] = slotHash[i]
         }
+        slots.deallocate()
+        slotHash.deallocate()
         slots = newSlots
         slotHash = newHash
         mask = newMask
+        let newKeyCapacity = size / 2 + 1
+        let newOffsets = UnsafeMutablePointer<Int>.allocate(capacity: newKeyCapacity + 1)
+        newOffsets.update(from: offsets, count: count + 1)
+        offsets.deallocate()
+        offsets = newOffsets
+        let newPayloads = UnsafeMutablePointer<Int32>.allocate(capacity: newKeyCapacity)
+        newPayloads.update(from: payloads, count: count)
+        payloads.deallocate()
+        payloads = newPayloads
+        keyCapacity = newKeyCapacity
     }
 
     /// FNV-1a with a final avalanche, so that sequential ids spread over the table.

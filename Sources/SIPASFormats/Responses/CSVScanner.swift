@@ -33,7 +33,10 @@ public final class CSVScanner {
     private var position = 0
     private var atEOF = false
     private let read: (UnsafeMutablePointer<UInt8>, Int) -> Int
-    public private(set) var fields: [CSVField] = []
+    /// Fields of the current record (manual storage: read in the per-row loops without copies).
+    public private(set) var fieldPointer: UnsafeMutablePointer<CSVField>
+    public private(set) var fieldCount = 0
+    private var fieldCapacity = 64
     public private(set) var line = 1
     /// Line of the record most recently returned.
     public private(set) var recordLine = 0
@@ -46,10 +49,29 @@ public final class CSVScanner {
         capacity = bufferSize
         buffer = .allocate(capacity: bufferSize + 8)
         self.read = read
-        fields.reserveCapacity(64)
+        fieldPointer = .allocate(capacity: fieldCapacity)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        fieldPointer.deallocate()
+    }
+
+    /// The current record's fields, as an array (for code off the hot path).
+    public var fields: [CSVField] { Array(UnsafeBufferPointer(start: fieldPointer, count: fieldCount)) }
+
+    @inline(__always)
+    private func appendField(_ f: CSVField) {
+        if fieldCount == fieldCapacity {
+            let bigger = UnsafeMutablePointer<CSVField>.allocate(capacity: fieldCapacity * 2)
+            bigger.update(from: fieldPointer, count: fieldCount)
+            fieldPointer.deallocate()
+            fieldPointer = bigger
+            fieldCapacity *= 2
+        }
+        fieldPointer[fieldCount] = f
+        fieldCount += 1
+    }
 
     private func refill() {
         if position > 0 {
@@ -99,9 +121,9 @@ public final class CSVScanner {
     }
 
     private func isBlankLine() -> Bool {
-        guard fields.count == 1, fields[0].kind == .plain else { return false }
-        var i = fields[0].start
-        while i < fields[0].end {
+        guard fieldCount == 1, fieldPointer[0].kind == .plain else { return false }
+        var i = fieldPointer[0].start
+        while i < fieldPointer[0].end {
             let b = buffer[i]
             if b != 32 && b != 9 && b != 13 && b != 10 { return false }
             i += 1
@@ -112,7 +134,7 @@ public final class CSVScanner {
     /// Scans one record starting at `start`. Returns the position after it, or nil when the
     /// buffer ends first and more input may follow.
     private func scanRecord(from start: Int, final: Bool) -> Int? {
-        fields.removeAll(keepingCapacity: true)
+        fieldCount = 0
         var i = start
         var lineHere = line
         let firstLine = line
@@ -120,7 +142,7 @@ public final class CSVScanner {
         let buf = buffer
         while true {
             // One field.
-            let fieldIndex = fields.count + 1
+            let fieldIndex = fieldCount + 1
             let rawStart = i
             if i < n && buf[i] == 34 {
                 // Quoted field.
@@ -150,7 +172,7 @@ public final class CSVScanner {
                 if closing < 0 {
                     if !final { return nil }
                     problems.append(.unterminatedQuote(line: firstLine, field: fieldIndex))
-                    fields.append(CSVField(rawStart: rawStart, rawEnd: n, start: contentStart, end: n, kind: .complex))
+                    appendField(CSVField(rawStart: rawStart, rawEnd: n, start: contentStart, end: n, kind: .complex))
                     line = lineHere
                     recordLine = firstLine
                     return n
@@ -165,7 +187,7 @@ public final class CSVScanner {
                     i += 1
                 }
                 if i >= n && !final { return nil }
-                fields.append(CSVField(rawStart: rawStart, rawEnd: i, start: contentStart, end: closing,
+                appendField(CSVField(rawStart: rawStart, rawEnd: i, start: contentStart, end: closing,
                                        kind: complex ? .complex : .quoted))
             } else {
                 while i < n {
@@ -181,7 +203,7 @@ public final class CSVScanner {
                     i += 1
                 }
                 if i >= n && !final { return nil }
-                fields.append(CSVField(rawStart: rawStart, rawEnd: i, start: rawStart, end: i, kind: .plain))
+                appendField(CSVField(rawStart: rawStart, rawEnd: i, start: rawStart, end: i, kind: .plain))
             }
             if i >= n {
                 line = lineHere

@@ -15,10 +15,14 @@ public final class ResponsesCSVReader {
     public private(set) var rowCount = 0
 
     private var roles: [ColumnRole] = []
-    private var ids = ByteInterner(capacity: 1 << 16)
+    /// Flat copy of `roles` for the per-row loop.
+    private var specs: UnsafeMutablePointer<ColumnSpec> = .allocate(capacity: 1)
+    /// 256 flags per column: whether a small code is allowed.
+    private var smallCodes: UnsafeMutablePointer<Bool> = .allocate(capacity: 1)
+    private let ids = ByteInterner(capacity: 1 << 16)
     private var irrelevant: [Int]
-    private var values: UnsafeMutableBufferPointer<Double>
-    private var relevant: UnsafeMutableBufferPointer<Bool>
+    private let values: UnsafeMutableBufferPointer<Double>
+    private let relevant: UnsafeMutableBufferPointer<Bool>
     private var weightValue = 1.0
     public private(set) var hasWeight = false
     public private(set) var hasStratum = false
@@ -38,6 +42,8 @@ public final class ResponsesCSVReader {
     deinit {
         values.deallocate()
         relevant.deallocate()
+        specs.deallocate()
+        smallCodes.deallocate()
     }
 
     public convenience init?(questionnaire: Questionnaire, path: String, problemCap: Int = 100) {
@@ -83,6 +89,7 @@ public final class ResponsesCSVReader {
             }
             roles.append(ColumnRole(name: name, itemIndex: itemIndex[name], questionnaire: questionnaire))
         }
+        compileSpecs()
         hasWeight = header.contains("weight")
         hasStratum = header.contains("stratum")
         hasPsu = header.contains("psu")
@@ -91,6 +98,20 @@ public final class ResponsesCSVReader {
             return false
         }
         return true
+    }
+
+    private func compileSpecs() {
+        specs.deallocate()
+        smallCodes.deallocate()
+        specs = .allocate(capacity: max(1, roles.count))
+        smallCodes = .allocate(capacity: max(1, roles.count) * 256)
+        smallCodes.initialize(repeating: false, count: max(1, roles.count) * 256)
+        for (c, role) in roles.enumerated() {
+            specs[c] = role.spec
+            if let table = role.table {
+                for code in 0..<256 where table.contains(code) { smallCodes[c * 256 + code] = true }
+            }
+        }
     }
 
     private func drainScanProblems() {
@@ -119,8 +140,8 @@ public final class ResponsesCSVReader {
             if !scanner.problems.isEmpty { drainScanProblems() }
             rowCount += 1
             if rowCount & 0xFFFF == 0 { progress?(rowCount, scanner.bytesConsumed) }
-            if scanner.fields.count != width {
-                report(line, nil, "dòng có \(scanner.fields.count) trường nhưng tiêu đề có \(width) cột; kiểm tra dấu phẩy thừa/thiếu hoặc dấu ngoặc kép (the row has \(scanner.fields.count) fields, the header \(width))")
+            if scanner.fieldCount != width {
+                report(line, nil, "dòng có \(scanner.fieldCount) trường nhưng tiêu đề có \(width) cột; kiểm tra dấu phẩy thừa/thiếu hoặc dấu ngoặc kép (the row has \(scanner.fieldCount) fields, the header \(width))")
                 continue
             }
             decodeRow(line: line)
@@ -135,25 +156,29 @@ public final class ResponsesCSVReader {
 
     private func decodeRow(line: Int) {
         let buf = UnsafePointer(scanner.buffer)
+        let fields = scanner.fieldPointer
+        let values = self.values
         for i in 0..<values.count { values[i] = .nan }
         weightValue = 1
-        for (c, field) in scanner.fields.enumerated() {
-            let role = roles[c]
-            if case .attribute = role { continue }
+        for c in 0..<scanner.fieldCount {
+            let spec = specs[c]
+            if spec.kind == .attribute || spec.kind == .stratum || spec.kind == .psu { continue }
+            let field = fields[c]
             if field.kind == .complex {
                 var bytes = scanner.valueBytes(field)
                 bytes.append(0)
-                bytes.withUnsafeBufferPointer { decode(role, $0.baseAddress!, 0, $0.count - 1, line: line, column: c + 1) }
+                bytes.withUnsafeBufferPointer { decode(spec, $0.baseAddress!, 0, $0.count - 1, line: line, column: c + 1) }
             } else {
                 let (s, e) = scanner.trimmed(field)
-                decode(role, buf, s, e, line: line, column: c + 1)
+                decode(spec, buf, s, e, line: line, column: c + 1)
             }
         }
     }
 
     @inline(__always)
-    private func decode(_ role: ColumnRole, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, line: Int, column: Int) {
-        switch role {
+    private func decode(_ spec: ColumnSpec, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, line: Int, column: Int) {
+        let item = Int(spec.item)
+        switch spec.kind {
         case .attribute, .stratum, .psu:
             return
         case .responseId:
@@ -163,7 +188,7 @@ public final class ResponsesCSVReader {
             }
             let (id, inserted) = ids.intern(p + s, e - s, payload: Int32(line))
             if !inserted {
-                report(line, column, "response_id \"\(text(p, s, e))\" đã dùng ở dòng \(ids.payload[id]) (duplicate response_id, first on line \(ids.payload[id]))")
+                report(line, column, "response_id \"\(text(p, s, e))\" đã dùng ở dòng \(ids.payload(id)) (duplicate response_id, first on line \(ids.payload(id)))")
             }
         case .weight:
             guard s < e else {
@@ -175,18 +200,18 @@ public final class ResponsesCSVReader {
                 return
             }
             weightValue = w
-        case let .coded(item, table):
+        case .coded:
             guard s < e else { return }
             guard let code = ValueParsing.integer(p, s, e) else {
                 report(line, column, "\"\(text(p, s, e))\" không phải mã số nguyên; ghi mã (ví dụ 4), không ghi nhãn hay số thập phân (expected an integer code)")
                 return
             }
-            guard table.contains(code) else {
-                report(line, column, "mã \(code) không thuộc \(table.describe) (code \(code) is not allowed)")
+            guard allowed(code, column: column - 1) else {
+                report(line, column, "mã \(code) không thuộc \(roles[column - 1].table!.describe) (code \(code) is not allowed)")
                 return
             }
             values[item] = Double(code)
-        case let .multi(item, table):
+        case .multi:
             guard s < e else { return }
             var start = s
             var i = s
@@ -200,8 +225,8 @@ public final class ResponsesCSVReader {
                         report(line, column, "lựa chọn trống giữa các dấu \";\" trong \"\(text(p, s, e))\" (an empty part in a multiple answer)")
                         ok = false
                     } else if let code = ValueParsing.integer(p, a, b) {
-                        if !table.contains(code) {
-                            report(line, column, "mã \(code) không thuộc \(table.describe) (code \(code) is not allowed)")
+                        if !allowed(code, column: column - 1) {
+                            report(line, column, "mã \(code) không thuộc \(roles[column - 1].table!.describe) (code \(code) is not allowed)")
                             ok = false
                         }
                     } else {
@@ -213,23 +238,29 @@ public final class ResponsesCSVReader {
                 i += 1
             }
             if ok { values[item] = 1 }
-        case let .number(item):
+        case .number:
             guard s < e else { return }
             guard let v = ValueParsing.decimal(p, s, e, exponent: false) else {
                 report(line, column, "\"\(text(p, s, e))\" không phải số thập phân hợp lệ (dùng dấu chấm, ví dụ 12.5) (expected a finite decimal number)")
                 return
             }
             values[item] = v
-        case let .date(item):
+        case .date:
             guard s < e else { return }
             guard ValueParsing.isISODate(p, s, e) else {
                 report(line, column, "\"\(text(p, s, e))\" không phải ngày theo ISO 8601 (ví dụ 2026-11-22 hoặc 2026-11-22T09:30:00) (expected an ISO 8601 date or date-time)")
                 return
             }
             values[item] = 1
-        case let .text(item):
+        case .text:
             if s < e { values[item] = 1 }
         }
+    }
+
+    @inline(__always)
+    private func allowed(_ code: Int, column: Int) -> Bool {
+        if code >= 0 && code < 256 { return smallCodes[column * 256 + code] }
+        return roles[column].table?.contains(code) ?? false
     }
 
     private func text(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {
@@ -249,7 +280,7 @@ public final class ResponsesCSVReader {
     /// Calls `body` with the trimmed, unquoted bytes of a column of the current row.
     @inline(__always)
     public func withField<T>(_ column: Int, _ body: (UnsafePointer<UInt8>, Int) -> T) -> T {
-        let field = scanner.fields[column]
+        let field = scanner.fieldPointer[column]
         if field.kind == .complex {
             let bytes = scanner.valueBytes(field)
             return bytes.withUnsafeBufferPointer { b in
@@ -261,7 +292,7 @@ public final class ResponsesCSVReader {
         return body(UnsafePointer(scanner.buffer) + s, e - s)
     }
 
-    public func string(column: Int) -> String { scanner.string(scanner.fields[column]) }
+    public func string(column: Int) -> String { scanner.string(scanner.fieldPointer[column]) }
 
     /// Answers kept but invalid for the index, per item.
     public var relevanceWarnings: RelevanceWarnings {
@@ -275,6 +306,13 @@ public final class ResponsesCSVReader {
     }
 }
 
+/// A column's role as plain data, for the per-row loop.
+struct ColumnSpec {
+    enum Kind: UInt8 { case attribute, responseId, stratum, psu, weight, coded, multi, number, date, text }
+    var kind: Kind
+    var item: Int32
+}
+
 /// What a column means for the reader.
 enum ColumnRole {
     case responseId, stratum, psu, weight, attribute
@@ -283,6 +321,28 @@ enum ColumnRole {
     case number(item: Int)
     case date(item: Int)
     case text(item: Int)
+
+    var spec: ColumnSpec {
+        switch self {
+        case .responseId: return ColumnSpec(kind: .responseId, item: -1)
+        case .stratum: return ColumnSpec(kind: .stratum, item: -1)
+        case .psu: return ColumnSpec(kind: .psu, item: -1)
+        case .weight: return ColumnSpec(kind: .weight, item: -1)
+        case .attribute: return ColumnSpec(kind: .attribute, item: -1)
+        case let .coded(item, _): return ColumnSpec(kind: .coded, item: Int32(item))
+        case let .multi(item, _): return ColumnSpec(kind: .multi, item: Int32(item))
+        case let .number(item): return ColumnSpec(kind: .number, item: Int32(item))
+        case let .date(item): return ColumnSpec(kind: .date, item: Int32(item))
+        case let .text(item): return ColumnSpec(kind: .text, item: Int32(item))
+        }
+    }
+
+    var table: CodeTable? {
+        switch self {
+        case let .coded(_, table), let .multi(_, table): return table
+        default: return nil
+        }
+    }
 
     init(name: String, itemIndex: Int?, questionnaire q: Questionnaire) {
         switch name {

@@ -35,16 +35,17 @@ public enum ResponsesIndexer {
         let stratumColumn = reader.column(named: "stratum")
         let psuColumn = reader.column(named: "psu")
 
-        let plan = reader.evaluator.plan
+        let evaluator = reader.evaluator
+        let plan = evaluator.plan
         var accumulator = IndexAccumulator(plan: plan, weighted: reader.hasWeight, psuColumn: psuColumn != nil,
                                            expectedRows: expectedRows)
         var groupValues = byColumns.map { _ in CanonicalValues() }
-        var groups = ByteInterner()
+        let groups = ByteInterner()
         var groupKeys: [[String]] = by.isEmpty ? [[]] : []
         var rollupValues = CanonicalValues()
         var strata = CanonicalValues()
         var psuLabels = CanonicalValues()
-        var psus = ByteInterner(capacity: 4096)
+        let psus = ByteInterner(capacity: 4096)
         var valid = [UInt64](repeating: 0, count: plan.words)
         var satisfied = [UInt64](repeating: 0, count: plan.words)
         var keyParts = [UInt32](repeating: 0, count: max(1, byColumns.count))
@@ -71,7 +72,7 @@ public enum ResponsesIndexer {
             }
             valid.withUnsafeMutableBufferPointer { v in
                 satisfied.withUnsafeMutableBufferPointer { s in
-                    reader.evaluator.leafStates(row.currentValues, relevant: row.currentRelevance,
+                    evaluator.leafStates(row.currentValues, relevant: row.currentRelevance,
                                                 valid: v.baseAddress!, satisfied: s.baseAddress!)
                     accumulator.add(group: group, subgroup: subgroup, stratum: stratum, psu: psu,
                                     weight: row.currentWeight, valid: v.baseAddress!, satisfied: s.baseAddress!)
@@ -87,7 +88,7 @@ public enum ResponsesIndexer {
 /// Dense ids for the values of one column, where canonically equivalent spellings (NFC and NFD of
 /// "Điềm He") are one value, shown in NFC.
 struct CanonicalValues {
-    private var raw = ByteInterner()
+    private let raw = ByteInterner()
     private var canonicalOfRaw: [Int] = []
     private var index: [String: Int] = [:]
     private(set) var text: [String] = []
