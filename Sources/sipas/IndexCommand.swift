@@ -44,27 +44,23 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let q = try QuestionnaireSource.load(questionnaire)
-        guard let source = FileByteSource(path: responses) else {
+        guard FileManager.default.isReadableFile(atPath: responses) else {
             throw CLIFailure.noInput("không mở được tệp phiếu \(responses) (cannot open the responses file)")
         }
-        let reader = ResponsesCSVReader(questionnaire: q) { source.read(into: $0, count: $1) }
         let columns = by.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         let progress = ProgressLine()
-        let expected = source.size.map { $0 / 80 } ?? 0
         let outcome: ResponsesIndexer.Outcome
         do {
+            defer { progress.finish() }
             outcome = try ResponsesIndexer.run(
-                reader: reader, by: columns, rollupOf: rollupMeanOf, minN: minN, expectedRows: expected,
+                path: responses, questionnaire: q, by: columns, rollupOf: rollupMeanOf, minN: minN,
                 progress: { progress.update(rows: $0, bytes: $1) })
-            progress.finish()
         } catch let failure as ResponsesImportFailed {
-            progress.finish()
-            throw CLIFailure.data("\(responses): tệp bị từ chối, không có kết quả nào được tính (the file was refused):\n"
-                + failure.problems.map { "\(responses):\($0.line)\($0.column.map { ":\($0)" } ?? ""): \($0)" }.joined(separator: "\n")
-                + (failure.total > failure.problems.count ? "\n… và \(failure.total - failure.problems.count) lỗi khác (and \(failure.total - failure.problems.count) more)" : ""))
+            throw CLIFailure.data(ProblemListing.text(failure, file: responses))
         } catch let unknown as ResponsesIndexer.UnknownColumn {
-            progress.finish()
             throw CLIFailure.usage(unknown.description)
+        } catch let cannotOpen as ResponsesIndexer.CannotOpen {
+            throw CLIFailure.noInput(cannotOpen.description)
         }
         if outcome.warnings.total > 0 {
             printError("Cảnh báo (warnings): \(outcome.warnings.total) câu trả lời cho câu hỏi lẽ ra phải bỏ qua được giữ lại nhưng không tính vào chỉ số:\n" + outcome.warnings.description)
@@ -75,3 +71,19 @@ struct IndexCommand: ParsableCommand {
 }
 
 extension IndexResultWriter.Format: ExpressibleByArgument {}
+
+/// How refused files are reported: a heading, then `FILE:LINE[:COLUMN]: (column) message` lines.
+enum ProblemListing {
+    static func text(_ failure: ResponsesImportFailed, file: String) -> String {
+        var lines = ["\(file): tệp bị từ chối, không có kết quả nào được tính; sửa các lỗi sau rồi chạy lại (the file was refused, nothing was computed):"]
+        for p in failure.problems {
+            let location = "\(file):\(p.line)" + (p.column.map { ":\($0)" } ?? "")
+            lines.append("\(location): " + (p.columnName.map { "(\($0)) " } ?? "") + p.message)
+        }
+        if failure.total > failure.problems.count {
+            let more = failure.total - failure.problems.count
+            lines.append("… và \(more) lỗi khác (and \(more) more problems)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

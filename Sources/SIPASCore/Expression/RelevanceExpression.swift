@@ -67,46 +67,64 @@ public indirect enum RelevanceExpression: Sendable, Equatable {
     }
 }
 
-/// A condition whose item references are slot indices into a row of numeric answers (NaN = blank).
+/// A condition whose item references are slot indices into a row of numeric answers (NaN = blank),
+/// flattened to a postfix program of plain values: evaluating it touches no reference counts.
 public struct CompiledCondition: Sendable {
-    private indirect enum Node: Sendable {
-        case or(Node, Node), and(Node, Node), not(Node)
-        case compare(Int, Double, RelevanceExpression.ComparisonOperator, Int, Double)
+    private struct Step: Sendable {
+        enum Kind: UInt8, Sendable { case compare, and, or, not }
+        var kind: Kind
+        var op: RelevanceExpression.ComparisonOperator = .equal
+        var leftSlot = -1, rightSlot = -1
+        var left = 0.0, right = 0.0
     }
 
-    private let root: Node
+    private let steps: [Step]
 
     init(_ expression: RelevanceExpression, slot: (String) -> Int) {
-        func build(_ e: RelevanceExpression) -> Node {
+        var steps: [Step] = []
+        func emit(_ e: RelevanceExpression) {
             switch e {
-            case let .or(a, b): return .or(build(a), build(b))
-            case let .and(a, b): return .and(build(a), build(b))
-            case let .not(a): return .not(build(a))
+            case let .or(a, b): emit(a); emit(b); steps.append(Step(kind: .or))
+            case let .and(a, b): emit(a); emit(b); steps.append(Step(kind: .and))
+            case let .not(a): emit(a); steps.append(Step(kind: .not))
             case let .comparison(l, op, r):
-                func split(_ o: RelevanceExpression.Operand) -> (Int, Double) {
-                    switch o {
-                    case let .number(n): return (-1, n)
-                    case let .item(code): return (slot(code), 0)
-                    }
+                var step = Step(kind: .compare, op: op)
+                switch l {
+                case let .number(n): step.left = n
+                case let .item(code): step.leftSlot = slot(code)
                 }
-                let (ls, lv) = split(l), (rs, rv) = split(r)
-                return .compare(ls, lv, op, rs, rv)
+                switch r {
+                case let .number(n): step.right = n
+                case let .item(code): step.rightSlot = slot(code)
+                }
+                steps.append(step)
             }
         }
-        root = build(expression)
+        emit(expression)
+        self.steps = steps
     }
 
     public func evaluate(_ values: UnsafeBufferPointer<Double>) -> Bool {
-        Self.eval(root, values)
+        // A single comparison (the usual filter) needs no stack at all.
+        var stack = [Bool]()
+        return steps.withUnsafeBufferPointer { steps in
+            if steps.count == 1 { return Self.compare(steps[0], values) }
+            stack.reserveCapacity(steps.count)
+            for step in steps {
+                switch step.kind {
+                case .compare: stack.append(Self.compare(step, values))
+                case .not: stack[stack.count - 1].toggle()
+                case .and: let b = stack.removeLast(); stack[stack.count - 1] = stack[stack.count - 1] && b
+                case .or: let b = stack.removeLast(); stack[stack.count - 1] = stack[stack.count - 1] || b
+                }
+            }
+            return stack[0]
+        }
     }
 
-    private static func eval(_ node: Node, _ values: UnsafeBufferPointer<Double>) -> Bool {
-        switch node {
-        case let .or(a, b): return eval(a, values) || eval(b, values)
-        case let .and(a, b): return eval(a, values) && eval(b, values)
-        case let .not(a): return !eval(a, values)
-        case let .compare(ls, lv, op, rs, rv):
-            return op.holds(ls < 0 ? lv : values[ls], rs < 0 ? rv : values[rs])
-        }
+    @inline(__always)
+    private static func compare(_ step: Step, _ values: UnsafeBufferPointer<Double>) -> Bool {
+        step.op.holds(step.leftSlot < 0 ? step.left : values[step.leftSlot],
+                      step.rightSlot < 0 ? step.right : values[step.rightSlot])
     }
 }

@@ -26,6 +26,8 @@ public struct SyntheticResponses {
 
     private let items: [Item]
     private let scales: [String: Scale]
+    /// Per item: the satisfied and the other codes of its scale (likert), precomputed.
+    private let likertPools: [(satisfied: [Int], other: [Int], notApplicable: Int?)?]
     private let conditions: [CompiledCondition?]
     private var random: SplitMix64
     private var values: [Double]
@@ -38,7 +40,14 @@ public struct SyntheticResponses {
         self.design = design
         self.seed = seed
         items = questionnaire.items
-        scales = Dictionary(questionnaire.scales.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let scales = Dictionary(questionnaire.scales.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        self.scales = scales
+        likertPools = questionnaire.items.map { item in
+            guard item.type == .likert, let scale = scales[item.scale ?? ""] else { return nil }
+            return (scale.codes.map(\.code).filter { scale.satisfied.contains($0) },
+                    scale.codes.map(\.code).filter { !scale.satisfied.contains($0) },
+                    scale.notApplicable.first)
+        }
         var slot: [String: Int] = [:]
         for (i, item) in items.enumerated() where slot[item.code] == nil { slot[item.code] = i }
         conditions = items.map { item in
@@ -113,27 +122,24 @@ public struct SyntheticResponses {
     private mutating func answer(_ item: Item, index i: Int, level: Double, to out: inout [UInt8]) {
         switch item.type {
         case .likert:
-            guard let scale = scales[item.scale ?? ""] else { return }
+            guard let pools = likertPools[i] else { return }
             let u = random.unit()
             if u < 0.01 { return }
-            if !scale.notApplicable.isEmpty && u < 0.03 {
-                let code = scale.notApplicable[0]
-                values[i] = Double(code)
-                append(String(code), to: &out)
+            if let na = pools.notApplicable, u < 0.03 {
+                values[i] = Double(na)
+                appendInt(na, to: &out)
                 return
             }
-            let satisfied = scale.codes.filter { scale.satisfied.contains($0.code) }
-            let other = scale.codes.filter { !scale.satisfied.contains($0.code) }
-            let pool = (random.unit() < level || other.isEmpty) ? satisfied : other
-            let code = pool[random.below(pool.count)].code
+            let pool = (random.unit() < level || pools.other.isEmpty) ? pools.satisfied : pools.other
+            let code = pool[random.below(pool.count)]
             values[i] = Double(code)
-            append(String(code), to: &out)
+            appendInt(code, to: &out)
         case .single:
             guard let options = item.options, !options.isEmpty else { return }
             // Filter questions lean to "yes" (the first option) so conditional items get answers.
             let code = random.unit() < 0.45 ? options[0].code : options[random.below(options.count)].code
             values[i] = Double(code)
-            append(String(code), to: &out)
+            appendInt(code, to: &out)
         case .multi:
             guard let options = item.options, !options.isEmpty, random.unit() < 0.8 else { return }
             let first = random.below(options.count)
@@ -146,7 +152,7 @@ public struct SyntheticResponses {
         case .number:
             let n = 18 + random.below(63)
             values[i] = Double(n)
-            append(String(n), to: &out)
+            appendInt(n, to: &out)
         case .date:
             values[i] = 1
             append("2026-\(pad(1 + random.below(12), 2))-\(pad(1 + random.below(28), 2))", to: &out)
@@ -166,6 +172,11 @@ public struct SyntheticResponses {
     private func unitInterval(_ h: UInt64) -> Double { Double(h >> 11) * 0x1p-53 }
 
     private func append(_ s: String, to out: inout [UInt8]) { out.append(contentsOf: s.utf8) }
+
+    private func appendInt(_ n: Int, to out: inout [UInt8]) {
+        if n >= 0 && n < 10 { out.append(UInt8(48 + n)); return }
+        out.append(contentsOf: String(n).utf8)
+    }
 
     private func pad(_ n: Int, _ width: Int) -> String {
         let s = String(n)

@@ -12,9 +12,10 @@ extension IndexAccumulator {
     /// one, every group is a single cell and the same formula reduces to the pooled estimate.
     public func result(groupColumns: [String], groupKeys: [[String]], minN: Int) -> IndexResult {
         let cells = cellGroup.count
-        let estimates = cellEstimates()
+        let totals = weightedTotals()
+        let estimates = cellEstimates(totals)
         let design = CellDesign(self, estimates: estimates, groups: groupKeys.count)
-        let variance = linearisedVariance(design: design, estimates: estimates, groups: groupKeys.count)
+        let variance = linearisedVariance(design: design, totals: totals, groups: groupKeys.count)
 
         var counts = [Int](repeating: 0, count: groupKeys.count * nodeCount)
         for c in 0..<cells {
@@ -54,15 +55,15 @@ extension IndexAccumulator {
     }
 
     /// Estimates (percent, NaN where undefined) of every output node in every cell.
-    func cellEstimates() -> [Double] {
+    func cellEstimates(_ totals: (sat: [Double], valid: [Double])) -> [Double] {
         var est = [Double](repeating: .nan, count: cellGroup.count * nodeCount)
         for c in 0..<cellGroup.count {
             let base = c * nodeCount
             for k in plan.nodes.indices.reversed() {
                 let node = plan.nodes[k]
                 if let q = node.leaf {
-                    let x = cellSumValid[c * leafCount + q]
-                    if x > 0 { est[base + k] = 100 * cellSumSat[c * leafCount + q] / x }
+                    let x = totals.valid[c * leafCount + q]
+                    if x > 0 { est[base + k] = 100 * totals.sat[c * leafCount + q] / x }
                 } else {
                     var num = 0.0, den = 0.0
                     for (j, child) in node.children.enumerated() where !est[base + child].isNaN {

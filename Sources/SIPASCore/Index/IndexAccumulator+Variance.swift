@@ -5,13 +5,13 @@ extension IndexAccumulator {
     /// variables `w·(sat − R·valid)/X` of its cell; PSU totals of the output variables then feed a
     /// Welford accumulator per (group, stratum), and PSUs of the stratum without members of the
     /// group are added as zeros analytically (domain estimation over the whole design).
-    func linearisedVariance(design: CellDesign, estimates: [Double], groups: Int) -> [Double] {
+    func linearisedVariance(design: CellDesign, totals: (sat: [Double], valid: [Double]), groups: Int) -> [Double] {
         let cells = cellGroup.count
         var ratio = [Double](repeating: 0, count: cells * leafCount)
         var inverseTotal = [Double](repeating: 0, count: cells * leafCount)
-        for i in 0..<(cells * leafCount) where cellSumValid[i] > 0 {
-            ratio[i] = cellSumSat[i] / cellSumValid[i]
-            inverseTotal[i] = 1 / cellSumValid[i]
+        for i in 0..<(cells * leafCount) where totals.valid[i] > 0 {
+            ratio[i] = totals.sat[i] / totals.valid[i]
+            inverseTotal[i] = 1 / totals.valid[i]
         }
         var psusInStratum = [Int](repeating: 0, count: strataCount)
         for h in psuStratum { psusInStratum[Int(h)] += 1 }
@@ -20,6 +20,7 @@ extension IndexAccumulator {
         let linearise = Lineariser(
             plan: plan, design: design, ratio: ratio, inverseTotal: inverseTotal, words: words,
             leafCount: leafCount, weighted: weighted)
+        defer { linearise.z.deallocate() }
         rowBits.withUnsafeBufferPointer { bits in
         rowWeight.withUnsafeBufferPointer { weights in
         rowCell.withUnsafeBufferPointer { rowCell in

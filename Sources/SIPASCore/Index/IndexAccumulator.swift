@@ -29,8 +29,10 @@ public struct IndexAccumulator {
     var lastCellKey: UInt64 = .max
     var lastCell: UInt32 = 0
     var cellGroup: [UInt32] = []
-    var cellSumSat: [Double] = []
-    var cellSumValid: [Double] = []
+    var cellSubgroup: [UInt32] = []
+    // Counts are exact integers, so parts added in any order give the same totals; weighted totals
+    // are summed in `result`, in file order, so that threads never change the last digit.
+    var cellCountSat: [Int] = []
     var cellCountValid: [Int] = []
     var cellNodeCount: [Int] = []
     let internalNodes: [Int]
@@ -38,6 +40,27 @@ public struct IndexAccumulator {
     /// - Parameters:
     ///   - weighted: responses carry a design weight (otherwise every weight is 1).
     ///   - psuColumn: responses name their PSU; otherwise each response is its own PSU.
+    /// Weighted totals Σw·sat and Σw·valid per cell × leaf, in response order.
+    func weightedTotals() -> (sat: [Double], valid: [Double]) {
+        guard weighted else { return (cellCountSat.map(Double.init), cellCountValid.map(Double.init)) }
+        var sat = [Double](repeating: 0, count: cellCountSat.count)
+        var valid = sat
+        for r in 0..<rowCell.count {
+            let base = Int(rowCell[r]) * leafCount, bits = r * 2 * words, w = rowWeight[r]
+            for i in 0..<words {
+                var v = rowBits[bits + i]
+                let s = rowBits[bits + words + i]
+                while v != 0 {
+                    let b = v.trailingZeroBitCount
+                    v &= v - 1
+                    valid[base + i << 6 + b] += w
+                    if s & (1 << UInt64(b)) != 0 { sat[base + i << 6 + b] += w }
+                }
+            }
+        }
+        return (sat, valid)
+    }
+
     public init(plan: IndexPlan, weighted: Bool, psuColumn: Bool, expectedRows: Int = 0) {
         self.plan = plan
         leafCount = plan.leaves.count
@@ -74,7 +97,6 @@ public struct IndexAccumulator {
             rowPsu.append(UInt32(psu))
             while psuStratum.count <= psu { psuStratum.append(UInt32(stratum)) }
         }
-        let w = weighted ? weight : 1
         if weighted { rowWeight.append(weight) }
         for i in 0..<words { rowBits.append(valid[i]) }
         for i in 0..<words { rowBits.append(satisfied[i]) }
@@ -87,9 +109,8 @@ public struct IndexAccumulator {
                 let b = bits.trailingZeroBitCount
                 bits &= bits - 1
                 let q = leafBase + i << 6 + b
-                cellSumValid[q] += w
                 cellCountValid[q] += 1
-                if sat & (1 << UInt64(b)) != 0 { cellSumSat[q] += w }
+                if sat & (1 << UInt64(b)) != 0 { cellCountSat[q] += 1 }
             }
         }
         let nodeBase = Int(cell) * nodeCount
@@ -113,8 +134,8 @@ public struct IndexAccumulator {
             cell = UInt32(cellGroup.count)
             cellOfKey[key] = cell
             cellGroup.append(UInt32(group))
-            cellSumSat.append(contentsOf: repeatElement(0, count: leafCount))
-            cellSumValid.append(contentsOf: repeatElement(0, count: leafCount))
+            cellSubgroup.append(UInt32(subgroup))
+            cellCountSat.append(contentsOf: repeatElement(0, count: leafCount))
             cellCountValid.append(contentsOf: repeatElement(0, count: leafCount))
             cellNodeCount.append(contentsOf: repeatElement(0, count: nodeCount))
         }

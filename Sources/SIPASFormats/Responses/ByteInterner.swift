@@ -21,8 +21,13 @@ public final class ByteInterner {
     private var keyCapacity: Int
     public private(set) var count = 0
     private var lastId = -1
+    /// While keys arrive in strictly increasing byte order (ids exported or numbered in order),
+    /// none can repeat an earlier one: they are stored without hashing until the order breaks.
+    private var ascending: Bool
 
-    public init(capacity: Int = 1024) {
+    /// - Parameter orderedKeys: use the ascending-order fast path (for keys expected to be unique).
+    public init(capacity: Int = 1024, orderedKeys: Bool = false) {
+        ascending = orderedKeys
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         mask = size - 1
@@ -51,6 +56,11 @@ public final class ByteInterner {
     /// The id of `bytes`, adding it (with `payload`) when new.
     @inline(__always)
     public func intern(_ bytes: UnsafePointer<UInt8>, _ length: Int, payload: Int32 = 0) -> (id: Int, inserted: Bool) {
+        if ascending {
+            if count == 0 || greaterThanLast(bytes, length) { return (append(bytes, length, payload: payload), true) }
+            ascending = false
+            for id in 0..<count { insertInTable(id) }
+        }
         if lastId >= 0 && equals(lastId, bytes, length) { return (lastId, false) }
         let h = Self.hash(bytes, length)
         var i = Int(truncatingIfNeeded: h) & mask
@@ -63,18 +73,40 @@ public final class ByteInterner {
             }
             i = (i + 1) & mask
         }
-        let id = count
+        let id = append(bytes, length, payload: payload)
         slots[i] = Int32(id)
         slotHash[i] = h
+        lastId = id
+        return (id, true)
+    }
+
+    @inline(__always)
+    private func append(_ bytes: UnsafePointer<UInt8>, _ length: Int, payload: Int32) -> Int {
+        let id = count
         if arenaCount + length > arenaCapacity { growArena(arenaCount + length) }
         (arena + arenaCount).update(from: bytes, count: length)
         arenaCount += length
         offsets[id + 1] = arenaCount
         payloads[id] = payload
         count += 1
-        lastId = id
         if count * 2 > mask { growTable() }
-        return (id, true)
+        return id
+    }
+
+    @inline(__always)
+    private func greaterThanLast(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let start = offsets[count - 1], lastLength = offsets[count] - start
+        let c = memcmp(arena + start, bytes, min(length, lastLength))
+        return c < 0 || (c == 0 && length > lastLength)
+    }
+
+    private func insertInTable(_ id: Int) {
+        let start = offsets[id]
+        let h = Self.hash(arena + start, offsets[id + 1] - start)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 { i = (i + 1) & mask }
+        slots[i] = Int32(id)
+        slotHash[i] = h
     }
 
     public func intern(_ bytes: [UInt8], payload: Int32 = 0) -> (id: Int, inserted: Bool) {
@@ -82,6 +114,30 @@ public final class ByteInterner {
             var empty: UInt8 = 0
             return buf.baseAddress.map { intern($0, buf.count, payload: payload) } ?? intern(&empty, 0, payload: payload)
         }
+    }
+
+    /// Whether any key of `other` is also a key here.
+    public func containsAny(of other: ByteInterner) -> Bool {
+        // Two ascending runs where the other starts above this one's last key cannot meet.
+        if ascending && other.ascending && count > 0 && other.count > 0 {
+            let start = other.offsets[0]
+            if greaterThanLast(other.arena + start, other.offsets[1] - start) { return false }
+        }
+        if ascending {
+            ascending = false
+            for id in 0..<count { insertInTable(id) }
+        }
+        for id in 0..<other.count {
+            let start = other.offsets[id], length = other.offsets[id + 1] - start
+            let key = other.arena + start
+            let h = Self.hash(key, length)
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 {
+                if slotHash[i] == h && equals(Int(slots[i]), key, length) { return true }
+                i = (i + 1) & mask
+            }
+        }
+        return false
     }
 
     public func bytes(of id: Int) -> [UInt8] {

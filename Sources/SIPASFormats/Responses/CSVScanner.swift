@@ -41,11 +41,15 @@ public final class CSVScanner {
     /// Line of the record most recently returned.
     public private(set) var recordLine = 0
     public private(set) var bytesConsumed = 0
+    /// Offset in the input of the byte after the last record returned.
+    public var offset: Int { bytesConsumed + position }
     public var problems: [CSVScanProblem] = []
-    private var skipBOM = true
+    private var skipBOM: Bool
 
     /// - Parameter read: fills up to `count` bytes and returns how many (0 at the end).
-    public init(bufferSize: Int = 1 << 22, read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
+    /// - Parameter startsFile: the input is the start of a file, where a byte-order mark may stand.
+    public init(bufferSize: Int = 1 << 22, startsFile: Bool = true, read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
+        skipBOM = startsFile
         capacity = bufferSize
         buffer = .allocate(capacity: bufferSize + 8)
         self.read = read
@@ -192,6 +196,9 @@ public final class CSVScanner {
             } else {
                 while i < n {
                     let b = buf[i]
+                    // One table look-up tells the common bytes (digits, letters, spaces) from the
+                    // ones that need a look: delimiters, NUL and the start of multi-byte UTF-8.
+                    if Self.plainByte[Int(b)] { i += 1; continue }
                     if b == 44 || b == 10 { break }
                     if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
                     else if b >= 0x80 {
@@ -218,6 +225,8 @@ public final class CSVScanner {
             i += 1  // comma
         }
     }
+
+    private static let plainByte: [Bool] = (0..<256).map { $0 != 44 && $0 != 10 && $0 != 0 && $0 < 0x80 }
 
     /// Length of a well-formed UTF-8 sequence at `i`, or 0 if malformed or cut by `limit`.
     @inline(__always)
@@ -294,16 +303,30 @@ public final class FileByteSource {
     private let file: UnsafeMutablePointer<FILE>
     public let size: Int?
 
+    private var remaining: Int
+
     public init?(path: String) {
         guard let f = fopen(path, "rb") else { return nil }
         file = f
         var st = stat()
         size = stat(path, &st) == 0 ? Int(st.st_size) : nil
+        remaining = .max
+    }
+
+    /// Reads only the bytes `range` of the file.
+    public init?(path: String, range: Range<Int>) {
+        guard let f = fopen(path, "rb") else { return nil }
+        file = f
+        size = range.count
+        remaining = range.count
+        if fseeko(f, off_t(range.lowerBound), SEEK_SET) != 0 { fclose(f); return nil }
     }
 
     deinit { fclose(file) }
 
     public func read(into pointer: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
-        fread(pointer, 1, count, file)
+        let n = fread(pointer, 1, min(count, remaining), file)
+        remaining -= n
+        return n
     }
 }

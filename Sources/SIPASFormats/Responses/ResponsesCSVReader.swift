@@ -19,8 +19,10 @@ public final class ResponsesCSVReader {
     private var specs: UnsafeMutablePointer<ColumnSpec> = .allocate(capacity: 1)
     /// 256 flags per column: whether a small code is allowed.
     private var smallCodes: UnsafeMutablePointer<Bool> = .allocate(capacity: 1)
-    private let ids = ByteInterner(capacity: 1 << 16)
+    private let ids = ByteInterner(capacity: 1 << 16, orderedKeys: true)
     private var irrelevant: [Int]
+    private var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var scratchCapacity = 256
     private let values: UnsafeMutableBufferPointer<Double>
     private let relevant: UnsafeMutableBufferPointer<Bool>
     private var weightValue = 1.0
@@ -28,11 +30,11 @@ public final class ResponsesCSVReader {
     public private(set) var hasStratum = false
     public private(set) var hasPsu = false
 
-    public init(questionnaire: Questionnaire, problemCap: Int = 100, bufferSize: Int = 1 << 22,
+    public init(questionnaire: Questionnaire, problemCap: Int = 100, bufferSize: Int = 1 << 22, startsFile: Bool = true,
                 read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
         self.questionnaire = questionnaire
         evaluator = ResponseEvaluator(questionnaire: questionnaire, plan: IndexPlan(questionnaire))
-        scanner = CSVScanner(bufferSize: bufferSize, read: read)
+        scanner = CSVScanner(bufferSize: bufferSize, startsFile: startsFile, read: read)
         self.problemCap = problemCap
         irrelevant = [Int](repeating: 0, count: questionnaire.items.count)
         values = .allocate(capacity: max(1, questionnaire.items.count))
@@ -44,6 +46,7 @@ public final class ResponsesCSVReader {
         relevant.deallocate()
         specs.deallocate()
         smallCodes.deallocate()
+        scratch.deallocate()
     }
 
     public convenience init?(questionnaire: Questionnaire, path: String, problemCap: Int = 100) {
@@ -98,6 +101,16 @@ public final class ResponsesCSVReader {
             return false
         }
         return true
+    }
+
+    /// Reads the rows of a later part of the same file, whose header `other` has read.
+    public func adoptHeader(of other: ResponsesCSVReader) {
+        header = other.header
+        roles = other.roles
+        hasWeight = other.hasWeight
+        hasStratum = other.hasStratum
+        hasPsu = other.hasPsu
+        compileSpecs()
     }
 
     private func compileSpecs() {
@@ -158,12 +171,20 @@ public final class ResponsesCSVReader {
         let buf = UnsafePointer(scanner.buffer)
         let fields = scanner.fieldPointer
         let values = self.values
-        for i in 0..<values.count { values[i] = .nan }
+        values.update(repeating: .nan)
         weightValue = 1
         for c in 0..<scanner.fieldCount {
             let spec = specs[c]
             if spec.kind == .attribute || spec.kind == .stratum || spec.kind == .psu { continue }
             let field = fields[c]
+            // The usual answer: one digit, unquoted.
+            if spec.kind == .coded && field.kind == .plain && field.end - field.start == 1 {
+                let digit = Int(buf[field.start]) &- 48
+                if digit >= 0 && digit <= 9 && smallCodes[c * 256 + digit] {
+                    values[Int(spec.item)] = Double(digit)
+                    continue
+                }
+            }
             if field.kind == .complex {
                 var bytes = scanner.valueBytes(field)
                 bytes.append(0)
@@ -277,19 +298,22 @@ public final class ResponsesCSVReader {
     public var currentWeight: Double { weightValue }
     public var currentLine: Int { scanner.recordLine }
 
-    /// Calls `body` with the trimmed, unquoted bytes of a column of the current row.
+    /// The trimmed, unquoted bytes of a column of the current row; valid until the next row.
     @inline(__always)
-    public func withField<T>(_ column: Int, _ body: (UnsafePointer<UInt8>, Int) -> T) -> T {
+    public func field(_ column: Int) -> (pointer: UnsafePointer<UInt8>, count: Int) {
         let field = scanner.fieldPointer[column]
-        if field.kind == .complex {
-            let bytes = scanner.valueBytes(field)
-            return bytes.withUnsafeBufferPointer { b in
-                var empty: UInt8 = 0
-                return b.baseAddress.map { body($0, b.count) } ?? body(&empty, 0)
-            }
+        if field.kind != .complex {
+            let (s, e) = scanner.trimmed(field)
+            return (UnsafePointer(scanner.buffer) + s, e - s)
         }
-        let (s, e) = scanner.trimmed(field)
-        return body(UnsafePointer(scanner.buffer) + s, e - s)
+        let bytes = scanner.valueBytes(field)
+        if bytes.count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = bytes.count * 2
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        bytes.withUnsafeBufferPointer { if let base = $0.baseAddress { scratch.update(from: base, count: $0.count) } }
+        return (UnsafePointer(scratch), bytes.count)
     }
 
     public func string(column: Int) -> String { scanner.string(scanner.fieldPointer[column]) }
@@ -300,6 +324,12 @@ public final class ResponsesCSVReader {
             irrelevant[i] > 0 ? (item.code, irrelevant[i]) : nil
         })
     }
+
+    /// The response ids read so far (for checking parts read in parallel against each other).
+    public var responseIds: ByteInterner { ids }
+
+    /// Answers to non-relevant items per item index (for adding up parts read in parallel).
+    public var relevanceWarningCounts: [Int] { irrelevant }
 
     public var failure: ResponsesImportFailed? {
         problemCount > 0 ? ResponsesImportFailed(problems: problems, total: problemCount) : nil

@@ -1,8 +1,10 @@
 import Foundation
 import SIPASCore
 
-/// Computes the index of a responses file: streams the rows through the reader, maps grouping and
-/// design values to dense ids, and feeds the core accumulator.
+/// Computes the index of a responses file: streams the rows through the reader and feeds the core
+/// accumulator. Large files are read in two parts on two threads; any problem, or a part boundary
+/// that falls inside a quoted field, sends the file through the single-threaded path, which lists
+/// problems exactly as a sequential read would.
 public enum ResponsesIndexer {
     public struct Outcome: Sendable {
         public var result: IndexResult
@@ -20,10 +22,21 @@ public enum ResponsesIndexer {
         }
     }
 
+    /// Files smaller than this are read on one thread: the second one would not pay for itself.
+    public static let parallelThreshold = 8 << 20
+
     public static func run(
         reader: ResponsesCSVReader, by: [String], rollupOf rollup: String?, minN: Int,
         expectedRows: Int = 0, progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
+        let sink = try prepare(reader, by: by, rollup: rollup, expectedRows: expectedRows)
+        reader.readRows(progress: progress) { sink.consume($0) }
+        if let failure = reader.failure { throw failure }
+        return Outcome(result: sink.result(minN: minN), warnings: reader.relevanceWarnings, rows: sink.accumulator.responseCount)
+    }
+
+    /// Reads the header and resolves the requested columns.
+    static func prepare(_ reader: ResponsesCSVReader, by: [String], rollup: String?, expectedRows: Int) throws -> IndexRowSink {
         guard reader.readHeader() else { throw reader.failure! }
         func resolve(_ name: String, _ option: String) throws -> Int? {
             if let c = reader.column(named: name) { return c }
@@ -32,91 +45,103 @@ public enum ResponsesIndexer {
         }
         let byColumns = try by.map { try resolve($0, "--by") }
         let rollupColumn = try rollup.map { try resolve($0, "--rollup-mean-of") } ?? nil
-        let stratumColumn = reader.column(named: "stratum")
-        let psuColumn = reader.column(named: "psu")
+        return IndexRowSink(reader: reader, by: by, byColumns: byColumns, rollupColumn: rollupColumn,
+                            hasRollup: rollup != nil, expectedRows: expectedRows)
+    }
 
-        let evaluator = reader.evaluator
-        let plan = evaluator.plan
-        var accumulator = IndexAccumulator(plan: plan, weighted: reader.hasWeight, psuColumn: psuColumn != nil,
-                                           expectedRows: expectedRows)
-        var groupValues = byColumns.map { _ in CanonicalValues() }
-        let groups = ByteInterner()
-        var groupKeys: [[String]] = by.isEmpty ? [[]] : []
-        var rollupValues = CanonicalValues()
-        var strata = CanonicalValues()
-        var psuLabels = CanonicalValues()
-        let psus = ByteInterner(capacity: 4096)
-        var valid = [UInt64](repeating: 0, count: plan.words)
-        var satisfied = [UInt64](repeating: 0, count: plan.words)
-        var keyParts = [UInt32](repeating: 0, count: max(1, byColumns.count))
-
-        reader.readRows(progress: progress) { row in
-            var group = 0
-            if !byColumns.isEmpty {
-                for (k, column) in byColumns.enumerated() {
-                    keyParts[k] = UInt32(column.map { groupValues[k].id(in: row, column: $0) } ?? groupValues[k].blank())
-                }
-                group = keyParts.withUnsafeBytes { raw in
-                    groups.intern(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), byColumns.count * 4).id
-                }
-                if group == groupKeys.count {
-                    groupKeys.append(keyParts.prefix(byColumns.count).enumerated().map { groupValues[$0].text[Int($1)] })
-                }
-            }
-            let subgroup = rollupColumn.map { rollupValues.id(in: row, column: $0) } ?? (rollup == nil ? 0 : rollupValues.blank())
-            let stratum = stratumColumn.map { strata.id(in: row, column: $0) } ?? 0
-            var psu = 0
-            if let psuColumn {
-                var key: (UInt32, UInt32) = (UInt32(stratum), UInt32(psuLabels.id(in: row, column: psuColumn)))
-                psu = withUnsafeBytes(of: &key) { psus.intern($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 8).id }
-            }
-            valid.withUnsafeMutableBufferPointer { v in
-                satisfied.withUnsafeMutableBufferPointer { s in
-                    evaluator.leafStates(row.currentValues, relevant: row.currentRelevance,
-                                                valid: v.baseAddress!, satisfied: s.baseAddress!)
-                    accumulator.add(group: group, subgroup: subgroup, stratum: stratum, psu: psu,
-                                    weight: row.currentWeight, valid: v.baseAddress!, satisfied: s.baseAddress!)
-                }
-            }
+    /// Computes the index of the file at `path`, on two threads when it is large.
+    public static func run(
+        path: String, questionnaire: Questionnaire, by: [String], rollupOf rollup: String?, minN: Int,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Outcome {
+        guard let source = FileByteSource(path: path) else { throw CannotOpen(path: path) }
+        let size = source.size ?? 0
+        let sequential = { () throws -> Outcome in
+            guard let again = FileByteSource(path: path) else { throw CannotOpen(path: path) }
+            let reader = ResponsesCSVReader(questionnaire: questionnaire) { again.read(into: $0, count: $1) }
+            return try run(reader: reader, by: by, rollupOf: rollup, minN: minN, expectedRows: size / 100, progress: progress)
         }
-        if let failure = reader.failure { throw failure }
-        let result = accumulator.result(groupColumns: by, groupKeys: groupKeys, minN: minN)
-        return Outcome(result: result, warnings: reader.relevanceWarnings, rows: accumulator.responseCount)
-    }
-}
-
-/// Dense ids for the values of one column, where canonically equivalent spellings (NFC and NFD of
-/// "Điềm He") are one value, shown in NFC.
-struct CanonicalValues {
-    private let raw = ByteInterner()
-    private var canonicalOfRaw: [Int] = []
-    private var index: [String: Int] = [:]
-    private(set) var text: [String] = []
-
-    mutating func id(in row: ResponsesCSVReader, column: Int) -> Int {
-        row.withField(column) { p, n in id(p, n) }
-    }
-
-    mutating func id(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        let (r, inserted) = raw.intern(p, n)
-        if !inserted { return canonicalOfRaw[r] }
-        let value = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
-            .precomposedStringWithCanonicalMapping
-        let id: Int
-        if let existing = index[value] {
-            id = existing
-        } else {
-            id = text.count
-            index[value] = id
-            text.append(value)
+        guard size >= parallelThreshold else { return try sequential() }
+        let head = ResponsesCSVReader(questionnaire: questionnaire, bufferSize: 1 << 16) { source.read(into: $0, count: $1) }
+        _ = try prepare(head, by: by, rollup: rollup, expectedRows: 0)  // header problems and unknown columns
+        let dataStart = head.scanner.offset
+        guard let split = recordBoundary(path: path, near: dataStart + (size - dataStart) / 2), split > dataStart, split < size else {
+            return try sequential()
         }
-        canonicalOfRaw.append(id)
-        return id
+        let parts = [dataStart..<split, split..<size]
+        let outcomes = UnsafeMutableBufferPointer<PartOutcome?>.allocate(capacity: parts.count)
+        outcomes.initialize(repeating: nil)
+        defer { outcomes.deinitialize(); outcomes.deallocate() }
+        let shared = PartInputs(path: path, questionnaire: questionnaire, head: head, by: by, rollup: rollup,
+                                outcomes: outcomes, progress: progress)
+        // Each thread writes only its own slot of `outcomes`.
+        DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+            shared.outcomes[i] = readPart(parts[i], index: i, of: parts.count, shared, progress: i == 0 ? shared.progress : nil)
+        }
+        guard let first = outcomes[0], let second = outcomes[1], first.clean, second.clean,
+              !first.ids.containsAny(of: second.ids) else {
+            return try sequential()
+        }
+        first.sink.absorb(second.sink)
+        let counts = zip(first.reader.relevanceWarningCounts, second.reader.relevanceWarningCounts).map { $0 + $1 }
+        let warnings = RelevanceWarnings(counts: questionnaire.items.enumerated().compactMap { i, item in
+            counts[i] > 0 ? (item.code, counts[i]) : nil
+        })
+        progress?(first.sink.accumulator.responseCount, size)
+        return Outcome(result: first.sink.result(minN: minN), warnings: warnings, rows: first.sink.accumulator.responseCount)
     }
 
-    /// The id of the blank value (for a column absent from the file).
-    mutating func blank() -> Int {
-        var empty: UInt8 = 0
-        return id(&empty, 0)
+    public struct CannotOpen: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "không mở được tệp \(path) (cannot open the file)" }
+    }
+
+    /// What the threads share: read-only after construction, except one output slot per thread.
+    private struct PartInputs: @unchecked Sendable {
+        let path: String
+        let questionnaire: Questionnaire
+        let head: ResponsesCSVReader
+        let by: [String]
+        let rollup: String?
+        let outcomes: UnsafeMutableBufferPointer<PartOutcome?>
+        let progress: ((Int, Int) -> Void)?
+    }
+
+    private struct PartOutcome {
+        let reader: ResponsesCSVReader
+        let sink: IndexRowSink
+        let ids: ByteInterner
+        /// No problem at all, so the part's rows are exactly what a sequential read would give.
+        let clean: Bool
+    }
+
+    private static func readPart(_ range: Range<Int>, index: Int, of count: Int, _ inputs: PartInputs,
+                                 progress: ((Int, Int) -> Void)?) -> PartOutcome? {
+        guard let source = FileByteSource(path: inputs.path, range: range) else { return nil }
+        let reader = ResponsesCSVReader(questionnaire: inputs.questionnaire, startsFile: false) { source.read(into: $0, count: $1) }
+        reader.adoptHeader(of: inputs.head)
+        guard let sink = try? prepareAdopted(reader, like: inputs.head, by: inputs.by, rollup: inputs.rollup, expectedRows: range.count / 100) else {
+            return nil
+        }
+        reader.readRows(progress: progress.map { p in { rows, bytes in p(rows * count, bytes * count) } }) { sink.consume($0) }
+        return PartOutcome(reader: reader, sink: sink, ids: reader.responseIds, clean: reader.problemCount == 0)
+    }
+
+    private static func prepareAdopted(_ reader: ResponsesCSVReader, like head: ResponsesCSVReader, by: [String],
+                                       rollup: String?, expectedRows: Int) throws -> IndexRowSink {
+        let byColumns = by.map { reader.column(named: $0) }
+        let rollupColumn = rollup.flatMap { reader.column(named: $0) }
+        return IndexRowSink(reader: reader, by: by, byColumns: byColumns, rollupColumn: rollupColumn,
+                            hasRollup: rollup != nil, expectedRows: expectedRows)
+    }
+
+    /// The offset just after the first line break at or after `offset`.
+    static func recordBoundary(path: String, near offset: Int) -> Int? {
+        guard let source = FileByteSource(path: path, range: offset..<(offset + (1 << 20))) else { return nil }
+        let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 20)
+        defer { chunk.deallocate() }
+        let n = source.read(into: chunk, count: 1 << 20)
+        for i in 0..<n where chunk[i] == 10 { return offset + i + 1 }
+        return nil
     }
 }

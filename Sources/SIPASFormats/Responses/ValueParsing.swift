@@ -43,10 +43,38 @@ enum ValueParsing {
             guard expDigits > 0 else { return nil }
         }
         guard i == end, end - start < 64 else { return nil }
+        if let fast = exactDecimal(p, start, end) { return fast }
         var text = [CChar](repeating: 0, count: end - start + 1)
         for k in 0..<(end - start) { text[k] = CChar(bitPattern: p[start + k]) }
         let value = strtod(text, nil)
         return value.isFinite ? value : nil
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
+    /// Clinger's fast path: a decimal with at most 15 significant digits and 22 fraction digits is
+    /// an exact integer divided by an exact power of ten, so one division is correctly rounded —
+    /// the same double strtod gives, without its cost.
+    @inline(__always)
+    private static func exactDecimal(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var i = start
+        var negative = false
+        if p[i] == 43 || p[i] == 45 { negative = p[i] == 45; i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        while i < end {
+            let b = p[i]
+            if b == 46 { fraction = 0; i += 1; continue }
+            guard b >= 48 && b <= 57 else { return nil }
+            if mantissa != 0 || b != 48 { digits += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(b - 48)
+            if fraction >= 0 { fraction += 1 }
+            i += 1
+        }
+        guard digits <= 15, fraction <= 22 else { return nil }
+        let value = Double(mantissa) / powersOfTen[max(fraction, 0)]
+        return negative ? -value : value
     }
 
     /// ISO 8601 calendar date `YYYY-MM-DD`, optionally followed by `Thh:mm[:ss[.fff]]` and a zone
