@@ -1,8 +1,9 @@
 extension IndexAccumulator {
-    /// Adds the responses of an accumulator filled from another part of the same file (parallel
+    /// Adds the responses of an accumulator filled from a later part of the same file (parallel
     /// reading), translating its dense ids to this one's. Each map is indexed by the other's id.
-    /// The result is the same as adding the other's responses here one by one, in order.
-    public mutating func merge(_ other: IndexAccumulator, groups: [Int], subgroups: [Int], strata: [Int], psus: [Int]) {
+    /// The other's responses move over as segments after this one's, without copying; `other` is
+    /// left empty.
+    public mutating func merge(_ other: inout IndexAccumulator, groups: [Int], subgroups: [Int], strata: [Int], psus: [Int]) {
         precondition(other.words == words && other.ownPsu == ownPsu && other.weighted == weighted)
         var cellMap = [UInt32](repeating: 0, count: other.cellGroup.count)
         for c in 0..<other.cellGroup.count {
@@ -15,18 +16,29 @@ extension IndexAccumulator {
             }
             for k in 0..<nodeCount { cellNodeCount[Int(cell) * nodeCount + k] += other.cellNodeCount[c * nodeCount + k] }
         }
-        rowCell.append(contentsOf: other.rowCell.lazy.map { cellMap[Int($0)] })
-        rowWeight.append(contentsOf: other.rowWeight)
-        rowBits.append(contentsOf: other.rowBits)
-        if ownPsu {
-            psuStratum.append(contentsOf: other.psuStratum.lazy.map { UInt32(strata[Int($0)]) })
-        } else {
-            rowPsu.append(contentsOf: other.rowPsu.lazy.map { UInt32(psus[Int($0)]) })
+        if !ownPsu {
             for (p, h) in other.psuStratum.enumerated() where psus[p] >= psuStratum.count {
                 precondition(psus[p] == psuStratum.count, "new PSUs arrive in order")
                 psuStratum.append(UInt32(strata[Int(h)]))
             }
         }
+        var moved = other.earlier + [other.rows]
+        other.earlier = []
+        other.rows = ResponseRows()
+        earlier.append(rows)
+        for s in moved.indices {
+            moved[s].cell.withUnsafeMutableBufferPointer { cell in
+                for i in cell.indices { cell[i] = cellMap[Int(cell[i])] }
+            }
+            moved[s].psu.withUnsafeMutableBufferPointer { psu in
+                for i in psu.indices { psu[i] = UInt32(psus[Int(psu[i])]) }
+            }
+            moved[s].stratum.withUnsafeMutableBufferPointer { stratum in
+                for i in stratum.indices { stratum[i] = UInt32(strata[Int(stratum[i])]) }
+            }
+        }
+        earlier.append(contentsOf: moved.dropLast())
+        rows = moved.last!
         strataCount = max(strataCount, other.strataCount == 0 ? 0 : (strata.max() ?? -1) + 1)
     }
 }

@@ -12,10 +12,20 @@ extension IndexAccumulator {
     /// one, every group is a single cell and the same formula reduces to the pooled estimate.
     public func result(groupColumns: [String], groupKeys: [[String]], minN: Int) -> IndexResult {
         let cells = cellGroup.count
-        let totals = weightedTotals()
-        let estimates = cellEstimates(totals)
-        let design = CellDesign(self, estimates: estimates, groups: groupKeys.count)
-        let variance = linearisedVariance(design: design, totals: totals, groups: groupKeys.count)
+        let variance: [Double]
+        let design: CellDesign
+        let index = segments
+        if ownPsu {
+            // Each response is its own PSU: the variance needs every response's linearised value.
+            let totals = weightedTotals(index)
+            design = CellDesign(self, estimates: cellEstimates(totals), groups: groupKeys.count)
+            variance = linearisedVariance(index, design: design, totals: totals, groups: groupKeys.count)
+        } else {
+            let sums = psuSums(index)
+            let totals = cellTotals(sums)
+            design = CellDesign(self, estimates: cellEstimates(totals), groups: groupKeys.count)
+            variance = psuVariance(sums, design: design, totals: totals, groups: groupKeys.count)
+        }
 
         var counts = [Int](repeating: 0, count: groupKeys.count * nodeCount)
         for c in 0..<cells {

@@ -1,11 +1,46 @@
 extension IndexAccumulator {
-    /// Taylor-linearised variances (in proportion units squared) per group × node.
-    ///
-    /// For each response the linearised variable of every node is built bottom-up from the leaf
-    /// variables `w·(sat − R·valid)/X` of its cell; PSU totals of the output variables then feed a
-    /// Welford accumulator per (group, stratum), and PSUs of the stratum without members of the
-    /// group are added as zeros analytically (domain estimation over the whole design).
-    func linearisedVariance(design: CellDesign, totals: (sat: [Double], valid: [Double]), groups: Int) -> [Double] {
+    /// Fixed blocks of 2^16 responses, on global response numbers.
+    static let blockSize = 1 << 16
+
+    /// Weighted totals Σw·sat and Σw·valid per cell × leaf when each response is its own PSU.
+    /// Summed over fixed blocks in parallel, then block by block in order.
+    func weightedTotals(_ index: SegmentIndex) -> (sat: [Double], valid: [Double]) {
+        guard weighted else { return (cellCountSat.map(Double.init), cellCountValid.map(Double.init)) }
+        let size = cellCountSat.count
+        // Larger blocks when there are many cells keep the partial totals within ~64 MB; the size
+        // depends on the data only.
+        let blockSize = max(Self.blockSize, index.total / max(1, (64 << 20) / max(1, size * 16)))
+        let partial = FixedBlocks(count: index.total, size: blockSize).map { range -> (sat: [Double], valid: [Double]) in
+            var sat = [Double](repeating: 0, count: size)
+            var valid = sat
+            for (s, local) in index.pieces(range) {
+                let segment = index.segments[s]
+                for r in local {
+                    let base = Int(segment.cell[r]) * leafCount, w = segment.weight[r]
+                    forEachValidLeaf(segment, r) { q, satisfied in
+                        valid[base + q] += w
+                        if satisfied { sat[base + q] += w }
+                    }
+                }
+            }
+            return (sat, valid)
+        }
+        var sat = [Double](repeating: 0, count: size)
+        var valid = sat
+        for p in partial {
+            for i in 0..<size {
+                sat[i] += p.sat[i]
+                valid[i] += p.valid[i]
+            }
+        }
+        return (sat, valid)
+    }
+
+    /// Taylor-linearised variances (in proportion units squared) per group × node when each
+    /// response is its own PSU: every response's linearised variable of every node, built
+    /// bottom-up from the leaf variables `w·(sat − R·valid)/X` of its cell, feeds the Welford
+    /// accumulator of its (group, stratum); fixed blocks run in parallel and combine in order.
+    func linearisedVariance(_ index: SegmentIndex, design: CellDesign, totals: (sat: [Double], valid: [Double]), groups: Int) -> [Double] {
         let cells = cellGroup.count
         var ratio = [Double](repeating: 0, count: cells * leafCount)
         var inverseTotal = [Double](repeating: 0, count: cells * leafCount)
@@ -14,77 +49,32 @@ extension IndexAccumulator {
             inverseTotal[i] = 1 / totals.valid[i]
         }
         var psusInStratum = [Int](repeating: 0, count: strataCount)
-        for h in psuStratum { psusInStratum[Int(h)] += 1 }
-        var slots = StratumSlots(groups: groups, strata: strataCount, width: nodeCount)
-
+        for segment in index.segments { for h in segment.stratum { psusInStratum[Int(h)] += 1 } }
+        guard index.total > 0 else { return [Double](repeating: 0, count: groups * nodeCount) }
         let linearise = Lineariser(
             plan: plan, design: design, ratio: ratio, inverseTotal: inverseTotal, words: words,
             leafCount: leafCount, weighted: weighted)
-        defer { linearise.z.deallocate() }
-        rowBits.withUnsafeBufferPointer { bits in
-        rowWeight.withUnsafeBufferPointer { weights in
-        rowCell.withUnsafeBufferPointer { rowCell in
-        cellGroup.withUnsafeBufferPointer { cellGroup in
+        let partials = FixedBlocks(count: index.total, size: Self.blockSize).map { range in
+            var slots = StratumSlots(groups: groups, strata: strataCount, width: nodeCount)
             let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: nodeCount)
-            defer { out.deallocate() }
-            if ownPsu {
-                for r in 0..<rowCell.count {
-                    let c = Int(rowCell[r])
-                    linearise.run(cell: c, bits: bits.baseAddress! + r * 2 * words, weight: weighted ? weights[r] : 1, into: out)
-                    slots.add(group: Int(cellGroup[c]), stratum: Int(psuStratum[r]), total: UnsafeBufferPointer(out))
+            let z = UnsafeMutableBufferPointer<Double>.allocate(capacity: nodeCount)
+            defer { out.deallocate(); z.deallocate() }
+            for (s, local) in index.pieces(range) {
+                let segment = index.segments[s]
+                segment.bits.withUnsafeBufferPointer { bits in
+                    for r in local {
+                        let c = Int(segment.cell[r])
+                        linearise.run(cell: c, bits: bits.baseAddress! + r * 2 * words,
+                                      weight: weighted ? segment.weight[r] : 1, z: z, into: out)
+                        slots.add(group: Int(cellGroup[c]), stratum: Int(segment.stratum[r]), total: UnsafeBufferPointer(out))
+                    }
                 }
-                return
             }
-            // Rows grouped by PSU (counting sort) so that each PSU's totals are complete at once; a
-            // PSU usually holds one group, rarely a few.
-            let order = rowsByPsu()
-            var pendingGroups: [Int] = []
-            var pendingTotals = [Double]()
-            var start = 0
-            while start < order.count {
-                let psu = rowPsu[Int(order[start])]
-                var end = start
-                pendingGroups.removeAll(keepingCapacity: true)
-                pendingTotals.removeAll(keepingCapacity: true)
-                while end < order.count && rowPsu[Int(order[end])] == psu {
-                    let r = Int(order[end])
-                    let c = Int(rowCell[r])
-                    linearise.run(cell: c, bits: bits.baseAddress! + r * 2 * words, weight: weighted ? weights[r] : 1, into: out)
-                    let g = Int(cellGroup[c])
-                    var slot = pendingGroups.firstIndex(of: g) ?? -1
-                    if slot < 0 {
-                        slot = pendingGroups.count
-                        pendingGroups.append(g)
-                        pendingTotals.append(contentsOf: repeatElement(0, count: nodeCount))
-                    }
-                    pendingTotals.withUnsafeMutableBufferPointer { t in
-                        let base = slot * nodeCount
-                        for k in 0..<nodeCount { t[base + k] += out[k] }
-                    }
-                    end += 1
-                }
-                pendingTotals.withUnsafeBufferPointer { t in
-                    for (i, g) in pendingGroups.enumerated() {
-                        slots.add(group: g, stratum: Int(psuStratum[Int(psu)]),
-                                  total: UnsafeBufferPointer(rebasing: t[(i * nodeCount)..<((i + 1) * nodeCount)]))
-                    }
-                }
-                start = end
-            }
-        }}}}
-        return slots.variance(groups: groups, psusInStratum: psusInStratum)
-    }
-
-    func rowsByPsu() -> [UInt32] {
-        var start = [Int](repeating: 0, count: psuStratum.count + 1)
-        for p in rowPsu { start[Int(p) + 1] += 1 }
-        for i in 1..<start.count { start[i] += start[i - 1] }
-        var order = [UInt32](repeating: 0, count: rowPsu.count)
-        for (r, p) in rowPsu.enumerated() {
-            order[start[Int(p)]] = UInt32(r)
-            start[Int(p)] += 1
+            return slots
         }
-        return order
+        var total = partials[0]
+        for p in partials.dropFirst() { total.merge(p) }
+        return total.variance(groups: groups, psusInStratum: psusInStratum)
     }
 }
 
@@ -102,7 +92,6 @@ struct Lineariser {
     let outputFactor: [Double]
     let ratio: [Double]
     let inverseTotal: [Double]
-    let z: UnsafeMutableBufferPointer<Double>
 
     init(plan: IndexPlan, design: CellDesign, ratio: [Double], inverseTotal: [Double], words: Int,
          leafCount: Int, weighted: Bool) {
@@ -118,12 +107,12 @@ struct Lineariser {
         outputFactor = design.outputFactor
         self.ratio = ratio
         self.inverseTotal = inverseTotal
-        z = .allocate(capacity: max(1, nodeCount))
     }
 
     /// Leaves first (reverse pre-order puts children before parents), then the aggregates.
     @inline(__always)
-    func run(cell c: Int, bits: UnsafePointer<UInt64>, weight w: Double, into out: UnsafeMutableBufferPointer<Double>) {
+    func run(cell c: Int, bits: UnsafePointer<UInt64>, weight w: Double, z: UnsafeMutableBufferPointer<Double>,
+             into out: UnsafeMutableBufferPointer<Double>) {
         nodeLeaf.withUnsafeBufferPointer { nodeLeaf in
         childStart.withUnsafeBufferPointer { childStart in
         childNodes.withUnsafeBufferPointer { childNodes in
@@ -213,6 +202,22 @@ struct StratumSlots {
                     mean[base + k] += delta / m
                     m2[base + k] += delta * (total[k] - mean[base + k])
                 }
+            }
+        }
+    }
+
+    /// Adds another set of accumulators (Chan et al.'s pairwise combination of Welford states).
+    mutating func merge(_ other: StratumSlots) {
+        for o in 0..<other.slotGroup.count {
+            let s = slot(group: other.slotGroup[o], stratum: other.slotStratum[o])
+            let na = count[s], nb = other.count[o], n = na + nb
+            guard nb > 0 else { continue }
+            count[s] = n
+            for k in 0..<width {
+                let a = s * width + k, b = o * width + k
+                let delta = other.mean[b] - mean[a]
+                mean[a] += delta * nb / n
+                m2[a] += other.m2[b] + delta * delta * na * nb / n
             }
         }
     }

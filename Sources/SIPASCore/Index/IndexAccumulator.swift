@@ -1,28 +1,28 @@
 /// Accumulates responses and computes the estimates, standard errors and intervals of
 /// `index-method.md`.
 ///
-/// One pass collects weighted totals per cell (a group, or a group × roll-up value) and keeps each
-/// response in a compact form (cell, PSU, weight, leaf bits: ~32 bytes); `result` then evaluates
-/// the trees and makes a second pass over the compact rows for the linearised variables, whose
-/// PSU totals feed a per-(group, stratum) Welford accumulator. Memory is therefore linear in the
-/// number of responses but small per response; the CSV itself is never held.
+/// Adding a response updates exact counts per cell (a group, or a group × roll-up value) and keeps
+/// the response in compact form (`ResponseRows`); `result` then sums weighted totals per (cell,
+/// PSU) — or, when each response is its own PSU, makes a pass for each response's linearised
+/// variables — and feeds PSU totals to per-(group, stratum) Welford accumulators. Memory is linear
+/// in the number of responses but small per response; the CSV itself is never held. All sums run
+/// over fixed blocks combined in order, so results are the same to the last digit whether a file
+/// was read by one thread or several.
 public struct IndexAccumulator {
     public let plan: IndexPlan
     let leafCount: Int
     let nodeCount: Int
     let words: Int
     let weighted: Bool
+    let ownPsu: Bool
 
-    // Compact rows.
-    var rowCell: [UInt32] = []
-    var rowPsu: [UInt32] = []
-    var rowWeight: [Double] = []
-    var rowBits: [UInt64] = []
+    /// Responses, in file order: earlier segments (parts merged in), then the one being filled.
+    var earlier: [ResponseRows] = []
+    var rows = ResponseRows()
 
-    // Design: stratum of each PSU; PSUs per stratum.
+    // Design: stratum of each PSU (PSU column); number of strata.
     var psuStratum: [UInt32] = []
     var strataCount = 0
-    var ownPsu: Bool
 
     // Cells.
     var cellOfKey: [UInt64: UInt32] = [:]
@@ -30,8 +30,7 @@ public struct IndexAccumulator {
     var lastCell: UInt32 = 0
     var cellGroup: [UInt32] = []
     var cellSubgroup: [UInt32] = []
-    // Counts are exact integers, so parts added in any order give the same totals; weighted totals
-    // are summed in `result`, in file order, so that threads never change the last digit.
+    /// Exact integer counts per cell × leaf and cell × node: the same in any order of addition.
     var cellCountSat: [Int] = []
     var cellCountValid: [Int] = []
     var cellNodeCount: [Int] = []
@@ -40,27 +39,6 @@ public struct IndexAccumulator {
     /// - Parameters:
     ///   - weighted: responses carry a design weight (otherwise every weight is 1).
     ///   - psuColumn: responses name their PSU; otherwise each response is its own PSU.
-    /// Weighted totals Σw·sat and Σw·valid per cell × leaf, in response order.
-    func weightedTotals() -> (sat: [Double], valid: [Double]) {
-        guard weighted else { return (cellCountSat.map(Double.init), cellCountValid.map(Double.init)) }
-        var sat = [Double](repeating: 0, count: cellCountSat.count)
-        var valid = sat
-        for r in 0..<rowCell.count {
-            let base = Int(rowCell[r]) * leafCount, bits = r * 2 * words, w = rowWeight[r]
-            for i in 0..<words {
-                var v = rowBits[bits + i]
-                let s = rowBits[bits + words + i]
-                while v != 0 {
-                    let b = v.trailingZeroBitCount
-                    v &= v - 1
-                    valid[base + i << 6 + b] += w
-                    if s & (1 << UInt64(b)) != 0 { sat[base + i << 6 + b] += w }
-                }
-            }
-        }
-        return (sat, valid)
-    }
-
     public init(plan: IndexPlan, weighted: Bool, psuColumn: Bool, expectedRows: Int = 0) {
         self.plan = plan
         leafCount = plan.leaves.count
@@ -69,15 +47,12 @@ public struct IndexAccumulator {
         self.weighted = weighted
         ownPsu = !psuColumn
         internalNodes = plan.nodes.indices.filter { plan.nodes[$0].leaf == nil }
-        if expectedRows > 0 {
-            rowCell.reserveCapacity(expectedRows)
-            rowBits.reserveCapacity(expectedRows * 2 * words)
-            if psuColumn { rowPsu.reserveCapacity(expectedRows) } else { psuStratum.reserveCapacity(expectedRows) }
-            if weighted { rowWeight.reserveCapacity(expectedRows) }
-        }
+        if expectedRows > 0 { rows.reserve(expectedRows, words: words, psuColumn: psuColumn, weighted: weighted) }
     }
 
-    public var responseCount: Int { rowCell.count }
+    public var responseCount: Int { earlier.reduce(rows.count) { $0 + $1.count } }
+
+    var segments: SegmentIndex { SegmentIndex(earlier + [rows]) }
 
     /// Adds one response.
     /// - Parameters:
@@ -87,19 +62,19 @@ public struct IndexAccumulator {
     ///   - psu: dense PSU id, unique across strata; ignored when responses are their own PSUs.
     @inline(__always)
     public mutating func add(group: Int, subgroup: Int, stratum: Int, psu: Int, weight: Double,
-                    valid: UnsafePointer<UInt64>, satisfied: UnsafePointer<UInt64>) {
+                             valid: UnsafePointer<UInt64>, satisfied: UnsafePointer<UInt64>) {
         let cell = cellId(group: group, subgroup: subgroup)
-        rowCell.append(cell)
+        rows.cell.append(cell)
         if stratum >= strataCount { strataCount = stratum + 1 }
         if ownPsu {
-            psuStratum.append(UInt32(stratum))
+            rows.stratum.append(UInt32(stratum))
         } else {
-            rowPsu.append(UInt32(psu))
+            rows.psu.append(UInt32(psu))
             while psuStratum.count <= psu { psuStratum.append(UInt32(stratum)) }
         }
-        if weighted { rowWeight.append(weight) }
-        for i in 0..<words { rowBits.append(valid[i]) }
-        for i in 0..<words { rowBits.append(satisfied[i]) }
+        if weighted { rows.weight.append(weight) }
+        for i in 0..<words { rows.bits.append(valid[i]) }
+        for i in 0..<words { rows.bits.append(satisfied[i]) }
 
         let leafBase = Int(cell) * leafCount
         for i in 0..<words {
@@ -142,5 +117,20 @@ public struct IndexAccumulator {
         lastCellKey = key
         lastCell = cell
         return cell
+    }
+
+    /// Visits the valid leaves of response `local` of a segment: `body(leaf, satisfied)`.
+    @inline(__always)
+    func forEachValidLeaf(_ segment: ResponseRows, _ local: Int, _ body: (Int, Bool) -> Void) {
+        let base = local * 2 * words
+        for i in 0..<words {
+            var v = segment.bits[base + i]
+            let s = segment.bits[base + words + i]
+            while v != 0 {
+                let b = v.trailingZeroBitCount
+                v &= v - 1
+                body(i << 6 + b, s & (1 << UInt64(b)) != 0)
+            }
+        }
     }
 }

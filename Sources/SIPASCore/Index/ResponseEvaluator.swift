@@ -57,22 +57,26 @@ public struct ResponseEvaluator: Sendable {
     public func leafStates(_ values: UnsafeBufferPointer<Double>, relevant: UnsafeBufferPointer<Bool>,
                            valid: UnsafeMutablePointer<UInt64>, satisfied: UnsafeMutablePointer<UInt64>) {
         for w in 0..<plan.words { valid[w] = 0; satisfied[w] = 0 }
-        for q in 0..<leafItem.count {
-            let v = values[leafItem[q]]
-            if v.isNaN { continue }
-            let c = leafCondition[q]
-            if c >= 0 && !relevant[c] { continue }
-            let state: UInt8
-            if v >= 0 && v < 64 {
-                state = leafCodeState[q << 6 + Int(v)]
-            } else {
-                let code = Int(v)
-                state = plan.leaves[q].notApplicable.contains(code) ? 0 : (plan.leaves[q].satisfied.contains(code) ? 2 : 1)
+        leafItem.withUnsafeBufferPointer { leafItem in
+        leafCondition.withUnsafeBufferPointer { leafCondition in
+        leafCodeState.withUnsafeBufferPointer { codeState in
+            for q in 0..<leafItem.count {
+                let v = values[leafItem[q]]
+                if v.isNaN { continue }
+                let c = leafCondition[q]
+                if c >= 0 && !relevant[c] { continue }
+                let state: UInt8
+                if v >= 0 && v < 64 {
+                    state = codeState[q << 6 + Int(v)]
+                } else {
+                    let code = Int(v)
+                    state = plan.leaves[q].notApplicable.contains(code) ? 0 : (plan.leaves[q].satisfied.contains(code) ? 2 : 1)
+                }
+                if state == 0 { continue }
+                let bit: UInt64 = 1 << UInt64(q & 63)
+                valid[q >> 6] |= bit
+                if state == 2 { satisfied[q >> 6] |= bit }
             }
-            if state == 0 { continue }
-            let bit: UInt64 = 1 << UInt64(q & 63)
-            valid[q >> 6] |= bit
-            if state == 2 { satisfied[q >> 6] |= bit }
-        }
+        }}}
     }
 }

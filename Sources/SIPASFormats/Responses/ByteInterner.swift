@@ -58,8 +58,7 @@ public final class ByteInterner {
     public func intern(_ bytes: UnsafePointer<UInt8>, _ length: Int, payload: Int32 = 0) -> (id: Int, inserted: Bool) {
         if ascending {
             if count == 0 || greaterThanLast(bytes, length) { return (append(bytes, length, payload: payload), true) }
-            ascending = false
-            for id in 0..<count { insertInTable(id) }
+            leaveAscendingMode()
         }
         if lastId >= 0 && equals(lastId, bytes, length) { return (lastId, false) }
         let h = Self.hash(bytes, length)
@@ -89,7 +88,8 @@ public final class ByteInterner {
         offsets[id + 1] = arenaCount
         payloads[id] = payload
         count += 1
-        if count * 2 > mask { growTable() }
+        if count + 1 >= keyCapacity { growKeys() }
+        if !ascending && count * 2 > mask { growTable() }
         return id
     }
 
@@ -98,6 +98,13 @@ public final class ByteInterner {
         let start = offsets[count - 1], lastLength = offsets[count] - start
         let c = memcmp(arena + start, bytes, min(length, lastLength))
         return c < 0 || (c == 0 && length > lastLength)
+    }
+
+    /// The keys so far were stored without a table; build it now.
+    private func leaveAscendingMode() {
+        ascending = false
+        while count * 2 > mask { growTable() }
+        for id in 0..<count { insertInTable(id) }
     }
 
     private func insertInTable(_ id: Int) {
@@ -123,10 +130,7 @@ public final class ByteInterner {
             let start = other.offsets[0]
             if greaterThanLast(other.arena + start, other.offsets[1] - start) { return false }
         }
-        if ascending {
-            ascending = false
-            for id in 0..<count { insertInTable(id) }
-        }
+        if ascending { leaveAscendingMode() }
         for id in 0..<other.count {
             let start = other.offsets[id], length = other.offsets[id + 1] - start
             let key = other.arena + start
@@ -178,7 +182,10 @@ public final class ByteInterner {
         slots = newSlots
         slotHash = newHash
         mask = newMask
-        let newKeyCapacity = size / 2 + 1
+    }
+
+    private func growKeys() {
+        let newKeyCapacity = keyCapacity * 2
         let newOffsets = UnsafeMutablePointer<Int>.allocate(capacity: newKeyCapacity + 1)
         newOffsets.update(from: offsets, count: count + 1)
         offsets.deallocate()

@@ -59,6 +59,7 @@ public final class CSVScanner {
     deinit {
         buffer.deallocate()
         fieldPointer.deallocate()
+        plainByte.deallocate()
     }
 
     /// The current record's fields, as an array (for code off the hot path).
@@ -198,7 +199,7 @@ public final class CSVScanner {
                     let b = buf[i]
                     // One table look-up tells the common bytes (digits, letters, spaces) from the
                     // ones that need a look: delimiters, NUL and the start of multi-byte UTF-8.
-                    if Self.plainByte[Int(b)] { i += 1; continue }
+                    if plainByte[Int(b)] { i += 1; continue }
                     if b == 44 || b == 10 { break }
                     if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
                     else if b >= 0x80 {
@@ -226,7 +227,13 @@ public final class CSVScanner {
         }
     }
 
-    private static let plainByte: [Bool] = (0..<256).map { $0 != 44 && $0 != 10 && $0 != 0 && $0 < 0x80 }
+    /// Bytes that need no look inside an unquoted field (an instance copy: a static would cost a
+    /// lazy-initialisation check on every byte).
+    private let plainByte: UnsafeMutablePointer<Bool> = {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        for b in 0..<256 { table[b] = b != 44 && b != 10 && b != 0 && b < 0x80 }
+        return table
+    }()
 
     /// Length of a well-formed UTF-8 sequence at `i`, or 0 if malformed or cut by `limit`.
     @inline(__always)

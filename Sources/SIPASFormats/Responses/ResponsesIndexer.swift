@@ -52,8 +52,9 @@ public enum ResponsesIndexer {
     /// Computes the index of the file at `path`, on two threads when it is large.
     public static func run(
         path: String, questionnaire: Questionnaire, by: [String], rollupOf rollup: String?, minN: Int,
-        progress: ((Int, Int) -> Void)? = nil
+        parallelThreshold: Int = parallelThreshold, progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
+        let started = DispatchTime.now()
         guard let source = FileByteSource(path: path) else { throw CannotOpen(path: path) }
         let size = source.size ?? 0
         let sequential = { () throws -> Outcome in
@@ -73,7 +74,7 @@ public enum ResponsesIndexer {
         outcomes.initialize(repeating: nil)
         defer { outcomes.deinitialize(); outcomes.deallocate() }
         let shared = PartInputs(path: path, questionnaire: questionnaire, head: head, by: by, rollup: rollup,
-                                outcomes: outcomes, progress: progress)
+                                outcomes: outcomes, progress: progress, dataBytes: size - dataStart)
         // Each thread writes only its own slot of `outcomes`.
         DispatchQueue.concurrentPerform(iterations: parts.count) { i in
             shared.outcomes[i] = readPart(parts[i], index: i, of: parts.count, shared, progress: i == 0 ? shared.progress : nil)
@@ -82,13 +83,20 @@ public enum ResponsesIndexer {
               !first.ids.containsAny(of: second.ids) else {
             return try sequential()
         }
+        let readDone = DispatchTime.now()
         first.sink.absorb(second.sink)
         let counts = zip(first.reader.relevanceWarningCounts, second.reader.relevanceWarningCounts).map { $0 + $1 }
         let warnings = RelevanceWarnings(counts: questionnaire.items.enumerated().compactMap { i, item in
             counts[i] > 0 ? (item.code, counts[i]) : nil
         })
         progress?(first.sink.accumulator.responseCount, size)
-        return Outcome(result: first.sink.result(minN: minN), warnings: warnings, rows: first.sink.accumulator.responseCount)
+        let merged = DispatchTime.now()
+        let result = first.sink.result(minN: minN)
+        if ProcessInfo.processInfo.environment["SIPAS_PROFILE"] != nil {
+            let ms = { (a: DispatchTime, b: DispatchTime) in Double(b.uptimeNanoseconds - a.uptimeNanoseconds) / 1e6 }
+            FileHandle.standardError.write(Data("profile: read \(Int(ms(started, readDone))) ms, merge \(Int(ms(readDone, merged))) ms, estimate \(Int(ms(merged, DispatchTime.now()))) ms\n".utf8))
+        }
+        return Outcome(result: result, warnings: warnings, rows: first.sink.accumulator.responseCount)
     }
 
     public struct CannotOpen: Error, CustomStringConvertible {
@@ -105,6 +113,7 @@ public enum ResponsesIndexer {
         let rollup: String?
         let outcomes: UnsafeMutableBufferPointer<PartOutcome?>
         let progress: ((Int, Int) -> Void)?
+        let dataBytes: Int
     }
 
     private struct PartOutcome {
@@ -120,7 +129,10 @@ public enum ResponsesIndexer {
         guard let source = FileByteSource(path: inputs.path, range: range) else { return nil }
         let reader = ResponsesCSVReader(questionnaire: inputs.questionnaire, startsFile: false) { source.read(into: $0, count: $1) }
         reader.adoptHeader(of: inputs.head)
-        guard let sink = try? prepareAdopted(reader, like: inputs.head, by: inputs.by, rollup: inputs.rollup, expectedRows: range.count / 100) else {
+        // The first part's accumulator receives the others' rows: room for the whole file up front
+        // (pages are only touched when used).
+        let expected = (index == 0 ? inputs.dataBytes : range.count) / 90
+        guard let sink = try? prepareAdopted(reader, like: inputs.head, by: inputs.by, rollup: inputs.rollup, expectedRows: expected) else {
             return nil
         }
         reader.readRows(progress: progress.map { p in { rows, bytes in p(rows * count, bytes * count) } }) { sink.consume($0) }

@@ -50,7 +50,35 @@ enum ValueParsing {
         return value.isFinite ? value : nil
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+    /// 10^k for k in 0...22, all exact in a double.
+    @inline(__always)
+    private static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
 
     /// Clinger's fast path: a decimal with at most 15 significant digits and 22 fraction digits is
     /// an exact integer divided by an exact power of ten, so one division is correctly rounded —
@@ -73,7 +101,7 @@ enum ValueParsing {
             i += 1
         }
         guard digits <= 15, fraction <= 22 else { return nil }
-        let value = Double(mantissa) / powersOfTen[max(fraction, 0)]
+        let value = Double(mantissa) / powerOfTen(max(fraction, 0))
         return negative ? -value : value
     }
 
