@@ -21,10 +21,12 @@ let package = Package(
     targets: [
         // Pure domain: no I/O, no framework imports beyond Foundation.
         .target(name: "SIPASCore", swiftSettings: hotLoops),
+        // Finds a CSV's structural bytes 64 at a time (SSE2 where available, plain C elsewhere).
+        .target(name: "CSIPASScan"),
         // Interchange formats: questionnaire YAML/JSON, responses CSV, result tables.
         .target(
             name: "SIPASFormats",
-            dependencies: ["SIPASCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SIPASCore", "CSIPASScan", .product(name: "Yams", package: "Yams")],
             swiftSettings: hotLoops
         ),
         .executableTarget(

@@ -45,7 +45,7 @@ enum Harness {
         let items = q.items
         for row in rows {
             var values = items.map { row.answers[$0.code] ?? .nan }
-            var relevant = [Bool](repeating: true, count: max(1, evaluator.conditionCount))
+            var relevant = [Bool](repeating: true, count: evaluator.relevanceSlots)
             var valid = [UInt64](repeating: 0, count: plan.words), sat = valid
             values.withUnsafeMutableBufferPointer { v in
                 relevant.withUnsafeMutableBufferPointer { r in

@@ -38,6 +38,20 @@ import SIPASCore
         }
     }
 
+    @Test func weightsThatVaryInsideAPsuGiveTheSequentialResultToo() throws {
+        var lines = generated(rows: 3000, design: .strataPsu, seed: 8).split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let w = header.firstIndex(of: "weight")!
+        for i in 1..<lines.count {
+            var cells = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[w] = String(Double(cells[w])! * (1 + Double(i % 7) / 10))
+            lines[i] = cells.joined(separator: ",")
+        }
+        let path = try temporaryFile(lines.joined(separator: "\n") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try sequential(path, by: ["unit"]).result == (try parallel(path, by: ["unit"])).result)
+    }
+
     @Test func aQuotedFieldAcrossTheSplitFallsBackToOneThread() throws {
         var text = "response_id,A1,COMMENT\n"
         for i in 0..<200 { text += "r\(i),4,\n" }

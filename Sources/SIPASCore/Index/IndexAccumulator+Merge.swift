@@ -9,12 +9,17 @@ extension IndexAccumulator {
         for c in 0..<other.cellGroup.count {
             let cell = cellId(group: groups[Int(other.cellGroup[c])], subgroup: subgroups[Int(other.cellSubgroup[c])])
             cellMap[c] = cell
-            let mine = Int(cell) * leafCount, theirs = c * leafCount
-            for q in 0..<leafCount {
-                cellCountSat[mine + q] += other.cellCountSat[theirs + q]
-                cellCountValid[mine + q] += other.cellCountValid[theirs + q]
-            }
             for k in 0..<nodeCount { cellNodeCount[Int(cell) * nodeCount + k] += other.cellNodeCount[c * nodeCount + k] }
+        }
+        for o in 0..<other.slotCell.count {
+            let psu = ownPsu ? 0 : UInt32(psus[Int(other.slotPsu[o])])
+            let s = countSlot(cell: cellMap[Int(other.slotCell[o])], psu: psu, weight: other.slotWeight[o])
+            // A PSU split between the parts keeps one weight only if both parts had the same.
+            if slotWeight[s] != other.slotWeight[o] { slotWeight[s] = .nan }
+            for q in 0..<leafCount {
+                slotCountSat[s * leafCount + q] += other.slotCountSat[o * leafCount + q]
+                slotCountValid[s * leafCount + q] += other.slotCountValid[o * leafCount + q]
+            }
         }
         if !ownPsu {
             for (p, h) in other.psuStratum.enumerated() where psus[p] >= psuStratum.count {

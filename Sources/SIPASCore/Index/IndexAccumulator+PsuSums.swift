@@ -11,9 +11,27 @@ struct PsuSums {
 }
 
 extension IndexAccumulator {
-    /// Sums over fixed blocks of responses in parallel, then block by block in order: the same
-    /// digits whatever the number of threads.
+    /// Weight × count per (cell, PSU) when every PSU's responses share a weight (always so for
+    /// unweighted data); otherwise sums over fixed blocks of responses in parallel, then block by
+    /// block in order. Either way the same digits whatever the number of threads.
     func psuSums(_ index: SegmentIndex) -> PsuSums {
+        if !slotWeight.contains(where: \.isNaN) {
+            var sums = PsuSums(cell: slotCell, psu: slotPsu, sat: [], valid: [])
+            sums.sat.reserveCapacity(slotCountSat.count)
+            sums.valid.reserveCapacity(slotCountValid.count)
+            for s in 0..<slotCell.count {
+                let w = weighted ? slotWeight[s] : 1
+                for q in 0..<leafCount {
+                    sums.sat.append(w * Double(slotCountSat[s * leafCount + q]))
+                    sums.valid.append(w * Double(slotCountValid[s * leafCount + q]))
+                }
+            }
+            return sums
+        }
+        return rowPsuSums(index)
+    }
+
+    private func rowPsuSums(_ index: SegmentIndex) -> PsuSums {
         let blocks = FixedBlocks(count: index.total, size: Self.blockSize).map { range in blockSums(index, range) }
         var total = PsuSums()
         var slotOf: [UInt64: Int] = [:]

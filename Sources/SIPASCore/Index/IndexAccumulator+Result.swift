@@ -15,9 +15,10 @@ extension IndexAccumulator {
         let variance: [Double]
         let design: CellDesign
         let index = segments
+        let cellCounts = cellCounts()
         if ownPsu {
             // Each response is its own PSU: the variance needs every response's linearised value.
-            let totals = weightedTotals(index)
+            let totals = weightedTotals(index, counts: cellCounts)
             design = CellDesign(self, estimates: cellEstimates(totals), groups: groupKeys.count)
             variance = linearisedVariance(index, design: design, totals: totals, groups: groupKeys.count)
         } else {
@@ -32,7 +33,7 @@ extension IndexAccumulator {
             let g = Int(cellGroup[c])
             for k in 0..<nodeCount {
                 if let q = plan.nodes[k].leaf {
-                    counts[g * nodeCount + k] += cellCountValid[c * leafCount + q]
+                    counts[g * nodeCount + k] += cellCounts.valid[c * leafCount + q]
                 } else {
                     counts[g * nodeCount + k] += cellNodeCount[c * nodeCount + k]
                 }

@@ -4,9 +4,9 @@ extension IndexAccumulator {
 
     /// Weighted totals Σw·sat and Σw·valid per cell × leaf when each response is its own PSU.
     /// Summed over fixed blocks in parallel, then block by block in order.
-    func weightedTotals(_ index: SegmentIndex) -> (sat: [Double], valid: [Double]) {
-        guard weighted else { return (cellCountSat.map(Double.init), cellCountValid.map(Double.init)) }
-        let size = cellCountSat.count
+    func weightedTotals(_ index: SegmentIndex, counts: (sat: [Int], valid: [Int])) -> (sat: [Double], valid: [Double]) {
+        guard weighted else { return (counts.sat.map(Double.init), counts.valid.map(Double.init)) }
+        let size = counts.sat.count
         // Larger blocks when there are many cells keep the partial totals within ~64 MB; the size
         // depends on the data only.
         let blockSize = max(Self.blockSize, index.total / max(1, (64 << 20) / max(1, size * 16)))

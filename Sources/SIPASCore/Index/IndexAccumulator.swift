@@ -30,10 +30,20 @@ public struct IndexAccumulator {
     var lastCell: UInt32 = 0
     var cellGroup: [UInt32] = []
     var cellSubgroup: [UInt32] = []
-    /// Exact integer counts per cell × leaf and cell × node: the same in any order of addition.
-    var cellCountSat: [Int] = []
-    var cellCountValid: [Int] = []
     var cellNodeCount: [Int] = []
+
+    // Count slots: a (cell, PSU) pair — or a cell, when each response is its own PSU — with exact
+    // integer counts per leaf (the same in any order of addition) and the slot's weight while all
+    // its responses share one (NaN once they differ). A weighted total is then weight × count, one
+    // rounding, whatever the order responses arrived in.
+    var slotOfKey: [UInt64: UInt32] = [:]
+    var lastSlotKey: UInt64 = .max
+    var lastSlot = 0
+    var slotCell: [UInt32] = []
+    var slotPsu: [UInt32] = []
+    var slotWeight: [Double] = []
+    var slotCountSat: [Int] = []
+    var slotCountValid: [Int] = []
     let internalNodes: [Int]
 
     /// - Parameters:
@@ -76,7 +86,9 @@ public struct IndexAccumulator {
         for i in 0..<words { rows.bits.append(valid[i]) }
         for i in 0..<words { rows.bits.append(satisfied[i]) }
 
-        let leafBase = Int(cell) * leafCount
+        let slot = countSlot(cell: cell, psu: ownPsu ? 0 : UInt32(psu), weight: weighted ? weight : 1)
+        if slotWeight[slot] != weight && weighted { slotWeight[slot] = .nan }
+        let leafBase = slot * leafCount
         for i in 0..<words {
             var bits = valid[i]
             let sat = satisfied[i]
@@ -84,8 +96,8 @@ public struct IndexAccumulator {
                 let b = bits.trailingZeroBitCount
                 bits &= bits - 1
                 let q = leafBase + i << 6 + b
-                cellCountValid[q] += 1
-                if sat & (1 << UInt64(b)) != 0 { cellCountSat[q] += 1 }
+                slotCountValid[q] += 1
+                if sat & (1 << UInt64(b)) != 0 { slotCountSat[q] += 1 }
             }
         }
         let nodeBase = Int(cell) * nodeCount
@@ -110,13 +122,46 @@ public struct IndexAccumulator {
             cellOfKey[key] = cell
             cellGroup.append(UInt32(group))
             cellSubgroup.append(UInt32(subgroup))
-            cellCountSat.append(contentsOf: repeatElement(0, count: leafCount))
-            cellCountValid.append(contentsOf: repeatElement(0, count: leafCount))
             cellNodeCount.append(contentsOf: repeatElement(0, count: nodeCount))
         }
         lastCellKey = key
         lastCell = cell
         return cell
+    }
+
+    @inline(__always)
+    mutating func countSlot(cell: UInt32, psu: UInt32, weight: Double) -> Int {
+        let key = UInt64(cell) << 32 | UInt64(psu)
+        if key == lastSlotKey { return lastSlot }
+        let slot: Int
+        if let existing = slotOfKey[key] {
+            slot = Int(existing)
+        } else {
+            slot = slotCell.count
+            slotOfKey[key] = UInt32(slot)
+            slotCell.append(cell)
+            slotPsu.append(psu)
+            slotWeight.append(weight)
+            slotCountSat.append(contentsOf: repeatElement(0, count: leafCount))
+            slotCountValid.append(contentsOf: repeatElement(0, count: leafCount))
+        }
+        lastSlotKey = key
+        lastSlot = slot
+        return slot
+    }
+
+    /// Exact counts per cell × leaf, from the count slots.
+    func cellCounts() -> (sat: [Int], valid: [Int]) {
+        var sat = [Int](repeating: 0, count: cellGroup.count * leafCount)
+        var valid = sat
+        for s in 0..<slotCell.count {
+            let base = Int(slotCell[s]) * leafCount
+            for q in 0..<leafCount {
+                sat[base + q] += slotCountSat[s * leafCount + q]
+                valid[base + q] += slotCountValid[s * leafCount + q]
+            }
+        }
+        return (sat, valid)
     }
 
     /// Visits the valid leaves of response `local` of a segment: `body(leaf, satisfied)`.

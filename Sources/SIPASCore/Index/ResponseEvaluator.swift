@@ -8,9 +8,10 @@ public struct ResponseEvaluator: Sendable {
     public let itemCount: Int
     /// Items with a `relevant` condition.
     let conditions: [(item: Int, condition: CompiledCondition)]
-    /// Per leaf: index into `conditions`, or -1.
+    /// Per leaf: index into the relevance flags (the last flag, always true, for unconditional leaves).
     let leafCondition: [Int]
-    /// Per leaf × code 0..<64: 0 invalid, 1 valid, 2 satisfied; larger codes use the plan's sets.
+    /// Per leaf × code 0...64: 0 invalid, 1 valid, 2 satisfied; entry 64 (blank) is 0. Codes
+    /// outside 0..<64 use the plan's sets.
     let leafCodeState: [UInt8]
     /// Item slot of each leaf (flat, so the per-response loop copies no structs).
     let leafItem: [Int]
@@ -29,17 +30,20 @@ public struct ResponseEvaluator: Sendable {
             conditions.append((i, expression.compiled { slot[$0] ?? -1 }))
         }
         self.conditions = conditions
-        leafCondition = plan.leaves.map { conditionOfItem[$0.itemIndex] ?? -1 }
+        leafCondition = plan.leaves.map { conditionOfItem[$0.itemIndex] ?? conditions.count }
         leafCodeState = plan.leaves.flatMap { leaf in
-            (0..<64).map { code -> UInt8 in
-                leaf.notApplicable.contains(code) ? 0 : (leaf.satisfied.contains(code) ? 2 : 1)
+            (0...64).map { code -> UInt8 in
+                code == 64 || leaf.notApplicable.contains(code) ? 0 : (leaf.satisfied.contains(code) ? 2 : 1)
             }
         }
         leafItem = plan.leaves.map(\.itemIndex)
     }
 
+    /// Relevance flags a row needs: one per condition, and a last one that is always true.
+    public var relevanceSlots: Int { conditions.count + 1 }
+
     /// Items that hold an answer although their condition is false, reported through `visit`;
-    /// `relevant[i]` is set for every condition.
+    /// `relevant[i]` is set for every condition (the buffer holds `relevanceSlots` flags).
     @inline(__always)
     public func checkRelevance(_ values: UnsafeBufferPointer<Double>, relevant: UnsafeMutableBufferPointer<Bool>,
                                visit: (Int) -> Void) {
@@ -48,6 +52,7 @@ public struct ResponseEvaluator: Sendable {
             relevant[k] = holds
             if !holds && !values[c.item].isNaN { visit(c.item) }
         }
+        relevant[conditions.count] = true
     }
 
     public var conditionCount: Int { conditions.count }
@@ -60,22 +65,21 @@ public struct ResponseEvaluator: Sendable {
         leafItem.withUnsafeBufferPointer { leafItem in
         leafCondition.withUnsafeBufferPointer { leafCondition in
         leafCodeState.withUnsafeBufferPointer { codeState in
+            // Branch-free on the usual path: answers are random, so branches would mispredict.
             for q in 0..<leafItem.count {
                 let v = values[leafItem[q]]
-                if v.isNaN { continue }
-                let c = leafCondition[q]
-                if c >= 0 && !relevant[c] { continue }
-                let state: UInt8
-                if v >= 0 && v < 64 {
-                    state = codeState[q << 6 + Int(v)]
+                let small = v >= 0 && v < 64  // false for a blank (NaN)
+                var state: UInt8
+                if small || v.isNaN {
+                    state = codeState[q &* 65 &+ Int(small ? v : 64)]
                 } else {
                     let code = Int(v)
                     state = plan.leaves[q].notApplicable.contains(code) ? 0 : (plan.leaves[q].satisfied.contains(code) ? 2 : 1)
                 }
-                if state == 0 { continue }
-                let bit: UInt64 = 1 << UInt64(q & 63)
-                valid[q >> 6] |= bit
-                if state == 2 { satisfied[q >> 6] |= bit }
+                state &= 0 &- UInt8(relevant[leafCondition[q]] ? 1 : 0)
+                let shift = UInt64(q & 63)
+                valid[q >> 6] |= UInt64((state &+ 1) >> 1) << shift
+                satisfied[q >> 6] |= UInt64(state >> 1) << shift
             }
         }}}
     }

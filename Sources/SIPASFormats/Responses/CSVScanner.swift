@@ -1,3 +1,4 @@
+import CSIPASScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,6 +30,9 @@ public enum CSVScanProblem {
 public final class CSVScanner {
     public private(set) var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// One bit per buffer byte that needs a look (delimiters, quotes, NUL, bytes >= 0x80), plus a
+    /// sentinel bit at `length`: fields are found by bit scans rather than byte by byte.
+    private var special: UnsafeMutablePointer<UInt64>
     private var length = 0
     private var position = 0
     private var atEOF = false
@@ -52,14 +56,16 @@ public final class CSVScanner {
         skipBOM = startsFile
         capacity = bufferSize
         buffer = .allocate(capacity: bufferSize + 8)
+        special = .allocate(capacity: bufferSize / 64 + 2)
+        special.initialize(to: 1)
         self.read = read
         fieldPointer = .allocate(capacity: fieldCapacity)
     }
 
     deinit {
+        special.deallocate()
         buffer.deallocate()
         fieldPointer.deallocate()
-        plainByte.deallocate()
     }
 
     /// The current record's fields, as an array (for code off the hot path).
@@ -91,6 +97,8 @@ public final class CSVScanner {
             buffer.deallocate()
             buffer = bigger
             capacity *= 2
+            special.deallocate()
+            special = .allocate(capacity: capacity / 64 + 2)
         }
         while length < capacity && !atEOF {
             let n = read(buffer + length, capacity - length)
@@ -102,6 +110,20 @@ public final class CSVScanner {
         } else if atEOF {
             skipBOM = false
         }
+        sipas_mark_special_bytes(buffer, length, special)
+        special[length >> 6] = (length & 63 == 0 ? 0 : special[length >> 6]) | 1 << UInt64(length & 63)
+    }
+
+    /// The position of the first byte at or after `i` that needs a look, or `length`.
+    @inline(__always)
+    private func nextSpecial(_ i: Int) -> Int {
+        var w = i >> 6
+        var bits = special[w] & (~0 << UInt64(i & 63))
+        while bits == 0 {
+            w += 1
+            bits = special[w]
+        }
+        return w << 6 + bits.trailingZeroBitCount
     }
 
     /// Advances to the next record that is not an empty line. False at the end of the input.
@@ -155,8 +177,11 @@ public final class CSVScanner {
                 let contentStart = i
                 var doubled = false
                 var closing = -1
-                while i < n {
+                while true {
+                    i = nextSpecial(i)
+                    if i >= n { break }
                     let b = buf[i]
+                    if b == 44 { i += 1; continue }
                     if b == 34 {
                         if i + 1 < n && buf[i + 1] == 34 { doubled = true; i += 2; continue }
                         if i + 1 >= n && !final { return nil }
@@ -189,26 +214,28 @@ public final class CSVScanner {
                     if b == 44 || b == 10 { break }
                     if b != 32 && b != 9 && b != 13 { complex = true }
                     if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
-                    i += 1
-                }
-                if i >= n && !final { return nil }
-                appendField(CSVField(rawStart: rawStart, rawEnd: i, start: contentStart, end: closing,
-                                       kind: complex ? .complex : .quoted))
-            } else {
-                while i < n {
-                    let b = buf[i]
-                    // One table look-up tells the common bytes (digits, letters, spaces) from the
-                    // ones that need a look: delimiters, NUL and the start of multi-byte UTF-8.
-                    if plainByte[Int(b)] { i += 1; continue }
-                    if b == 44 || b == 10 { break }
-                    if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)) }
-                    else if b >= 0x80 {
+                    if b >= 0x80 {
                         let len = utf8Length(at: i, limit: n)
                         if len == 0 { if !final && n - i < 4 { return nil }; problems.append(.invalidUTF8(line: lineHere, field: fieldIndex)); i += 1; continue }
                         i += len
                         continue
                     }
                     i += 1
+                }
+                if i >= n && !final { return nil }
+                appendField(CSVField(rawStart: rawStart, rawEnd: i, start: contentStart, end: closing,
+                                       kind: complex ? .complex : .quoted))
+            } else {
+                while true {
+                    i = nextSpecial(i)
+                    if i >= n { break }
+                    let b = buf[i]
+                    if b == 44 || b == 10 { break }
+                    if b == 34 { i += 1; continue }  // a quote inside an unquoted field is literal
+                    if b == 0 { problems.append(.nulByte(line: lineHere, field: fieldIndex)); i += 1; continue }
+                    let len = utf8Length(at: i, limit: n)
+                    if len == 0 { if !final && n - i < 4 { return nil }; problems.append(.invalidUTF8(line: lineHere, field: fieldIndex)); i += 1; continue }
+                    i += len
                 }
                 if i >= n && !final { return nil }
                 appendField(CSVField(rawStart: rawStart, rawEnd: i, start: rawStart, end: i, kind: .plain))
@@ -226,14 +253,6 @@ public final class CSVScanner {
             i += 1  // comma
         }
     }
-
-    /// Bytes that need no look inside an unquoted field (an instance copy: a static would cost a
-    /// lazy-initialisation check on every byte).
-    private let plainByte: UnsafeMutablePointer<Bool> = {
-        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
-        for b in 0..<256 { table[b] = b != 44 && b != 10 && b != 0 && b < 0x80 }
-        return table
-    }()
 
     /// Length of a well-formed UTF-8 sequence at `i`, or 0 if malformed or cut by `limit`.
     @inline(__always)

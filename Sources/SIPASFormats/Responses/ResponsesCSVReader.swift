@@ -38,7 +38,7 @@ public final class ResponsesCSVReader {
         self.problemCap = problemCap
         irrelevant = [Int](repeating: 0, count: questionnaire.items.count)
         values = .allocate(capacity: max(1, questionnaire.items.count))
-        relevant = .allocate(capacity: max(1, evaluator.conditionCount))
+        relevant = .allocate(capacity: evaluator.relevanceSlots)
     }
 
     deinit {
