@@ -23,7 +23,9 @@ for rows in "${sizes[@]}"; do
   runs=$(( rows > 2000000 ? 3 : 5 ))
   times=(); mems=()
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f "%e %M" $SIPAS index --questionnaire sipas-2017 --responses "$data" --by unit --format csv --output /tmp/sipas-bench.csv 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o /tmp/sipas-bench.time -f "%e %M" \
+      $SIPAS index --questionnaire sipas-2017 --responses "$data" --by unit --format csv --output /tmp/sipas-bench.csv 2>/dev/null
+    out=$(tail -1 /tmp/sipas-bench.time)
     times+=("${out% *}"); mems+=("${out#* }")
   done
   t=$(printf '%s\n' "${times[@]}" | median)
@@ -37,7 +39,7 @@ for rows in "${sizes[@]}"; do
     python3 scripts/benchmark/duckdb_index.py "$data" --check /tmp/sipas-bench.csv >/dev/null
     d=$(printf '%s\n' "${dtimes[@]}" | median)
     printf '%s rows: DuckDB point estimates only  median %.2f s (%s); sipas/DuckDB = %.2f\n' \
-      "$rows" "$d" "$(echo "${dtimes[@]}" | tr ' ' '/')" "$(echo "$t / $d" | bc -l)"
+      "$rows" "$d" "$(echo "${dtimes[@]}" | tr ' ' '/')" "$(awk -v a="$t" -v b="$d" 'BEGIN {print a / b}')"
   else
     echo "DuckDB not installed (pip install duckdb): comparison skipped"
   fi

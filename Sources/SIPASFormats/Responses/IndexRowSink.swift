@@ -96,11 +96,7 @@ final class IndexRowSink {
             let key = other.psus.bytes(of: p).withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
             psuMap.append(internPsu(stratum: strataMap[Int(key[0])], label: labelMap[Int(key[1])]))
         }
-        let t0 = DispatchTime.now()
         accumulator.merge(&other.accumulator, groups: groupMap, subgroups: subgroupMap, strata: strataMap, psus: psuMap)
-        if ProcessInfo.processInfo.environment["SIPAS_PROFILE"] != nil {
-            FileHandle.standardError.write(Data("profile: accumulator merge \((DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1_000_000) ms\n".utf8))
-        }
     }
 
     func result(minN: Int) -> IndexResult {
