@@ -17,6 +17,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.32.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Pure domain: no I/O, no framework imports beyond Foundation.
@@ -29,10 +35,32 @@ let package = Package(
             dependencies: ["SIPASCore", "CSIPASScan", .product(name: "Yams", package: "Yams")],
             swiftSettings: hotLoops
         ),
+        // Storage: one schema and one query layer (SQLKit) over SQLite and PostgreSQL.
+        .target(
+            name: "SIPASStore",
+            dependencies: [
+                "SIPASCore", "SIPASFormats",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Registers")]
+        ),
+        // The HTTP server: REST API, authentication, authorisation; thin over the store and core.
+        .target(
+            name: "SIPASServer",
+            dependencies: [
+                "SIPASCore", "SIPASFormats", "SIPASStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "sipas",
             dependencies: [
-                "SIPASCore", "SIPASFormats",
+                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +69,13 @@ let package = Package(
             name: "SIPASFormatsTests",
             dependencies: ["SIPASFormats", "SIPASCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SIPASServerTests",
+            dependencies: [
+                "SIPASServer", "SIPASStore", "SIPASFormats", "SIPASCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

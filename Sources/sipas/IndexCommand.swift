@@ -2,23 +2,31 @@ import ArgumentParser
 import Foundation
 import SIPASCore
 import SIPASFormats
+import SIPASServer
+import SIPASStore
 
-struct IndexCommand: ParsableCommand {
+struct IndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Tính chỉ số hài lòng từ tệp phiếu trả lời (compute the index from a responses CSV).",
         discussion: """
         Ví dụ: sipas index --questionnaire sipas-2017 --responses responses.csv --by unit --format table
+               sipas index --campaign LSN-VQ-2023 --by unit   (phiếu đã lưu trong cơ sở dữ liệu)
         Kết quả: chỉ số từng tiêu chí, yếu tố, lĩnh vực và chỉ số chung, với sai số chuẩn, khoảng tin cậy 95%, \
         số phiếu hợp lệ n và cảnh báo n thấp.
         """
     )
 
     @Option(name: .long, help: "Mã bảng hỏi có sẵn (sipas-2017, sipas-2023) hoặc đường dẫn tệp YAML/JSON.")
-    var questionnaire: String
+    var questionnaire: String?
 
     @Option(name: .long, help: "Tệp CSV phiếu trả lời (UTF-8).")
-    var responses: String
+    var responses: String?
+
+    @Option(name: .long, help: "Mã hoặc id kỳ đo lường: tính từ phiếu đã lưu trong cơ sở dữ liệu (--database).")
+    var campaign: String?
+
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: "Nhóm theo cột, cách nhau bởi dấu phẩy (group by columns, e.g. unit or province,channel).")
     var by: String?
@@ -36,14 +44,22 @@ struct IndexCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        if campaign == nil && (questionnaire == nil || responses == nil) {
+            throw ValidationError("cần --questionnaire và --responses (tệp), hoặc --campaign (cơ sở dữ liệu)")
+        }
+        if campaign != nil && (questionnaire != nil || responses != nil) {
+            throw ValidationError("--campaign không đi cùng --questionnaire/--responses")
+        }
         if minN < 0 { throw ValidationError("--min-n phải là số không âm (must be >= 0)") }
         if let by, by.split(separator: ",", omittingEmptySubsequences: false).contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--by: tên cột trống trong \"\(by)\" (an empty column name)")
         }
     }
 
-    func run() throws {
-        let q = try QuestionnaireSource.load(questionnaire)
+    func run() async throws {
+        if let campaign { return try await runOnCampaign(campaign) }
+        let q = try QuestionnaireSource.load(questionnaire!)
+        let responses = self.responses!
         guard FileManager.default.isReadableFile(atPath: responses) else {
             throw CLIFailure.noInput("không mở được tệp phiếu \(responses) (cannot open the responses file)")
         }
@@ -67,6 +83,28 @@ struct IndexCommand: ParsableCommand {
         }
         let title = "\(q.title)\nBảng hỏi \(q.id) phiên bản \(q.version) — \(DecimalText.groupThousands(outcome.rows)) phiếu"
         try OutputFile.write(IndexResultWriter.write(outcome.result, as: format, title: title), to: output)
+    }
+}
+
+extension IndexCommand {
+    func runOnCampaign(_ reference: String) async throws {
+        let columns = by.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        try await store.withStore { db in
+            let repository = CampaignRepository(db)
+            let found: Campaign? = try await db.withConnection { sql in
+                if let id = Int(reference), let c = try await repository.find(id: id, on: sql) { return c }
+                return try await repository.find(code: reference, on: sql)
+            }
+            guard let campaign = found else { throw CLIFailure.usage("không có kỳ đo lường \"\(reference)\" (no such campaign)") }
+            let outcome: (result: IndexResult, responses: Int)
+            do {
+                outcome = try await CampaignIndex.compute(campaign, by: columns, rollup: rollupMeanOf, minN: minN, within: nil, services: db)
+            } catch let problem as Problem {
+                throw CLIFailure.usage(problem.detail)
+            }
+            let title = "\(campaign.title)\nKỳ đo lường \(campaign.code) — \(DecimalText.groupThousands(outcome.responses)) phiếu"
+            try OutputFile.write(IndexResultWriter.write(outcome.result, as: format, title: title), to: output)
+        }
     }
 }
 

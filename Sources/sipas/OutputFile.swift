@@ -56,3 +56,9 @@ final class ProgressLine {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Writes a line to standard output at once (print is buffered when stdout is a file or a pipe,
+/// and a server's start-up lines must show before it starts serving).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

@@ -10,16 +10,21 @@ struct Sipas: ParsableCommand {
         Mã thoát (exit codes): 0 thành công; 2 dùng sai lệnh; 65 dữ liệu sai (danh sách lỗi ở stderr); \
         66 không mở được tệp đầu vào; 74 không ghi được tệp kết quả.
         """,
-        subcommands: [QuestionnaireCommand.self, IndexCommand.self, GenerateCommand.self]
+        subcommands: [ServeCommand.self, IndexCommand.self, QuestionnaireCommand.self, GenerateCommand.self,
+                      MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self]
     )
 }
 
 @main
 enum Entry {
-    static func main() {
+    static func main() async {
         do {
             var command = try Sipas.parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as CLIFailure {
             FileHandle.standardError.write(Data((failure.message + "\n").utf8))
             exit(failure.code)

@@ -54,6 +54,15 @@ public final class ResponsesCSVReader {
         self.init(questionnaire: questionnaire, problemCap: problemCap) { source.read(into: $0, count: $1) }
     }
 
+    /// Keep handing rows to the caller after a problem (importers checking more per row than the
+    /// format does, so that one run lists every problem).
+    public var deliversRowsAfterProblems = false
+
+    /// Records a problem the caller found in the current row (e.g. an unknown unit).
+    public func reportProblem(column: Int?, message: String) {
+        report(scanner.recordLine, column, message)
+    }
+
     func report(_ line: Int, _ column: Int?, _ message: String) {
         problemCount += 1
         if problems.count < problemCap {
@@ -160,7 +169,7 @@ public final class ResponsesCSVReader {
             decodeRow(line: line)
             if problemCount == before {
                 evaluator.checkRelevance(UnsafeBufferPointer(values), relevant: relevant) { irrelevant[$0] += 1 }
-                if problemCount == 0 { body(self) }
+                if problemCount == 0 || deliversRowsAfterProblems { body(self) }
             }
         }
         if !scanner.problems.isEmpty { drainScanProblems() }

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import SIPASCore
+import SIPASStore
+
+/// How the server is started: address, storage, demo data.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseLocation
+    public var bcryptCost: UInt8
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
+                bcryptCost: UInt8 = 12) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.bcryptCost = bcryptCost
+    }
+}
+
+/// Prepares storage: schema migrations, the unit registers, the built-in questionnaires.
+public func prepareStore(_ db: Database, logger: Logger) async throws {
+    let applied = try await Migrator.migrate(db)
+    if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+    if let loaded = try await UnitRegisterLoader.loadIfEmpty(db) {
+        logger.info("unit registers loaded", metadata: ["units": "\(loaded.units)", "successors": "\(loaded.successors)"])
+    }
+    try await db.transaction { try await QuestionnaireRepository(db).ensureBuiltins(on: $0) }
+}
+
+/// The router with every route; the same one the tests drive in-process.
+public func buildRouter(_ services: Services) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    router.add(middleware: AuthMiddleware(users: services.users))
+    let api = APIRoutes(router: router)
+    registerHealthRoutes(api, services)
+    registerAuthRoutes(api, services)
+    registerUnitRoutes(api, services)
+    registerUserRoutes(api, services)
+    registerQuestionnaireRoutes(api, services)
+    registerCampaignRoutes(api, services)
+    registerResponseRoutes(api, services)
+    registerIndexRoutes(api, services)
+    registerAuditRoutes(api, services)
+    routeTable.set(api.all)
+    return router
+}
+
+/// The documented routes of the last router built (for tests and `sipas routes`).
+let routeTable = RouteTable()
+
+final class RouteTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var routes: [APIRoute] = []
+    func set(_ r: [APIRoute]) { lock.lock(); routes = r; lock.unlock() }
+    var all: [APIRoute] { lock.lock(); defer { lock.unlock() }; return routes }
+}
+
+public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger) -> some ApplicationProtocol {
+    Application(router: buildRouter(services),
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sipas"),
+                logger: logger)
+}

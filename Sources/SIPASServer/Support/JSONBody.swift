@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+
+/// A JSON value, decoded strictly by type (a number is never read as a boolean, nor the reverse).
+indirect enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+/// A request's JSON object, read strictly: malformed JSON, unknown fields and wrong types are
+/// refused with the field's path.
+struct JSONBody {
+    let object: [String: JSONValue]
+    let path: String
+
+    static func read(_ request: Request, allowed: Set<String>, limit: Int = 1 << 20) async throws -> JSONBody {
+        let buffer = try await request.body.collect(upTo: limit)
+        let parsed: JSONValue
+        do {
+            parsed = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw Problem.badRequest("nội dung không phải JSON hợp lệ; kiểm tra dấu ngoặc, dấu phẩy và dấu nháy kép (malformed JSON)")
+        }
+        guard case let .object(object) = parsed else {
+            throw Problem.badRequest("cần một đối tượng JSON {…} (expected a JSON object)", field: "/")
+        }
+        return try JSONBody(object: object, path: "", allowed: allowed)
+    }
+
+    init(object: [String: JSONValue], path: String, allowed: Set<String>) throws {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            throw Problem.badRequest("trường không được hỗ trợ \"\(key)\"; các trường hợp lệ: \(allowed.sorted().joined(separator: ", ")) (unknown field)", field: "\(path)/\(key)")
+        }
+        self.object = object
+        self.path = path
+    }
+
+    func field(_ key: String) -> String { "\(path)/\(key)" }
+
+    private func value(_ key: String, required: Bool) throws -> JSONValue? {
+        guard let value = object[key], case .null = value else {
+            if let value = object[key] { return value }
+            if required { throw Problem.badRequest("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
+            return nil
+        }
+        if required { throw Problem.badRequest("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
+        return nil
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> Problem {
+        Problem.badRequest("\"\(key)\" phải là \(expected), không phải \(found.typeName) (expected \(expected))", field: field(key))
+    }
+
+    func string(_ key: String, required: Bool = true, maxLength: Int = 2000) throws -> String? {
+        guard let value = try value(key, required: required) else { return nil }
+        guard case let .string(text) = value else { throw wrongType(key, "string", value) }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if required && trimmed.isEmpty { throw Problem.badRequest("\"\(key)\" không được để trống (must not be empty)", field: field(key)) }
+        if trimmed.count > maxLength { throw Problem.badRequest("\"\(key)\" dài quá \(maxLength) ký tự (too long)", field: field(key)) }
+        return trimmed
+    }
+
+    func integer(_ key: String, required: Bool = true) throws -> Int? {
+        guard let value = try value(key, required: required) else { return nil }
+        guard case let .number(n) = value, let int = Int(exactly: n) else { throw wrongType(key, "integer", value) }
+        return int
+    }
+
+    func number(_ key: String, required: Bool = true) throws -> Double? {
+        guard let value = try value(key, required: required) else { return nil }
+        guard case let .number(n) = value, n.isFinite else { throw wrongType(key, "number", value) }
+        return n
+    }
+
+    func objects(_ key: String, allowed: Set<String>, required: Bool = false) throws -> [JSONBody] {
+        guard let value = try value(key, required: required) else { return [] }
+        guard case let .array(list) = value else { throw wrongType(key, "array", value) }
+        return try list.enumerated().map { i, element in
+            guard case let .object(object) = element else {
+                throw Problem.badRequest("phần tử phải là đối tượng JSON (expected an object)", field: "\(field(key))/\(i)")
+            }
+            return try JSONBody(object: object, path: "\(field(key))/\(i)", allowed: allowed)
+        }
+    }
+
+    /// A flat object of scalar values, as text (e.g. a response's answers).
+    func scalars(_ key: String, required: Bool = true) throws -> [String: String] {
+        guard let value = try value(key, required: required) else { return [:] }
+        guard case let .object(object) = value else { throw wrongType(key, "object", value) }
+        var out: [String: String] = [:]
+        for (k, v) in object {
+            switch v {
+            case .null: out[k] = ""
+            case let .string(s): out[k] = s
+            case let .number(n): out[k] = n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+            case let .array(list):
+                out[k] = try list.map { element -> String in
+                    guard case let .number(n) = element, let int = Int(exactly: n) else {
+                        throw Problem.badRequest("câu nhiều lựa chọn cần danh sách mã số nguyên (expected integer codes)", field: "\(field(key))/\(k)")
+                    }
+                    return String(int)
+                }.joined(separator: ";")
+            default:
+                throw Problem.badRequest("giá trị của \"\(k)\" phải là số, chuỗi hoặc danh sách mã (expected a scalar)", field: "\(field(key))/\(k)")
+            }
+        }
+        return out
+    }
+}
+
+/// JSON responses: snake_case keys, stable key order.
+enum JSONOutput {
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func raw(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// A page of a list: `?limit=` (1-500, default 50) and `?offset=`.
+struct Page: Encodable {
+    let limit: Int
+    let offset: Int
+
+    init(_ request: Request) throws {
+        let q = request.uri.queryParameters
+        let limit = q.get("limit").map { Int($0) } ?? 50
+        let offset = q.get("offset").map { Int($0) } ?? 0
+        guard let limit, (1...500).contains(limit) else { throw Problem.badRequest("limit phải là số nguyên từ 1 đến 500 (limit must be 1-500)", field: "?limit") }
+        guard let offset, offset >= 0 else { throw Problem.badRequest("offset phải là số nguyên không âm (offset must be >= 0)", field: "?offset") }
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+struct Paged<T: Encodable>: Encodable {
+    let items: [T]
+    let limit: Int
+    let offset: Int
+}

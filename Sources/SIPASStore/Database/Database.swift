@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The storage engine behind every repository: SQLite (embedded, WAL, foreign keys, busy timeout)
+/// or PostgreSQL, through one SQLKit query layer.
+public final class Database: Sendable {
+    public enum Engine: String, Sendable { case sqlite, postgres }
+
+    public let engine: Engine
+    public let location: DatabaseLocation
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteConnection, SerialGate)
+        case postgres(PostgresClient, Task<Void, Never>)
+    }
+
+    private init(engine: Engine, location: DatabaseLocation, backend: Backend) {
+        self.engine = engine
+        self.location = location
+        self.backend = backend
+    }
+
+    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "sipas.store")) async throws -> Database {
+        switch location {
+        case let .sqlite(path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            return try await openSQLite(.file(path: path), location: location, logger: logger)
+        case .sqliteInMemory:
+            return try await openSQLite(.memory, location: location, logger: logger)
+        case let .postgres(host, port, user, password, database):
+            var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
+                                                             database: database, tls: .disable)
+            configuration.options.maximumConnections = 40
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let runner = Task { await client.run() }
+            let db = Database(engine: .postgres, location: location, backend: .postgres(client, runner))
+            do {
+                _ = try await db.withConnection { try await $0.raw("SELECT 1").all() }
+            } catch {
+                runner.cancel()
+                throw DatabaseError.badLocation("không kết nối được PostgreSQL \(location): \(String(reflecting: error)) (cannot connect)")
+            }
+            return db
+        }
+    }
+
+    private static func openSQLite(_ storage: SQLiteConnection.Storage, location: DatabaseLocation, logger: Logger) async throws -> Database {
+        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let sql = connection.sql()
+        // WAL lets readers proceed while a write commits; NORMAL sync is durable across process
+        // crashes (the WAL is fsynced at checkpoints); the busy timeout covers other processes.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+                       "PRAGMA busy_timeout = 5000"] {
+            try await sql.raw(SQLQueryString(pragma)).run()
+        }
+        return Database(engine: .sqlite, location: location, backend: .sqlite(connection, SerialGate()))
+    }
+
+    /// The database whose SQLite connection the current task holds: nested calls (a repository
+    /// read inside a transaction) reuse it instead of waiting for themselves.
+    @TaskLocal static var holder: ObjectIdentifier?
+
+    /// Runs `body` with a connection of its own (SQLite: the one connection, exclusively).
+    public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case let .sqlite(connection, gate):
+            if Self.holder == ObjectIdentifier(self) { return try await body(connection.sql()) }
+            await gate.acquire()
+            do {
+                let result = try await Self.$holder.withValue(ObjectIdentifier(self)) { try await body(connection.sql()) }
+                await gate.release()
+                return result
+            } catch {
+                await gate.release()
+                throw error
+            }
+        case let .postgres(client, _):
+            return try await client.withConnection { connection in
+                try await body(connection.sql())
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws — a failed
+    /// request changes nothing.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { sql in
+            try await sql.raw("BEGIN").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connections; SQLite's must close before the process exits.
+    public func close() async {
+        switch backend {
+        case let .sqlite(connection, gate):
+            await gate.acquire()
+            try? await connection.close()
+        case let .postgres(_, runner):
+            runner.cancel()
+        }
+    }
+
+    /// SQL type of an auto-numbered primary key.
+    var idColumn: String {
+        engine == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import SIPASCore
+import SQLKit
+
+/// Campaigns, their measured units with targets, phases, status history and focal points.
+public struct CampaignRepository: Sendable {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at"
+
+    static func decode(_ row: any SQLRow) throws -> Campaign {
+        Campaign(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
+                 year: try row.decode(column: "year", as: Int.self), title: try row.decode(column: "title", as: String.self),
+                 legalBasis: try row.decode(column: "legal_basis", as: String.self),
+                 questionnaireId: try row.decode(column: "questionnaire_id", as: Int.self),
+                 ownerUnitId: try row.decode(column: "owner_unit_id", as: Int?.self),
+                 status: CampaignStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
+                 createdAt: try row.decode(column: "created_at", as: String.self))
+    }
+
+    public struct MeasuredUnit: Sendable, Codable, Equatable {
+        public var unitId: Int
+        public var targetPercent: Double?
+        public var targetText: String?
+
+        public init(unitId: Int, targetPercent: Double?, targetText: String?) {
+            self.unitId = unitId
+            self.targetPercent = targetPercent
+            self.targetText = targetText
+        }
+    }
+
+    public struct PhaseDates: Sendable, Codable, Equatable {
+        public var phase: CampaignPhase
+        public var startsOn: String
+        public var endsOn: String
+
+        public init(phase: CampaignPhase, startsOn: String, endsOn: String) {
+            self.phase = phase
+            self.startsOn = startsOn
+            self.endsOn = endsOn
+        }
+    }
+
+    public func create(code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
+                       units: [MeasuredUnit], phases: [PhaseDates], userId: Int?, on sql: any SQLDatabase) async throws -> Campaign {
+        let row = try await sql.raw("""
+            INSERT INTO campaigns (code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, created_by)
+            VALUES (\(bind: code), \(bind: year), \(bind: title), \(bind: legalBasis), \(bind: questionnaireId), \(bind: ownerUnitId),
+                    'draft', \(bind: Timestamp.now()), \(bind: userId))
+            RETURNING \(unsafeRaw: Self.columns)
+            """).first()
+        let campaign = try Self.decode(row!)
+        for u in units {
+            try await sql.raw("""
+                INSERT INTO campaign_units (campaign_id, unit_id, target_percent, target_text)
+                VALUES (\(bind: campaign.id), \(bind: u.unitId), \(bind: u.targetPercent), \(bind: u.targetText))
+                """).run()
+        }
+        for p in phases {
+            try await sql.raw("""
+                INSERT INTO campaign_phases (campaign_id, phase, starts_on, ends_on)
+                VALUES (\(bind: campaign.id), \(bind: p.phase.rawValue), \(bind: p.startsOn), \(bind: p.endsOn))
+                """).run()
+        }
+        try await sql.raw("""
+            INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at)
+            VALUES (\(bind: campaign.id), NULL, 'draft', \(bind: userId), \(bind: Timestamp.now()))
+            """).run()
+        return campaign
+    }
+
+    public func find(id: Int, on sql: any SQLDatabase) async throws -> Campaign? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE id = \(bind: id)").first().map(Self.decode)
+    }
+
+    public func find(code: String, on sql: any SQLDatabase) async throws -> Campaign? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE code = \(bind: code)").first().map(Self.decode)
+    }
+
+    /// Campaigns whose owner unit is inside `scope` (all when nil).
+    public func list(scope: AdminUnit?, limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
+        if let scope {
+            return try await sql.raw("""
+                SELECT c.id, c.code, c.year, c.title, c.legal_basis, c.questionnaire_id, c.owner_unit_id, c.status, c.created_at
+                FROM campaigns c JOIN units u ON u.id = c.owner_unit_id
+                WHERE u.path LIKE \(bind: scope.path + "%") OR \(bind: scope.path) LIKE u.path || '%'
+                ORDER BY c.year DESC, c.id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all().map(Self.decode)
+        }
+        return try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns ORDER BY year DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)")
+            .all().map(Self.decode)
+    }
+
+    public func units(of campaignId: Int, on sql: any SQLDatabase) async throws -> [(unit: AdminUnit, target: MeasuredUnit)] {
+        try await sql.raw("""
+            SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to,
+                   cu.target_percent, cu.target_text
+            FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = \(bind: campaignId) ORDER BY u.name, u.id
+            """).all().map { row in
+            let unit = try UnitRepository.decode(row)
+            return (unit, MeasuredUnit(unitId: unit.id, targetPercent: try row.decode(column: "target_percent", as: Double?.self),
+                                       targetText: try row.decode(column: "target_text", as: String?.self)))
+        }
+    }
+
+    public func phases(of campaignId: Int, on sql: any SQLDatabase) async throws -> [PhaseDates] {
+        try await sql.raw("SELECT phase, starts_on, ends_on FROM campaign_phases WHERE campaign_id = \(bind: campaignId)").all().compactMap { row in
+            guard let phase = CampaignPhase(rawValue: try row.decode(column: "phase", as: String.self)) else { return nil }
+            return PhaseDates(phase: phase, startsOn: try row.decode(column: "starts_on", as: String.self),
+                              endsOn: try row.decode(column: "ends_on", as: String.self))
+        }.sorted { CampaignPhase.allCases.firstIndex(of: $0.phase)! < CampaignPhase.allCases.firstIndex(of: $1.phase)! }
+    }
+
+    public struct StatusChange: Sendable, Codable, Equatable {
+        public var from: String?
+        public var to: String
+        public var userId: Int?
+        public var at: String
+    }
+
+    public func history(of campaignId: Int, on sql: any SQLDatabase) async throws -> [StatusChange] {
+        try await sql.raw("SELECT from_status, to_status, user_id, at FROM campaign_status_changes WHERE campaign_id = \(bind: campaignId) ORDER BY id")
+            .all().map { row in
+                StatusChange(from: try row.decode(column: "from_status", as: String?.self), to: try row.decode(column: "to_status", as: String.self),
+                             userId: try row.decode(column: "user_id", as: Int?.self), at: try row.decode(column: "at", as: String.self))
+            }
+    }
+
+    public func setStatus(_ campaign: Campaign, to status: CampaignStatus, userId: Int?, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE campaigns SET status = \(bind: status.rawValue) WHERE id = \(bind: campaign.id)").run()
+        try await sql.raw("""
+            INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at)
+            VALUES (\(bind: campaign.id), \(bind: campaign.status.rawValue), \(bind: status.rawValue), \(bind: userId), \(bind: Timestamp.now()))
+            """).run()
+    }
+
+    // MARK: Focal points
+
+    public struct FocalPoint: Sendable, Codable, Equatable {
+        public var id: Int
+        public var unitId: Int
+        public var name: String
+        public var position: String
+        public var phone: String
+        public var email: String
+    }
+
+    public func setFocalPoint(campaignId: Int, unitId: Int, name: String, position: String, phone: String, email: String,
+                              on sql: any SQLDatabase) async throws -> FocalPoint {
+        try await sql.raw("DELETE FROM focal_points WHERE campaign_id = \(bind: campaignId) AND unit_id = \(bind: unitId)").run()
+        let row = try await sql.raw("""
+            INSERT INTO focal_points (campaign_id, unit_id, name, position, phone, email)
+            VALUES (\(bind: campaignId), \(bind: unitId), \(bind: name), \(bind: position), \(bind: phone), \(bind: email)) RETURNING id
+            """).first()
+        return FocalPoint(id: try row!.decode(column: "id", as: Int.self), unitId: unitId, name: name, position: position, phone: phone, email: email)
+    }
+
+    public func focalPoints(campaignId: Int, on sql: any SQLDatabase) async throws -> [FocalPoint] {
+        try await sql.raw("SELECT id, unit_id, name, position, phone, email FROM focal_points WHERE campaign_id = \(bind: campaignId) ORDER BY unit_id")
+            .all().map { row in
+                FocalPoint(id: try row.decode(column: "id", as: Int.self), unitId: try row.decode(column: "unit_id", as: Int.self),
+                           name: try row.decode(column: "name", as: String.self), position: try row.decode(column: "position", as: String.self),
+                           phone: try row.decode(column: "phone", as: String.self), email: try row.decode(column: "email", as: String.self))
+            }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SIPASCore
+import SIPASFormats
+import SQLKit
+
+/// Questionnaire versions. A version a campaign uses is immutable: edits make a new version.
+public struct QuestionnaireRepository: Sendable {
+    public struct Stored: Sendable {
+        public var id: Int
+        public var questionnaire: Questionnaire
+    }
+
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// Stores the built-in national questionnaires once.
+    public func ensureBuiltins(on sql: any SQLDatabase) async throws {
+        for id in BuiltinQuestionnaires.ids {
+            guard let q = BuiltinQuestionnaires.load(id: id) else { continue }
+            if try await find(code: q.id, version: q.version, on: sql) == nil { _ = try await insert(q, on: sql) }
+        }
+    }
+
+    public func insert(_ q: Questionnaire, on sql: any SQLDatabase) async throws -> Stored {
+        let row = try await sql.raw("""
+            INSERT INTO questionnaires (code, version, title, document, created_at)
+            VALUES (\(bind: q.id), \(bind: q.version), \(bind: q.title), \(bind: QuestionnaireWriter.write(q, as: .yaml)), \(bind: Timestamp.now()))
+            RETURNING id
+            """).first()
+        return Stored(id: try row!.decode(column: "id", as: Int.self), questionnaire: q)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Stored {
+        let document = try row.decode(column: "document", as: String.self)
+        return Stored(id: try row.decode(column: "id", as: Int.self), questionnaire: try QuestionnaireReader.read(document))
+    }
+
+    public func find(code: String, version: Int, on sql: any SQLDatabase) async throws -> Stored? {
+        try await sql.raw("SELECT id, document FROM questionnaires WHERE code = \(bind: code) AND version = \(bind: version)")
+            .first().map(Self.decode)
+    }
+
+    public func find(id: Int, on sql: any SQLDatabase) async throws -> Stored? {
+        try await sql.raw("SELECT id, document FROM questionnaires WHERE id = \(bind: id)").first().map(Self.decode)
+    }
+
+    public func list(on sql: any SQLDatabase) async throws -> [(id: Int, code: String, version: Int, title: String, used: Bool)] {
+        try await sql.raw("""
+            SELECT q.id, q.code, q.version, q.title, EXISTS (SELECT 1 FROM campaigns c WHERE c.questionnaire_id = q.id) AS used
+            FROM questionnaires q ORDER BY q.code, q.version
+            """).all().map { row in
+            (try row.decode(column: "id", as: Int.self), try row.decode(column: "code", as: String.self),
+             try row.decode(column: "version", as: Int.self), try row.decode(column: "title", as: String.self),
+             try row.decode(column: "used", as: Bool.self))
+        }
+    }
+
+    public func isUsed(id: Int, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT COUNT(*) AS n FROM campaigns WHERE questionnaire_id = \(bind: id)").first()!
+            .decode(column: "n", as: Int.self) > 0
+    }
+
+    public func replace(id: Int, with q: Questionnaire, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE questionnaires SET title = \(bind: q.title), document = \(bind: QuestionnaireWriter.write(q, as: .yaml))
+            WHERE id = \(bind: id)
+            """).run()
+    }
+}

@@ -1,0 +1,283 @@
+import Crypto
+import Foundation
+import SIPASCore
+import SIPASFormats
+import SQLKit
+
+/// Returned questionnaires stored per campaign: bulk import of the responses CSV (all-or-nothing,
+/// idempotent by `response_id`), single submissions, and the index of a campaign, computed by
+/// reading the stored responses back through the same reader and engine as a file.
+public struct ResponseRepository: Sendable {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// A response ready to store.
+    public struct Record: Sendable, Equatable {
+        public var responseId: String
+        public var unitId: Int?
+        public var channel: String
+        public var stratum: String?
+        public var psu: String?
+        public var weight: Double?
+        /// Other attributes (column → value), sorted by column.
+        public var attributes: [String: String]
+        /// One CSV record of the item values, in questionnaire item order.
+        public var answers: String
+
+        public var digest: String {
+            let weightText = weight.map(DecimalText.plain) ?? ""
+            let attributeText = attributes.keys.sorted().map { "\($0)=\(attributes[$0]!)" }.joined(separator: "\u{1F}")
+            let fields = [responseId, unitId.map(String.init) ?? "", channel, stratum ?? "\u{0}", psu ?? "\u{0}", weightText, attributeText, answers]
+            return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    public struct ImportSummary: Sendable, Codable, Equatable {
+        public var rows: Int
+        public var added: Int
+        public var unchanged: Int
+        public var warnings: [String: Int]
+
+        public init(rows: Int, added: Int, unchanged: Int, warnings: [String: Int]) {
+            self.rows = rows
+            self.added = added
+            self.unchanged = unchanged
+            self.warnings = warnings
+        }
+    }
+
+    /// Responses whose id is already stored with different content: the import is refused.
+    public struct Conflict: Error, Sendable {
+        public var responseIds: [String]
+    }
+
+    public static let designColumns: Set<String> = ["response_id", "unit", "channel", "stratum", "psu", "weight"]
+
+    /// Parses and checks a responses CSV against the campaign's questionnaire and measured units.
+    /// Throws `ResponsesImportFailed` with every problem; nothing is stored by this step.
+    public static func parse(csv bytes: [UInt8], questionnaire: Questionnaire, units: [AdminUnit], defaultChannel: String) throws -> (records: [Record], warnings: RelevanceWarnings) {
+        var offset = 0
+        let reader = ResponsesCSVReader(questionnaire: questionnaire) { pointer, count in
+            let n = min(count, bytes.count - offset)
+            bytes.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress! + offset, count: n) }
+            offset += n
+            return n
+        }
+        reader.deliversRowsAfterProblems = true
+        guard reader.readHeader() else { throw reader.failure! }
+        let items = questionnaire.items
+        let itemColumn = items.map { reader.column(named: $0.code) }
+        let unitColumn = reader.column(named: "unit"), channelColumn = reader.column(named: "channel")
+        let stratumColumn = reader.column(named: "stratum"), psuColumn = reader.column(named: "psu")
+        let attributeColumns = reader.header.enumerated().filter { !designColumns.contains($0.element) && questionnaire.item($0.element) == nil }
+        var unitByKey: [String: AdminUnit] = [:]
+        for u in units { unitByKey[u.code] = u }
+        for u in units where unitByKey[u.name] == nil { unitByKey[u.name] = u }
+        var records: [Record] = []
+        reader.readRows { row in
+            var unitId: Int?
+            if let unitColumn {
+                let key = row.string(column: unitColumn)
+                if !key.isEmpty {
+                    if let unit = unitByKey[key] ?? unitByKey[key.precomposedStringWithCanonicalMapping] {
+                        unitId = unit.id
+                    } else {
+                        row.reportProblem(column: unitColumn + 1, message: "đơn vị \"\(key)\" không thuộc kỳ đo lường này; ghi mã hoặc tên đơn vị đúng như danh sách đơn vị được đo (unit not measured in this campaign)")
+                    }
+                }
+            }
+            var answers: [String] = []
+            let values = row.currentValues
+            for (i, item) in items.enumerated() {
+                guard let column = itemColumn[i] else { answers.append(""); continue }
+                if values[i].isNaN { answers.append(""); continue }
+                switch item.type {
+                case .single, .likert: answers.append(String(Int(values[i])))
+                case .multi:
+                    var seen: [String] = []
+                    for part in row.string(column: column).split(separator: ";") {
+                        let code = String(Int(part.trimmingCharacters(in: .whitespaces)) ?? 0)
+                        if !seen.contains(code) { seen.append(code) }
+                    }
+                    answers.append(seen.joined(separator: ";"))
+                case .number: answers.append(DecimalText.plain(values[i]))
+                case .date, .text: answers.append(row.string(column: column))
+                }
+            }
+            let channel = channelColumn.map { row.string(column: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? defaultChannel
+            records.append(Record(
+                responseId: row.string(column: reader.column(named: "response_id")!), unitId: unitId, channel: channel,
+                stratum: stratumColumn.map { row.string(column: $0) }, psu: psuColumn.map { row.string(column: $0) },
+                weight: reader.hasWeight ? row.currentWeight : nil,
+                attributes: Dictionary(uniqueKeysWithValues: attributeColumns.map { ($0.element, row.string(column: $0.offset)) }),
+                answers: CSVLine.encode(answers)))
+        }
+        if let failure = reader.failure { throw failure }
+        return (records, reader.relevanceWarnings)
+    }
+
+    /// Stores records in one transaction: identical re-imports change nothing; a response id
+    /// already stored with other content refuses the whole import.
+    public func store(_ records: [Record], campaignId: Int, on sql: any SQLDatabase) async throws -> (added: Int, unchanged: Int) {
+        var existing: [String: String] = [:]
+        for row in try await sql.raw("SELECT response_id, digest FROM responses WHERE campaign_id = \(bind: campaignId)").all() {
+            existing[try row.decode(column: "response_id", as: String.self)] = try row.decode(column: "digest", as: String.self)
+        }
+        var conflicts: [String] = []
+        var fresh: [(Record, String)] = []
+        for record in records {
+            let digest = record.digest
+            if let stored = existing[record.responseId] {
+                if stored != digest { conflicts.append(record.responseId) }
+            } else {
+                fresh.append((record, digest))
+            }
+        }
+        if !conflicts.isEmpty { throw Conflict(responseIds: conflicts) }
+        let now = Timestamp.now()
+        for chunk in stride(from: 0, to: fresh.count, by: 200) {
+            var query = SQLQueryString("INSERT INTO responses (campaign_id, response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, created_at) VALUES ")
+            for (i, (r, digest)) in fresh[chunk..<min(chunk + 200, fresh.count)].enumerated() {
+                query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
+                query.appendInterpolation(bind: campaignId)
+                for value in [r.responseId] { query.appendInterpolation(unsafeRaw: ", "); query.appendInterpolation(bind: value) }
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.unitId)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.channel)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.stratum)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.psu)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.weight)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: CSVLine.encodeAttributes(r.attributes))
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.answers)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: digest)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: now)
+                query.appendInterpolation(unsafeRaw: ")")
+            }
+            try await sql.raw(query).run()
+        }
+        return (fresh.count, records.count - fresh.count)
+    }
+
+    public func count(campaignId: Int, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = \(bind: campaignId)").first()!.decode(column: "n", as: Int.self)
+    }
+
+    /// The stored responses of a campaign as a responses CSV (header and rows in storage order),
+    /// with `unit` and `province` as unit codes.
+    /// With `within`, only the responses of units inside that unit's subtree.
+    public func exportCSV(campaignId: Int, questionnaire: Questionnaire, within: AdminUnit? = nil, on sql: any SQLDatabase) async throws -> [UInt8] {
+        var query = SQLQueryString("""
+            SELECT r.response_id, u.code AS unit_code, u.path AS unit_path, r.channel, r.stratum, r.psu, r.weight, r.attributes, r.answers
+            FROM responses r LEFT JOIN units u ON u.id = r.unit_id WHERE r.campaign_id = \(bind: campaignId)
+            """)
+        if let within {
+            query.appendInterpolation(unsafeRaw: " AND u.path LIKE ")
+            query.appendInterpolation(bind: within.path + "%")
+        }
+        query.appendInterpolation(unsafeRaw: " ORDER BY r.id")
+        let rows = try await sql.raw(query).all()
+        var provinceCode: [Int: String] = [:]
+        for row in try await sql.raw("SELECT id, code FROM units WHERE level = 'province'").all() {
+            provinceCode[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "code", as: String.self)
+        }
+        var hasStratum = false, hasPsu = false, weights = 0
+        var attributeKeys = Set<String>()
+        var decoded: [(id: String, unit: String, province: String, channel: String, stratum: String?, psu: String?, weight: Double?, attributes: [String: String], answers: String)] = []
+        decoded.reserveCapacity(rows.count)
+        for row in rows {
+            let path = try row.decode(column: "unit_path", as: String?.self) ?? ""
+            let provinceId = path.split(separator: "/").first.flatMap { Int($0) }
+            let attributes = CSVLine.decodeAttributes(try row.decode(column: "attributes", as: String.self))
+            attributeKeys.formUnion(attributes.keys)
+            let stratum = try row.decode(column: "stratum", as: String?.self), psu = try row.decode(column: "psu", as: String?.self)
+            let weight = try row.decode(column: "weight", as: Double?.self)
+            hasStratum = hasStratum || stratum != nil
+            hasPsu = hasPsu || psu != nil
+            if weight != nil { weights += 1 }
+            decoded.append((try row.decode(column: "response_id", as: String.self), try row.decode(column: "unit_code", as: String?.self) ?? "",
+                            provinceId.flatMap { provinceCode[$0] } ?? "", try row.decode(column: "channel", as: String.self),
+                            stratum, psu, weight, attributes, try row.decode(column: "answers", as: String.self)))
+        }
+        let hasWeight = weights > 0 && weights == decoded.count
+        let keys = attributeKeys.subtracting(["province"]).sorted()
+        var header = ["response_id", "unit", "province", "channel"]
+        if hasStratum { header.append("stratum") }
+        if hasPsu { header.append("psu") }
+        if hasWeight { header.append("weight") }
+        header += keys + questionnaire.items.map(\.code)
+        var out = Array((CSVLine.encode(header) + "\n").utf8)
+        for r in decoded {
+            var fields = [r.id, r.unit, r.province, r.channel]
+            if hasStratum { fields.append(r.stratum ?? "") }
+            if hasPsu { fields.append(r.psu ?? "") }
+            if hasWeight { fields.append(DecimalText.plain(r.weight!)) }
+            fields += keys.map { r.attributes[$0] ?? "" }
+            out += Array((CSVLine.encode(fields) + "," + r.answers + "\n").utf8)
+        }
+        return out
+    }
+}
+
+/// One CSV record, and attribute maps kept as such records.
+public enum CSVLine {
+    public static func encode(_ fields: [String]) -> String {
+        fields.map { f in
+            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || f.first == " " || f.last == " "
+                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        }.joined(separator: ",")
+    }
+
+    public static func encodeAttributes(_ attributes: [String: String]) -> String {
+        let keys = attributes.keys.sorted()
+        return encode(keys.flatMap { [$0, attributes[$0]!] })
+    }
+
+    public static func decodeAttributes(_ text: String) -> [String: String] {
+        let fields = decode(text)
+        var out: [String: String] = [:]
+        var i = 0
+        while i + 1 < fields.count {
+            out[fields[i]] = fields[i + 1]
+            i += 2
+        }
+        return out
+    }
+
+    public static func decode(_ text: String) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var chars = Array(text)
+        chars.append(",")
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if quoted {
+                if c == "\"" {
+                    if i + 1 < chars.count && chars[i + 1] == "\"" { current.append("\""); i += 1 } else { quoted = false }
+                } else {
+                    current.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+            i += 1
+        }
+        return fields
+    }
+}

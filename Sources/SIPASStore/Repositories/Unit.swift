@@ -1,0 +1,31 @@
+import Foundation
+
+/// An administrative unit or a measured agency. `path` lists the ids from the province down
+/// ("/12/345/6789/") so that a subtree is a prefix.
+public struct AdminUnit: Sendable, Codable, Equatable {
+    public var id: Int
+    public var code: String
+    public var name: String
+    /// tinh, thanh-pho, huyen, quan, thi-xa, xa, phuong, thi-tran, dac-khu, agency…
+    public var kind: String
+    /// province, district, commune, agency
+    public var level: String
+    public var parentId: Int?
+    public var path: String
+    /// legacy (until 30/06/2025), 2025 (from 01/07/2025) or local (agencies)
+    public var register: String
+    public var validFrom: String?
+    public var validTo: String?
+
+    /// Whether `other` is this unit or below it.
+    public func contains(_ other: AdminUnit) -> Bool { other.path.hasPrefix(path) }
+}
+
+/// Case- and diacritic-insensitive search keys: "diem he" finds "Xã Điềm He".
+public enum SearchText {
+    public static func fold(_ text: String) -> String {
+        text.replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "d")
+            .folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+            .lowercased()
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import SQLKit
+
+/// Units and agencies: loading the registers, search, lookup, subtrees.
+public struct UnitRepository: Sendable {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    static let columns = "id, code, name, kind, level, parent_id, path, register, valid_from, valid_to"
+
+    static func decode(_ row: any SQLRow) throws -> AdminUnit {
+        AdminUnit(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
+             name: try row.decode(column: "name", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+             level: try row.decode(column: "level", as: String.self), parentId: try row.decode(column: "parent_id", as: Int?.self),
+             path: try row.decode(column: "path", as: String.self), register: try row.decode(column: "register", as: String.self),
+             validFrom: try row.decode(column: "valid_from", as: String?.self), validTo: try row.decode(column: "valid_to", as: String?.self))
+    }
+
+    public func count() async throws -> Int {
+        try await db.withConnection { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM units").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    public func find(id: Int) async throws -> AdminUnit? {
+        try await db.withConnection { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE id = \(bind: id)").first().map(Self.decode)
+        }
+    }
+
+    /// The unit of a register by code (codes are unique within a register and level).
+    public func find(register: String, level: String, code: String) async throws -> AdminUnit? {
+        try await db.withConnection { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM units
+                WHERE register = \(bind: register) AND level = \(bind: level) AND code = \(bind: code)
+                """).first().map(Self.decode)
+        }
+    }
+
+    /// Case- and diacritic-insensitive search on names, optionally within a register, a level, and
+    /// below a unit.
+    public func search(_ text: String, register: String? = nil, level: String? = nil, within: AdminUnit? = nil,
+                       limit: Int = 50, offset: Int = 0) async throws -> [AdminUnit] {
+        let key = "%" + SearchText.fold(text).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        return try await db.withConnection { sql in
+            var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM units WHERE search_name LIKE \(bind: key)")
+            if let register { query.appendInterpolation(unsafeRaw: " AND register = "); query.appendInterpolation(bind: register) }
+            if let level { query.appendInterpolation(unsafeRaw: " AND level = "); query.appendInterpolation(bind: level) }
+            if let within { query.appendInterpolation(unsafeRaw: " AND path LIKE "); query.appendInterpolation(bind: within.path + "%") }
+            query.appendInterpolation(unsafeRaw: " ORDER BY level, name, id LIMIT ")
+            query.appendInterpolation(bind: limit)
+            query.appendInterpolation(unsafeRaw: " OFFSET ")
+            query.appendInterpolation(bind: offset)
+            return try await sql.raw(query).all().map(Self.decode)
+        }
+    }
+
+    public func children(of unit: AdminUnit) async throws -> [AdminUnit] {
+        try await db.withConnection { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE parent_id = \(bind: unit.id) ORDER BY name, id")
+                .all().map(Self.decode)
+        }
+    }
+
+    /// The 2025 units a legacy unit became (a split commune has several; the default first).
+    public func successors(of unit: AdminUnit) async throws -> [(unit: AdminUnit, isDefault: Bool)] {
+        try await db.withConnection { sql in
+            try await sql.raw("""
+                SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to, s.is_default
+                FROM unit_successors s JOIN units u ON u.id = s.unit_id
+                WHERE s.legacy_unit_id = \(bind: unit.id) ORDER BY s.is_default DESC, u.name
+                """).all().map { (try Self.decode($0), try $0.decode(column: "is_default", as: Int.self) == 1) }
+        }
+    }
+
+    /// Adds an agency (sở, ban, ngành, one-stop shop…) under a unit.
+    public func addAgency(code: String, name: String, kind: String, parent: AdminUnit, on sql: any SQLDatabase) async throws -> AdminUnit {
+        guard let row = try await sql.raw("""
+            INSERT INTO units (code, name, search_name, kind, level, parent_id, path, register, valid_from, valid_to)
+            VALUES (\(bind: code), \(bind: name), \(bind: SearchText.fold(name)), \(bind: kind), 'agency', \(bind: parent.id),
+                    '', 'local', \(bind: parent.validFrom), \(bind: parent.validTo))
+            RETURNING id
+            """).first() else { throw DatabaseError.migration("insert returned no id") }
+        let id = try row.decode(column: "id", as: Int.self)
+        let path = parent.path + "\(id)/"
+        try await sql.raw("UPDATE units SET path = \(bind: path) WHERE id = \(bind: id)").run()
+        return AdminUnit(id: id, code: code, name: name, kind: kind, level: "agency", parentId: parent.id, path: path,
+                    register: "local", validFrom: parent.validFrom, validTo: parent.validTo)
+    }
+}

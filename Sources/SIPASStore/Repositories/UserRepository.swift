@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import SIPASCore
+import SQLKit
+
+public struct User: Sendable, Codable, Equatable {
+    public var id: Int
+    public var username: String
+    public var displayName: String
+    public var role: Role
+    public var scopeUnitId: Int?
+    public var disabled: Bool
+    public var createdAt: String
+}
+
+/// Accounts (bcrypt-hashed passwords) and their sessions and API tokens (stored as SHA-256 hashes).
+public struct UserRepository: Sendable {
+    let db: Database
+    /// bcrypt cost: 12 in production (~0.25 s per check); tests may lower it.
+    let cost: UInt8
+
+    public init(_ db: Database, bcryptCost: UInt8 = 12) {
+        self.db = db
+        cost = bcryptCost
+    }
+
+    static let columns = "id, username, display_name, role, scope_unit_id, disabled, created_at"
+
+    static func decode(_ row: any SQLRow) throws -> User {
+        let roleName = try row.decode(column: "role", as: String.self)
+        return User(id: try row.decode(column: "id", as: Int.self), username: try row.decode(column: "username", as: String.self),
+                    displayName: try row.decode(column: "display_name", as: String.self), role: Role(rawValue: roleName) ?? .unitViewer,
+                    scopeUnitId: try row.decode(column: "scope_unit_id", as: Int?.self),
+                    disabled: try row.decode(column: "disabled", as: Int.self) != 0,
+                    createdAt: try row.decode(column: "created_at", as: String.self))
+    }
+
+    public func hash(password: String) -> String { Bcrypt.hash(password, cost: cost) }
+
+    public func add(username: String, displayName: String, password: String, role: Role, scopeUnitId: Int?,
+                    on sql: any SQLDatabase) async throws -> User {
+        let row = try await sql.raw("""
+            INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, disabled, created_at)
+            VALUES (\(bind: username), \(bind: displayName), \(bind: hash(password: password)), \(bind: role.rawValue),
+                    \(bind: scopeUnitId), 0, \(bind: Timestamp.now()))
+            RETURNING \(unsafeRaw: Self.columns)
+            """).first()
+        return try Self.decode(row!)
+    }
+
+    public func find(username: String, on sql: any SQLDatabase) async throws -> User? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE username = \(bind: username)").first().map(Self.decode)
+    }
+
+    public func find(id: Int, on sql: any SQLDatabase) async throws -> User? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE id = \(bind: id)").first().map(Self.decode)
+    }
+
+    public func list(limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [User] {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM users ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)")
+            .all().map(Self.decode)
+    }
+
+    public func setDisabled(_ id: Int, _ disabled: Bool, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE users SET disabled = \(bind: disabled ? 1 : 0) WHERE id = \(bind: id)").run()
+        if disabled { try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run() }
+    }
+
+    public func setPassword(_ id: Int, _ password: String, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE users SET password_hash = \(bind: hash(password: password)) WHERE id = \(bind: id)").run()
+        try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run()
+    }
+
+    /// The user, when the password matches and the account is active. Runs bcrypt even for an
+    /// unknown name, so timing does not tell which names exist.
+    public func authenticate(username: String, password: String) async throws -> User? {
+        let found: (User, String)? = try await db.withConnection { sql in
+            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns), password_hash FROM users WHERE username = \(bind: username)").first() else {
+                return nil
+            }
+            return (try Self.decode(row), try row.decode(column: "password_hash", as: String.self))
+        }
+        let hash = found?.1 ?? "$2b$12$C6UzMDM.H6dfI/f/IKxGhuF5Ybu2qKpMzPEE4bLaIzWnIqjJzDXyO"
+        guard Bcrypt.verify(password, hash: hash), let user = found?.0, !user.disabled else { return nil }
+        return user
+    }
+
+    // MARK: Sessions and tokens
+
+    public enum TokenKind: String, Sendable { case session, api }
+
+    /// Opens a session (browser cookie) or an API token; returns the secret, shown once.
+    public func issueToken(for user: User, kind: TokenKind, lifetime: TimeInterval) async throws -> (token: String, csrf: String) {
+        let token = Self.randomToken(), csrf = Self.randomToken()
+        try await db.withConnection { sql in
+            try await sql.raw("""
+                INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at)
+                VALUES (\(bind: Self.digest(token)), \(bind: user.id), \(bind: kind.rawValue), \(bind: csrf),
+                        \(bind: Timestamp.now()), \(bind: Timestamp.string(Date().addingTimeInterval(lifetime))))
+                """).run()
+        }
+        return (token, csrf)
+    }
+
+    /// The active user of a token, with its session's CSRF token.
+    public func user(forToken token: String) async throws -> (user: User, kind: TokenKind, csrf: String?)? {
+        try await db.withConnection { sql in
+            guard let row = try await sql.raw("""
+                SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at
+                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: Self.digest(token))
+                """).first() else { return nil }
+            let user = try Self.decode(row)
+            let expires = try row.decode(column: "expires_at", as: String.self)
+            guard !user.disabled, expires > Timestamp.now() else { return nil }
+            return (user, TokenKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .api,
+                    try row.decode(column: "csrf_token", as: String?.self))
+        }
+    }
+
+    public func revoke(token: String) async throws {
+        try await db.withConnection { sql in
+            try await sql.raw("DELETE FROM sessions WHERE token_hash = \(bind: Self.digest(token))").run()
+        }
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SIPASServer
+import SIPASStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Chạy máy chủ SIPAS: REST API, /healthz, /metrics (run the server).",
+        discussion: "Mặc định dùng SQLite nhúng trong ./sipas-data/; --database postgres://… để dùng PostgreSQL. --demo nạp dữ liệu mẫu Lạng Sơn – Văn Quan 2023."
+    )
+
+    @Option(name: .long, help: "Địa chỉ lắng nghe.") var host = ProcessInfo.processInfo.environment["SIPAS_HOST"] ?? "127.0.0.1"
+    @Option(name: .long, help: "Cổng.") var port = Int(ProcessInfo.processInfo.environment["SIPAS_PORT"] ?? "") ?? 8080
+    @Flag(name: .long, help: "Nạp dữ liệu mẫu nếu chưa có (demo data).") var demo = false
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        var logger = Logger(label: "sipas")
+        logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
+        let started = ContinuousClock.now
+        try await store.withStore(logger: logger) { db in
+            let services = Services(db: db)
+            if demo {
+                let summary = try await DemoData.seed(services)
+                printDemo(summary)
+            }
+            let app = buildApplication(ServerConfiguration(host: host, port: port, database: db.location), services: services, logger: logger)
+            let ready = ContinuousClock.now - started
+            say("SIPAS đang chạy tại http://\(host):\(port)/  (API: /api/v1, tài liệu: /api/v1/openapi.json) — \(db.location), sẵn sàng sau \(ready)")
+            try await app.runService()
+        }
+    }
+
+    func printDemo(_ summary: DemoData.Summary) {
+        say("""
+            Dữ liệu mẫu (demo): kỳ đo lường LSN-VQ-2023 (id \(summary.campaignId)), \(summary.responses) phiếu — huyện Văn Quan, tỉnh Lạng Sơn.
+            Đăng nhập: admin / \(DemoData.password)  (các vai trò khác: \(DemoData.accounts.dropFirst().map(\.username).joined(separator: ", ")), cùng mật khẩu)
+            Thử: curl -s -X POST http://\(host):\(port)/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"admin","password":"\(DemoData.password)"}'
+                 curl -s -H "Authorization: Bearer <token>" 'http://\(host):\(port)/api/v1/campaigns/\(summary.campaignId)/index?by=unit&format=csv'
+            """)
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Cập nhật lược đồ cơ sở dữ liệu và nạp danh mục đơn vị (apply migrations).")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        try await store.withStore { db in
+            let versions = try await Migrator.appliedVersions(db)
+            say("Lược đồ ở phiên bản \(versions.max() ?? 0) (\(db.location)); \(try await UnitRepository(db).count()) đơn vị.")
+        }
+    }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Nạp dữ liệu mẫu Lạng Sơn – Văn Quan 2023 (load demo data).")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        try await store.withStore { db in
+            let summary = try await DemoData.seed(Services(db: db))
+            say(summary.created ? "Đã nạp dữ liệu mẫu: kỳ đo lường \(summary.campaignId), \(summary.responses) phiếu." : "Dữ liệu mẫu đã có (kỳ đo lường \(summary.campaignId)).")
+            say("Đăng nhập: admin / \(DemoData.password)")
+        }
+    }
+}
