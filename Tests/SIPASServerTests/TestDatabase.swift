@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import SIPASCore
+import SIPASServer
+import SIPASStore
+import Testing
+
+/// The engines the suite runs on: SQLite always; PostgreSQL when `SIPAS_TEST_POSTGRES_URL` names a
+/// server where the test user may create databases (`.ci/run` starts one).
+enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static var available: [TestEngine] {
+        ProcessInfo.processInfo.environment["SIPAS_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A fresh database per test, copied from a template prepared once per engine (schema, unit
+/// registers, built-in questionnaires, demo campaign and accounts).
+actor TestDatabases {
+    static let shared = TestDatabases()
+    private var sqliteTemplate: String?
+    private var postgresTemplate: String?
+    private var counter = 0
+
+    func fresh(_ engine: TestEngine) async throws -> Database {
+        counter += 1
+        switch engine {
+        case .sqlite:
+            let template = try await sqliteTemplatePath()
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-test-\(UUID().uuidString).sqlite").path
+            try FileManager.default.copyItem(atPath: template, toPath: path)
+            return try await Database.open(.sqlite(path: path))
+        case .postgres:
+            let template = try await postgresTemplateName()
+            let name = "sipas_test_\(ProcessInfo.processInfo.processIdentifier)_\(counter)"
+            try await admin("DROP DATABASE IF EXISTS \(name)")
+            try await admin("CREATE DATABASE \(name) TEMPLATE \(template)")
+            return try await Database.open(Self.postgresLocation(database: name))
+        }
+    }
+
+    private func sqliteTemplatePath() async throws -> String {
+        if let sqliteTemplate { return sqliteTemplate }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-template-\(UUID().uuidString).sqlite").path
+        let db = try await Database.open(.sqlite(path: path))
+        try await prepare(db)
+        try await db.withConnection { try await $0.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+        await db.close()
+        sqliteTemplate = path
+        return path
+    }
+
+    private func postgresTemplateName() async throws -> String {
+        if let postgresTemplate { return postgresTemplate }
+        let name = "sipas_template_\(ProcessInfo.processInfo.processIdentifier)"
+        try await admin("DROP DATABASE IF EXISTS \(name)")
+        try await admin("CREATE DATABASE \(name)")
+        let db = try await Database.open(Self.postgresLocation(database: name))
+        try await prepare(db)
+        await db.close()
+        try await Task.sleep(for: .milliseconds(200))  // the pool's connections close asynchronously
+        postgresTemplate = name
+        return name
+    }
+
+    private func prepare(_ db: Database) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        try await prepareStore(db, logger: logger)
+        _ = try await DemoData.seed(Services(db: db, bcryptCost: 4))
+    }
+
+    static func postgresLocation(database: String) throws -> DatabaseLocation {
+        guard case let .postgres(host, port, user, password, _) = try DatabaseLocation(parsing: ProcessInfo.processInfo.environment["SIPAS_TEST_POSTGRES_URL"]!) else {
+            fatalError("SIPAS_TEST_POSTGRES_URL is not a postgres URL")
+        }
+        return .postgres(host: host, port: port, user: user, password: password, database: database)
+    }
+
+    private func admin(_ statement: String) async throws {
+        let db = try await Database.open(try DatabaseLocation(parsing: ProcessInfo.processInfo.environment["SIPAS_TEST_POSTGRES_URL"]!))
+        defer { Task { await db.close() } }
+        try await db.withConnection { try await $0.raw(SQLQueryStringWrapper.make(statement)).run() }
+    }
+}
+
+import SQLKit
+enum SQLQueryStringWrapper {
+    static func make(_ text: String) -> SQLQueryString { SQLQueryString(text) }
+}
+
+/// Runs a test against the in-process router over a fresh database, with tokens for every role.
+func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer) async throws -> T) async throws -> T {
+    let db = try await TestDatabases.shared.fresh(engine)
+    let services = Services(db: db, bcryptCost: 4)
+    var tokens: [Role: String] = [:]
+    for account in DemoData.accounts {
+        guard let user = try await services.users.authenticate(username: account.username, password: DemoData.password) else { continue }
+        tokens[account.role] = try await services.users.issueToken(for: user, kind: .api, lifetime: 3600).token
+    }
+    let campaign = try await db.withConnection { try await services.campaigns.find(code: "LSN-VQ-2023", on: $0)! }
+    let roleTokens = tokens
+    let app = Application(router: buildRouter(services))
+    do {
+        let result = try await app.test(.router) { client in
+            try await test(TestServer(client: client, services: services, tokens: roleTokens, campaign: campaign))
+        }
+        await db.close()
+        return result
+    } catch {
+        await db.close()
+        throw error
+    }
+}
+
+struct TestServer: Sendable {
+    let client: any TestClientProtocol
+    let services: Services
+    let tokens: [Role: String]
+    let campaign: Campaign
+
+    struct Reply: Sendable {
+        let status: Int
+        let body: String
+        let headers: HTTPFields
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+    }
+
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ uri: String, as role: Role? = nil, token: String? = nil, json: String? = nil,
+              body: String? = nil, contentType: String = "application/json", headers: HTTPFields = [:]) async throws -> Reply {
+        var headers = headers
+        if let token = token ?? role.flatMap({ tokens[$0] }) { headers[.authorization] = "Bearer \(token)" }
+        let payload = json ?? body
+        if payload != nil { headers[.contentType] = contentType }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: payload.map { ByteBuffer(string: $0) }) { response in
+            Reply(status: Int(response.status.code), body: String(buffer: response.body), headers: response.headers)
+        }
+    }
+
+    /// A snapshot of the state that failed requests must leave unchanged.
+    func state() async throws -> [String: Int] {
+        try await services.db.withConnection { sql in
+            var out: [String: Int] = [:]
+            for table in ["units", "users", "sessions", "questionnaires", "campaigns", "campaign_units", "campaign_phases",
+                          "campaign_status_changes", "focal_points", "responses", "audit_log"] {
+                out[table] = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
+            }
+            return out
+        }
+    }
+}
