@@ -28,7 +28,18 @@ actor TestDatabases {
     private var postgresTemplate: String?
     private var counter = 0
 
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// One preparation at a time: the actor is reentrant at every `await`, and a template must be
+    /// made once and copied by one session at a time.
     func fresh(_ engine: TestEngine) async throws -> Database {
+        if busy { await withCheckedContinuation { waiters.append($0) } } else { busy = true }
+        defer { if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() } }
+        return try await make(engine)
+    }
+
+    private func make(_ engine: TestEngine) async throws -> Database {
         counter += 1
         switch engine {
         case .sqlite:
@@ -38,9 +49,18 @@ actor TestDatabases {
             return try await Database.open(.sqlite(path: path))
         case .postgres:
             let template = try await postgresTemplateName()
-            let name = "sipas_test_\(ProcessInfo.processInfo.processIdentifier)_\(counter)"
+            let name = "sipas_test_\(ProcessInfo.processInfo.processIdentifier)_\(counter)_\(UInt32.random(in: 0...UInt32.max))"
             try await admin("DROP DATABASE IF EXISTS \(name)")
-            try await admin("CREATE DATABASE \(name) TEMPLATE \(template)")
+            // Copying a template fails while another session uses it (a parallel test creating its
+            // own copy): try again shortly.
+            for attempt in 1... {
+                do {
+                    try await admin("CREATE DATABASE \(name) TEMPLATE \(template)")
+                    break
+                } catch where attempt < 50 {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
             return try await Database.open(Self.postgresLocation(database: name))
         }
     }
@@ -85,9 +105,20 @@ actor TestDatabases {
 
     private func admin(_ statement: String) async throws {
         let db = try await Database.open(try DatabaseLocation(parsing: ProcessInfo.processInfo.environment["SIPAS_TEST_POSTGRES_URL"]!))
-        defer { Task { await db.close() } }
-        try await db.withConnection { try await $0.raw(SQLQueryStringWrapper.make(statement)).run() }
+        do {
+            try await db.withConnection { try await $0.raw(SQLQueryStringWrapper.make(statement)).run() }
+            await db.close()
+        } catch {
+            await db.close()
+            throw TestSetupError(statement: statement, detail: String(reflecting: error))
+        }
     }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let statement: String
+    let detail: String
+    var description: String { "\(statement): \(detail)" }
 }
 
 import SQLKit
