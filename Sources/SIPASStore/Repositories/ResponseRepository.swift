@@ -121,7 +121,17 @@ public struct ResponseRepository: Sendable {
     /// already stored with other content refuses the whole import.
     public func store(_ records: [Record], campaignId: Int, on sql: any SQLDatabase) async throws -> (added: Int, unchanged: Int) {
         var existing: [String: String] = [:]
-        for row in try await sql.raw("SELECT response_id, digest FROM responses WHERE campaign_id = \(bind: campaignId)").all() {
+        // A few responses (single submissions): look up just their ids; a large import: read all.
+        var query = SQLQueryString("SELECT response_id, digest FROM responses WHERE campaign_id = \(bind: campaignId)")
+        if records.count <= 200 {
+            query.appendInterpolation(unsafeRaw: " AND response_id IN (")
+            for (i, r) in records.enumerated() {
+                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: r.responseId)
+            }
+            query.appendInterpolation(unsafeRaw: records.isEmpty ? "NULL)" : ")")
+        }
+        for row in try await sql.raw(query).all() {
             existing[try row.decode(column: "response_id", as: String.self)] = try row.decode(column: "digest", as: String.self)
         }
         var conflicts: [String] = []
