@@ -14,6 +14,7 @@ public final class Database: Sendable {
     public let engine: Engine
     public let location: DatabaseLocation
     private let backend: Backend
+    let questionnaireCache = QuestionnaireCache()
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnection, SerialGate)

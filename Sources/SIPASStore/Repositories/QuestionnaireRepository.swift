@@ -11,8 +11,14 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     let db: Database
+    /// Parsed questionnaires by row id: every response submission needs its campaign's, and a
+    /// version in use never changes. `replace` (unused versions only) drops the entry.
+    let cache: QuestionnaireCache
 
-    public init(_ db: Database) { self.db = db }
+    public init(_ db: Database) {
+        self.db = db
+        cache = db.questionnaireCache
+    }
 
     /// Stores the built-in national questionnaires once.
     public func ensureBuiltins(on sql: any SQLDatabase) async throws {
@@ -42,7 +48,10 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     public func find(id: Int, on sql: any SQLDatabase) async throws -> Stored? {
-        try await sql.raw("SELECT id, document FROM questionnaires WHERE id = \(bind: id)").first().map(Self.decode)
+        if let q = cache.get(id) { return Stored(id: id, questionnaire: q) }
+        let stored = try await sql.raw("SELECT id, document FROM questionnaires WHERE id = \(bind: id)").first().map(Self.decode)
+        if let stored { cache.set(id, stored.questionnaire) }
+        return stored
     }
 
     public func list(on sql: any SQLDatabase) async throws -> [(id: Int, code: String, version: Int, title: String, used: Bool)] {
@@ -62,9 +71,21 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     public func replace(id: Int, with q: Questionnaire, on sql: any SQLDatabase) async throws {
+        cache.remove(id)
         try await sql.raw("""
             UPDATE questionnaires SET title = \(bind: q.title), document = \(bind: QuestionnaireWriter.write(q, as: .yaml))
             WHERE id = \(bind: id)
             """).run()
     }
+}
+
+import Synchronization
+
+/// Parsed questionnaires of one database (held by the `Database`).
+public final class QuestionnaireCache: Sendable {
+    private let entries = Mutex<[Int: Questionnaire]>([:])
+
+    func get(_ id: Int) -> Questionnaire? { entries.withLock { $0[id] } }
+    func set(_ id: Int, _ q: Questionnaire) { entries.withLock { $0[id] = q } }
+    func remove(_ id: Int) { entries.withLock { _ = $0.removeValue(forKey: id) } }
 }
