@@ -91,6 +91,26 @@ public final class Database: Sendable {
         }
     }
 
+    /// The SQLite connection itself, exclusively (bulk reads through the driver).
+    func withSQLiteConnection<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        guard case let .sqlite(connection, gate) = backend else { preconditionFailure("not SQLite") }
+        if Self.holder == ObjectIdentifier(self) { return try await body(connection) }
+        await gate.acquire()
+        do {
+            let result = try await Self.$holder.withValue(ObjectIdentifier(self)) { try await body(connection) }
+            await gate.release()
+            return result
+        } catch {
+            await gate.release()
+            throw error
+        }
+    }
+
+    func withPostgresConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        guard case let .postgres(client, _) = backend else { preconditionFailure("not PostgreSQL") }
+        return try await client.withConnection { try await body($0) }
+    }
+
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws — a failed
     /// request changes nothing.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

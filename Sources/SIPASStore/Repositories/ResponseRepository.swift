@@ -182,63 +182,107 @@ public struct ResponseRepository: Sendable {
     }
 
     /// The stored responses of a campaign as a responses CSV (header and rows in storage order),
-    /// with `unit` and `province` as unit codes.
-    /// With `within`, only the responses of units inside that unit's subtree.
+    /// with `unit` and `province` as unit codes. With `within`, only the responses of units inside
+    /// that unit's subtree. Rows stream from the driver: no per-row decoding machinery.
     public func exportCSV(campaignId: Int, questionnaire: Questionnaire, within: AdminUnit? = nil, on sql: any SQLDatabase) async throws -> [UInt8] {
-        var query = SQLQueryString("""
-            SELECT r.response_id, u.code AS unit_code, u.path AS unit_path, r.channel, r.stratum, r.psu, r.weight, r.attributes, r.answers
-            FROM responses r LEFT JOIN units u ON u.id = r.unit_id WHERE r.campaign_id = \(bind: campaignId)
-            """)
-        if let within {
-            query.appendInterpolation(unsafeRaw: " AND u.path LIKE ")
-            query.appendInterpolation(bind: within.path + "%")
-        }
-        query.appendInterpolation(unsafeRaw: " ORDER BY r.id")
-        let rows = try await sql.raw(query).all()
+        // Units of the campaign's responses, with their province's code.
+        var unitCode: [Int: (code: String, province: String)] = [:]
         var provinceCode: [Int: String] = [:]
         for row in try await sql.raw("SELECT id, code FROM units WHERE level = 'province'").all() {
             provinceCode[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "code", as: String.self)
         }
-        var hasStratum = false, hasPsu = false, weights = 0
-        var attributeKeys = Set<String>()
-        var decoded: [(id: String, unit: String, province: String, channel: String, stratum: String?, psu: String?, weight: Double?, attributes: [String: String], answers: String)] = []
-        decoded.reserveCapacity(rows.count)
-        for row in rows {
-            let path = try row.decode(column: "unit_path", as: String?.self) ?? ""
-            let provinceId = path.split(separator: "/").first.flatMap { Int($0) }
-            let attributes = CSVLine.decodeAttributes(try row.decode(column: "attributes", as: String.self))
-            attributeKeys.formUnion(attributes.keys)
-            let stratum = try row.decode(column: "stratum", as: String?.self), psu = try row.decode(column: "psu", as: String?.self)
-            let weight = try row.decode(column: "weight", as: Double?.self)
-            hasStratum = hasStratum || stratum != nil
-            hasPsu = hasPsu || psu != nil
-            if weight != nil { weights += 1 }
-            decoded.append((try row.decode(column: "response_id", as: String.self), try row.decode(column: "unit_code", as: String?.self) ?? "",
-                            provinceId.flatMap { provinceCode[$0] } ?? "", try row.decode(column: "channel", as: String.self),
-                            stratum, psu, weight, attributes, try row.decode(column: "answers", as: String.self)))
+        var allowed: Set<Int>? = nil
+        for row in try await sql.raw("""
+            SELECT id, code, path FROM units WHERE id IN (SELECT DISTINCT unit_id FROM responses WHERE campaign_id = \(bind: campaignId))
+            """).all() {
+            let id = try row.decode(column: "id", as: Int.self), path = try row.decode(column: "path", as: String.self)
+            let province = path.split(separator: "/").first.flatMap { Int($0) }.flatMap { provinceCode[$0] } ?? ""
+            unitCode[id] = (try row.decode(column: "code", as: String.self), province)
+            if let within {
+                if allowed == nil { allowed = [] }
+                if path.hasPrefix(within.path) { allowed!.insert(id) }
+            }
         }
-        let hasWeight = weights > 0 && weights == decoded.count
+        if within != nil && allowed == nil { allowed = [] }
+        let rows = ExportedRows()
+        try await db.forEachRawRow(
+            "SELECT response_id, unit_id, channel, stratum, psu, weight, attributes, answers FROM responses WHERE campaign_id = ?1 ORDER BY id",
+            [.integer(campaignId)]) { row in rows.add(row) }
+        let keep: (Int) -> Bool = { i in
+            guard let allowed else { return true }
+            return rows.unit[i].map { allowed.contains($0) } ?? false
+        }
+        let kept = (0..<rows.count).filter(keep)
+        let hasStratum = kept.contains { rows.stratum[$0] != nil }, hasPsu = kept.contains { rows.psu[$0] != nil }
+        let hasWeight = !kept.isEmpty && kept.allSatisfy { rows.weight[$0] != nil }
+        var attributeKeys = Set<String>()
+        for i in kept where !rows.attributes[i].isEmpty { attributeKeys.formUnion(CSVLine.decodeAttributes(rows.attributes[i]).keys) }
         let keys = attributeKeys.subtracting(["province"]).sorted()
         var header = ["response_id", "unit", "province", "channel"]
         if hasStratum { header.append("stratum") }
         if hasPsu { header.append("psu") }
         if hasWeight { header.append("weight") }
         header += keys + questionnaire.items.map(\.code)
-        var out = Array((CSVLine.encode(header) + "\n").utf8)
-        for r in decoded {
-            var fields = [r.id, r.unit, r.province, r.channel]
-            if hasStratum { fields.append(r.stratum ?? "") }
-            if hasPsu { fields.append(r.psu ?? "") }
-            if hasWeight { fields.append(DecimalText.plain(r.weight!)) }
-            fields += keys.map { r.attributes[$0] ?? "" }
-            out += Array((CSVLine.encode(fields) + "," + r.answers + "\n").utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.bytes + kept.count * 48)
+        out += Array((CSVLine.encode(header) + "\n").utf8)
+        for i in kept {
+            let unit = rows.unit[i].flatMap { unitCode[$0] }
+            CSVLine.append(rows.responseId[i], to: &out); out.append(44)
+            CSVLine.append(unit?.code ?? "", to: &out); out.append(44)
+            CSVLine.append(unit?.province ?? "", to: &out); out.append(44)
+            CSVLine.append(rows.channel[i], to: &out)
+            if hasStratum { out.append(44); CSVLine.append(rows.stratum[i] ?? "", to: &out) }
+            if hasPsu { out.append(44); CSVLine.append(rows.psu[i] ?? "", to: &out) }
+            if hasWeight { out.append(44); out += Array(DecimalText.plain(rows.weight[i]!).utf8) }
+            if !keys.isEmpty {
+                let attributes = rows.attributes[i].isEmpty ? [:] : CSVLine.decodeAttributes(rows.attributes[i])
+                for key in keys { out.append(44); CSVLine.append(attributes[key] ?? "", to: &out) }
+            }
+            out.append(44)
+            out += rows.answers[i].utf8
+            out.append(10)
         }
         return out
     }
 }
 
+/// Columns of exported rows, filled by the driver's row callback (one thread at a time).
+private final class ExportedRows: @unchecked Sendable {
+    var responseId: [String] = [], unit: [Int?] = [], channel: [String] = [], stratum: [String?] = []
+    var psu: [String?] = [], weight: [Double?] = [], attributes: [String] = [], answers: [String] = []
+    var bytes = 0
+    var count: Int { responseId.count }
+
+    func add(_ row: [RawValue]) {
+        responseId.append(row[0].string ?? "")
+        if case let .integer(u) = row[1] { unit.append(u) } else { unit.append(nil) }
+        channel.append(row[2].string ?? "")
+        stratum.append(row[3].string)
+        psu.append(row[4].string)
+        weight.append(row[5].double)
+        attributes.append(row[6].string ?? "")
+        let a = row[7].string ?? ""
+        bytes += a.utf8.count
+        answers.append(a)
+    }
+}
+
 /// One CSV record, and attribute maps kept as such records.
 public enum CSVLine {
+    /// Appends one field, quoted when it must be.
+    public static func append(_ field: String, to out: inout [UInt8]) {
+        let utf8 = field.utf8
+        let needsQuotes = utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } || utf8.first == 32 || utf8.last == 32
+        if !needsQuotes { out += utf8; return }
+        out.append(34)
+        for b in utf8 {
+            if b == 34 { out.append(34) }
+            out.append(b)
+        }
+        out.append(34)
+    }
+
     public static func encode(_ fields: [String]) -> String {
         fields.map { f in
             f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || f.first == " " || f.last == " "
