@@ -51,13 +51,22 @@ public enum Migrator {
     }
 }
 
-/// Timestamps are stored as ISO 8601 text in UTC (portable across both engines, sortable).
+/// Timestamps are stored as ISO 8601 text in UTC with milliseconds (portable across both
+/// engines, sortable as text). Formatted by hand: a date formatter per call costs more than the
+/// database write it annotates.
 public enum Timestamp {
     public static func now() -> String { string(Date()) }
 
     public static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ n: Int32, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds % 1000), 3))Z"
     }
 }

@@ -58,7 +58,9 @@ public struct ResponseRepository: Sendable {
     /// Throws `ResponsesImportFailed` with every problem; nothing is stored by this step.
     public static func parse(csv bytes: [UInt8], questionnaire: Questionnaire, units: [AdminUnit], defaultChannel: String) throws -> (records: [Record], warnings: RelevanceWarnings) {
         var offset = 0
-        let reader = ResponsesCSVReader(questionnaire: questionnaire) { pointer, count in
+        // A buffer the size of the input for small ones (single submissions arrive as one row).
+        let bufferSize = min(1 << 22, max(4096, bytes.count + 64))
+        let reader = ResponsesCSVReader(questionnaire: questionnaire, bufferSize: bufferSize) { pointer, count in
             let n = min(count, bytes.count - offset)
             bytes.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress! + offset, count: n) }
             offset += n
