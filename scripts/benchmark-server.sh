@@ -67,7 +67,8 @@ if [ "$mode" != postgres ]; then run SQLite "$work/sipas.sqlite"; fi
 if [ "$mode" != sqlite ]; then
   if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     export -f run start_server stop_server api; export SIPAS work port
-    scripts/with-postgres.sh bash -c 'run PostgreSQL "$SIPAS_TEST_POSTGRES_URL"'
+    # Durable commits for the measurement (the test cluster runs with fsync off).
+    SIPAS_TEST_POSTGRES_FSYNC=on scripts/with-postgres.sh bash -c 'run PostgreSQL "$SIPAS_TEST_POSTGRES_URL"'
   else
     echo "PostgreSQL not installed: skipped"
   fi

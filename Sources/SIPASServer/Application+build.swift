@@ -60,8 +60,12 @@ final class RouteTable: @unchecked Sendable {
     var all: [APIRoute] { lock.lock(); defer { lock.unlock() }; return routes }
 }
 
-public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger) -> some ApplicationProtocol {
+/// - Parameter onRunning: called once the server listens (start-up messages belong there, not
+///   before the port is bound).
+public func buildApplication(_ configuration: ServerConfiguration, services: Services, logger: Logger,
+                             onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
     Application(router: buildRouter(services),
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sipas"),
+                onServerRunning: { _ in await onRunning() },
                 logger: logger)
 }

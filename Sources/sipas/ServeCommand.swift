@@ -27,9 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
                 let summary = try await DemoData.seed(services)
                 printDemo(summary)
             }
-            let app = buildApplication(ServerConfiguration(host: host, port: port, database: db.location), services: services, logger: logger)
-            let ready = ContinuousClock.now - started
-            say("SIPAS đang chạy tại http://\(host):\(port)/  (API: /api/v1, tài liệu: /api/v1/openapi.json) — \(db.location), sẵn sàng sau \(ready)")
+            let (host, port, location) = (host, port, db.location)
+            let app = buildApplication(ServerConfiguration(host: host, port: port, database: location), services: services, logger: logger) {
+                let ready = ContinuousClock.now - started
+                say("SIPAS đang chạy tại http://\(host):\(port)/  (API: /api/v1, tài liệu: /api/v1/openapi.json) — \(location), sẵn sàng sau \(ready)")
+            }
             try await app.runService()
         }
     }

@@ -1,6 +1,6 @@
 -- wrk script: every request submits a new response (unique id per thread and request).
 local counter = 0
-local thread_id = 0
+-- thread_id is set per thread by setup() (a global of each thread's Lua state).
 local threads = {}
 
 function setup(thread)

@@ -122,6 +122,10 @@ func importResponses(_ bytes: [UInt8], campaign: Campaign, user: User, channel: 
             }
             return result
         }
+    } catch let error where isUniqueViolation(error) {
+        // Two submissions of one response id raced past the existence check: the database's
+        // unique key kept one; the other is a conflict, not a failure.
+        throw Problem.conflict("mã phiếu đã được gửi đồng thời bởi một yêu cầu khác; không phiếu nào trong yêu cầu này được lưu (a response id was submitted concurrently)")
     } catch let conflict as ResponseRepository.Conflict {
         throw Problem(.conflict, "conflict",
                       "\(conflict.responseIds.count) mã phiếu đã có với nội dung khác; không phiếu nào được lưu (response ids already stored with other content)",
@@ -129,4 +133,10 @@ func importResponses(_ bytes: [UInt8], campaign: Campaign, user: User, channel: 
     }
     return ResponseRepository.ImportSummary(rows: parsed.records.count, added: stored.added, unchanged: stored.unchanged,
                                             warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
+}
+
+/// A unique-key violation, as SQLite or PostgreSQL reports it.
+func isUniqueViolation(_ error: any Error) -> Bool {
+    let text = String(reflecting: error)
+    return text.contains("constraintUniqueFailed") || text.contains("UNIQUE constraint") || text.contains("sqlState: 23505")
 }
