@@ -8,6 +8,29 @@ struct PsuSums {
     /// Per slot × leaf.
     var sat: [Double] = []
     var valid: [Double] = []
+    private var slotOf: [UInt64: Int] = [:]
+
+    init() {}
+
+    init(cell: [UInt32], psu: [UInt32], sat: [Double], valid: [Double]) {
+        self.cell = cell
+        self.psu = psu
+        self.sat = sat
+        self.valid = valid
+    }
+
+    /// The slot of (cell, PSU), added with zero totals when new.
+    mutating func slot(cell c: UInt32, psu p: UInt32, leaves: Int) -> Int {
+        let key = UInt64(c) << 32 | UInt64(p)
+        if let found = slotOf[key] { return found }
+        let s = cell.count
+        slotOf[key] = s
+        cell.append(c)
+        psu.append(p)
+        sat.append(contentsOf: repeatElement(0, count: leaves))
+        valid.append(contentsOf: repeatElement(0, count: leaves))
+        return s
+    }
 }
 
 extension IndexAccumulator {
@@ -34,21 +57,9 @@ extension IndexAccumulator {
     private func rowPsuSums(_ index: SegmentIndex) -> PsuSums {
         let blocks = FixedBlocks(count: index.total, size: Self.blockSize).map { range in blockSums(index, range) }
         var total = PsuSums()
-        var slotOf: [UInt64: Int] = [:]
         for block in blocks {
             for b in 0..<block.cell.count {
-                let key = UInt64(block.cell[b]) << 32 | UInt64(block.psu[b])
-                let s: Int
-                if let found = slotOf[key] {
-                    s = found
-                } else {
-                    s = total.cell.count
-                    slotOf[key] = s
-                    total.cell.append(block.cell[b])
-                    total.psu.append(block.psu[b])
-                    total.sat.append(contentsOf: repeatElement(0, count: leafCount))
-                    total.valid.append(contentsOf: repeatElement(0, count: leafCount))
-                }
+                let s = total.slot(cell: block.cell[b], psu: block.psu[b], leaves: leafCount)
                 for q in 0..<leafCount {
                     total.sat[s * leafCount + q] += block.sat[b * leafCount + q]
                     total.valid[s * leafCount + q] += block.valid[b * leafCount + q]
@@ -60,23 +71,13 @@ extension IndexAccumulator {
 
     private func blockSums(_ index: SegmentIndex, _ range: Range<Int>) -> PsuSums {
         var sums = PsuSums()
-        var slotOf: [UInt64: Int] = [:]
         var lastKey = UInt64.max, last = 0
         for (s, local) in index.pieces(range) {
             let segment = index.segments[s]
             for r in local {
                 let key = UInt64(segment.cell[r]) << 32 | UInt64(segment.psu[r])
                 if key != lastKey {
-                    if let found = slotOf[key] {
-                        last = found
-                    } else {
-                        last = sums.cell.count
-                        slotOf[key] = last
-                        sums.cell.append(segment.cell[r])
-                        sums.psu.append(segment.psu[r])
-                        sums.sat.append(contentsOf: repeatElement(0, count: leafCount))
-                        sums.valid.append(contentsOf: repeatElement(0, count: leafCount))
-                    }
+                    last = sums.slot(cell: segment.cell[r], psu: segment.psu[r], leaves: leafCount)
                     lastKey = key
                 }
                 let w = weighted ? segment.weight[r] : 1

@@ -132,15 +132,13 @@ public enum ResponsesIndexer {
         // The first part's accumulator receives the others' rows: room for the whole file up front
         // (pages are only touched when used).
         let expected = (index == 0 ? inputs.dataBytes : range.count) / 90
-        guard let sink = try? prepareAdopted(reader, like: inputs.head, by: inputs.by, rollup: inputs.rollup, expectedRows: expected) else {
-            return nil
-        }
+        let sink = prepareAdopted(reader, by: inputs.by, rollup: inputs.rollup, expectedRows: expected)
         reader.readRows(progress: progress.map { p in { rows, bytes in p(rows * count, bytes * count) } }) { sink.consume($0) }
         return PartOutcome(reader: reader, sink: sink, ids: reader.responseIds, clean: reader.problemCount == 0)
     }
 
-    private static func prepareAdopted(_ reader: ResponsesCSVReader, like head: ResponsesCSVReader, by: [String],
-                                       rollup: String?, expectedRows: Int) throws -> IndexRowSink {
+    /// A sink for a part whose reader adopted the header: columns were already resolved on it.
+    private static func prepareAdopted(_ reader: ResponsesCSVReader, by: [String], rollup: String?, expectedRows: Int) -> IndexRowSink {
         let byColumns = by.map { reader.column(named: $0) }
         let rollupColumn = rollup.flatMap { reader.column(named: $0) }
         return IndexRowSink(reader: reader, by: by, byColumns: byColumns, rollupColumn: rollupColumn,
