@@ -24,7 +24,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
         let user = try context.require(.readCampaigns)
         let page = try Page(request)
         let scope = try await services.scope(of: user)
-        let items = try await services.db.withConnection { try await services.campaigns.list(scope: scope, limit: page.limit, offset: page.offset, on: $0) }
+        let items = try await services.db.read { try await services.campaigns.list(scope: scope, limit: page.limit, offset: page.offset, on: $0) }
         return try JSONOutput.response(Paged(items: items, limit: page.limit, offset: page.offset))
     }
 
@@ -87,7 +87,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.get, "/api/v1/campaigns/{id}", "Kỳ đo lường: đơn vị, chỉ tiêu, giai đoạn, lịch sử trạng thái", tag: "campaigns", action: .readCampaigns) { _, context in
         let user = try context.require(.readCampaigns)
         let campaign = try await services.campaign(try campaignId(context), for: user)
-        let view: CampaignView = try await services.db.withConnection { sql in
+        let view: CampaignView = try await services.db.read { sql in
             let q = try await services.questionnaires.find(id: campaign.questionnaireId, on: sql)
             return CampaignView(
                 campaign: campaign, statusLabel: campaign.status.label,
@@ -128,7 +128,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
         let user = try context.require(.readFocalPoints)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         try await services.requireCampaignAdmin(user, campaign)
-        return try JSONOutput.response(try await services.db.withConnection { try await services.campaigns.focalPoints(campaignId: campaign.id, on: $0) })
+        return try JSONOutput.response(try await services.db.read { try await services.campaigns.focalPoints(campaignId: campaign.id, on: $0) })
     }
 
     api.add(.put, "/api/v1/campaigns/{id}/focal-points/{unit}", "Đặt đầu mối của một đơn vị (set a unit's focal point)", tag: "campaigns",

@@ -45,7 +45,7 @@ public enum CampaignIndex {
     public static func compute(_ campaign: Campaign, by: [String], rollup: String?, minN: Int, within scope: AdminUnit?,
                                services db: Database) async throws -> (result: IndexResult, responses: Int) {
         let questionnaires = QuestionnaireRepository(db), responses = ResponseRepository(db)
-        let (questionnaire, csv) = try await db.withConnection { sql in
+        let (questionnaire, csv) = try await db.read { sql in
             let q = try await questionnaires.find(id: campaign.questionnaireId, on: sql)!.questionnaire
             return (q, try await responses.exportCSV(campaignId: campaign.id, questionnaire: q, within: scope, on: sql))
         }

@@ -15,7 +15,7 @@ struct QuestionnaireSummaryView: Encodable {
 func registerQuestionnaireRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.get, "/api/v1/questionnaires", "Các bảng hỏi và phiên bản (questionnaires)", tag: "questionnaires", action: .readQuestionnaires) { _, context in
         _ = try context.require(.readQuestionnaires)
-        let list = try await services.db.withConnection { try await services.questionnaires.list(on: $0) }
+        let list = try await services.db.read { try await services.questionnaires.list(on: $0) }
         return try JSONOutput.response(list.map { QuestionnaireSummaryView(id: $0.id, code: $0.code, version: $0.version, title: $0.title, used: $0.used) })
     }
 
@@ -23,7 +23,7 @@ func registerQuestionnaireRoutes(_ api: APIRoutes, _ services: Services) {
             action: .readQuestionnaires) { _, context in
         _ = try context.require(.readQuestionnaires)
         let (code, version) = try questionnaireKey(context)
-        guard let stored = try await services.db.withConnection({ try await services.questionnaires.find(code: code, version: version, on: $0) }) else {
+        guard let stored = try await services.db.read({ try await services.questionnaires.find(code: code, version: version, on: $0) }) else {
             throw Problem.notFound("bảng hỏi \(code) phiên bản \(version)")
         }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

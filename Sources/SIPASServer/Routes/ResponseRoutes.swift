@@ -70,7 +70,7 @@ func registerResponseRoutes(_ api: APIRoutes, _ services: Services) {
         let campaign = try await services.campaign(try campaignId(context), for: user)
         try await services.requireCampaignAdmin(user, campaign)
         let page = try Page(request)
-        let stored = try await services.db.withConnection { sql -> ([StoredResponseView]) in
+        let stored = try await services.db.read { sql -> ([StoredResponseView]) in
             guard let q = try await services.questionnaires.find(id: campaign.questionnaireId, on: sql) else { return [] }
             let codes = q.questionnaire.items.map(\.code)
             return try await sql.raw("""
@@ -97,7 +97,7 @@ func importResponses(_ bytes: [UInt8], campaign: Campaign, user: User, channel: 
     guard campaign.status.acceptsResponses else {
         throw Problem.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
     }
-    let (questionnaire, measured) = try await services.db.withConnection { sql in
+    let (questionnaire, measured) = try await services.db.read { sql in
         (try await services.questionnaires.find(id: campaign.questionnaireId, on: sql)!.questionnaire,
          try await services.campaigns.units(of: campaign.id, on: sql).map(\.unit))
     }
@@ -111,17 +111,13 @@ func importResponses(_ bytes: [UInt8], campaign: Campaign, user: User, channel: 
                       "tệp bị từ chối, không có phiếu nào được lưu: \(failure.total) lỗi (the file was refused; nothing was stored)",
                       errors: failure.problems.map { Problem.Item(line: $0.line, column: $0.column, field: $0.columnName, message: $0.message) })
     }
-    let fileDigest = AuditLog.digest(String(decoding: bytes, as: UTF8.self))
-    let stored: (added: Int, unchanged: Int)
+    let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign",
+                                entityId: String(campaign.id), after: String(decoding: bytes, as: UTF8.self))
+
+    let stored: ResponseRepository.Stored
     do {
-        stored = try await services.db.transaction { sql in
-            let result = try await services.responses.store(parsed.records, campaignId: campaign.id, on: sql)
-            if result.added > 0 {
-                try await services.record(user, "responses.import", entity: "campaign", id: String(campaign.id), after: fileDigest,
-                                          detail: "\(result.added) added, \(result.unchanged) unchanged", on: sql)
-            }
-            return result
-        }
+        stored = try await services.responseWriter.store(
+            ResponseRepository.Submission(campaignId: campaign.id, records: parsed.records, audit: audit))
     } catch let error where isUniqueViolation(error) {
         // Two submissions of one response id raced past the existence check: the database's
         // unique key kept one; the other is a conflict, not a failure.

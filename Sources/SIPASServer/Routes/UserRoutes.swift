@@ -7,7 +7,7 @@ func registerUserRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.get, "/api/v1/users", "Danh sách tài khoản (accounts)", tag: "users", action: .manageUsers) { request, context in
         _ = try context.require(.manageUsers)
         let page = try Page(request)
-        let items = try await services.db.withConnection { try await services.users.list(limit: page.limit, offset: page.offset, on: $0) }
+        let items = try await services.db.read { try await services.users.list(limit: page.limit, offset: page.offset, on: $0) }
         return try JSONOutput.response(Paged(items: items, limit: page.limit, offset: page.offset))
     }
 

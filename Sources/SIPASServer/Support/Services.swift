@@ -12,6 +12,8 @@ public struct Services: Sendable {
     public let campaigns: CampaignRepository
     public let responses: ResponseRepository
     public let audit: AuditLog
+    /// Every response write goes through it: concurrent submissions commit together.
+    public let responseWriter: ResponseWriter
     let metrics: Metrics
 
     public init(db: Database, bcryptCost: UInt8 = 12) {
@@ -22,6 +24,7 @@ public struct Services: Sendable {
         campaigns = CampaignRepository(db)
         responses = ResponseRepository(db)
         audit = AuditLog(db)
+        responseWriter = ResponseWriter(db)
         metrics = Metrics()
     }
 
@@ -45,7 +48,7 @@ public struct Services: Sendable {
     /// A campaign the user may see: national roles see all; others, campaigns owned within or
     /// above their scope.
     func campaign(_ id: Int, for user: User) async throws -> Campaign {
-        guard let campaign = try await db.withConnection({ try await campaigns.find(id: id, on: $0) }) else {
+        guard let campaign = try await db.read({ try await campaigns.find(id: id, on: $0) }) else {
             throw Problem.notFound("kỳ đo lường \(id)")
         }
         if let scope = try await scope(of: user) {

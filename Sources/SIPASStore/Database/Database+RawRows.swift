@@ -36,7 +36,7 @@ extension Database {
     public func forEachRawRow(_ sql: String, _ binds: [RawBind], _ body: @escaping @Sendable ([RawValue]) -> Void) async throws {
         switch engine {
         case .sqlite:
-            try await withSQLiteConnection { connection in
+            try await withSQLiteReader { connection in
                 try await connection.query(sql, binds.map { bind -> SQLiteData in
                     switch bind {
                     case let .integer(i): return .integer(i)

@@ -17,7 +17,7 @@ public final class Database: Sendable {
     let questionnaireCache = QuestionnaireCache()
 
     private enum Backend: Sendable {
-        case sqlite(SQLiteConnection, SerialGate)
+        case sqlite(SQLiteConnection, SerialGate, readers: ConnectionPool?)
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
@@ -34,9 +34,10 @@ public final class Database: Sendable {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            return try await openSQLite(.file(path: path), location: location, logger: logger)
+            return try await openSQLite(.file(path: path), location: location, readers: 2, logger: logger)
         case .sqliteInMemory:
-            return try await openSQLite(.memory, location: location, logger: logger)
+            // One private in-memory database per connection: no separate readers.
+            return try await openSQLite(.memory, location: location, readers: 0, logger: logger)
         case let .postgres(host, port, user, password, database):
             var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
                                                              database: database, tls: .disable)
@@ -54,16 +55,26 @@ public final class Database: Sendable {
         }
     }
 
-    private static func openSQLite(_ storage: SQLiteConnection.Storage, location: DatabaseLocation, logger: Logger) async throws -> Database {
+    private static func openSQLite(_ storage: SQLiteConnection.Storage, location: DatabaseLocation, readers: Int,
+                                   logger: Logger) async throws -> Database {
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-        let sql = connection.sql()
-        // WAL lets readers proceed while a write commits; NORMAL sync is durable across process
-        // crashes (the WAL is fsynced at checkpoints); the busy timeout covers other processes.
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+        // WAL lets readers proceed while a write commits; FULL sync makes every commit durable
+        // (the WAL is fsynced), which group commits of submissions make affordable; the busy
+        // timeout covers other processes.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
                        "PRAGMA busy_timeout = 5000"] {
-            try await sql.raw(SQLQueryString(pragma)).run()
+            try await connection.sql().raw(SQLQueryString(pragma)).run()
         }
-        return Database(engine: .sqlite, location: location, backend: .sqlite(connection, SerialGate()))
+        var readConnections: [SQLiteConnection] = []
+        for _ in 0..<readers {
+            let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+            for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"] {
+                try await reader.sql().raw(SQLQueryString(pragma)).run()
+            }
+            readConnections.append(reader)
+        }
+        let pool = readConnections.isEmpty ? nil : ConnectionPool(readConnections)
+        return Database(engine: .sqlite, location: location, backend: .sqlite(connection, SerialGate(), readers: pool))
     }
 
     /// The database whose SQLite connection the current task holds: nested calls (a repository
@@ -73,7 +84,7 @@ public final class Database: Sendable {
     /// Runs `body` with a connection of its own (SQLite: the one connection, exclusively).
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case let .sqlite(connection, gate):
+        case let .sqlite(connection, gate, _):
             if Self.holder == ObjectIdentifier(self) { return try await body(connection.sql()) }
             await gate.acquire()
             do {
@@ -91,9 +102,37 @@ public final class Database: Sendable {
         }
     }
 
-    /// The SQLite connection itself, exclusively (bulk reads through the driver).
-    func withSQLiteConnection<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
-        guard case let .sqlite(connection, gate) = backend else { preconditionFailure("not SQLite") }
+    /// Runs a read-only `body`: on SQLite, on a read connection (inside a transaction, on the
+    /// transaction's own connection, so it sees its uncommitted writes).
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard case let .sqlite(_, _, readers?) = backend, Self.holder != ObjectIdentifier(self) else {
+            return try await withConnection(body)
+        }
+        let connection = await readers.acquire()
+        do {
+            let result = try await body(connection.sql())
+            await readers.release(connection)
+            return result
+        } catch {
+            await readers.release(connection)
+            throw error
+        }
+    }
+
+    /// A SQLite connection for bulk reads through the driver: a read connection when there is one.
+    func withSQLiteReader<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        guard case let .sqlite(connection, gate, readers) = backend else { preconditionFailure("not SQLite") }
+        if let readers, Self.holder != ObjectIdentifier(self) {
+            let reader = await readers.acquire()
+            do {
+                let result = try await body(reader)
+                await readers.release(reader)
+                return result
+            } catch {
+                await readers.release(reader)
+                throw error
+            }
+        }
         if Self.holder == ObjectIdentifier(self) { return try await body(connection) }
         await gate.acquire()
         do {
@@ -130,7 +169,8 @@ public final class Database: Sendable {
     /// Closes the connections; SQLite's must close before the process exits.
     public func close() async {
         switch backend {
-        case let .sqlite(connection, gate):
+        case let .sqlite(connection, gate, readers):
+            await readers?.closeAll()
             await gate.acquire()
             try? await connection.close()
         case let .postgres(_, runner):

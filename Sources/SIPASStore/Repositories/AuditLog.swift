@@ -25,30 +25,75 @@ public struct AuditLog: Sendable {
 
     public init(_ db: Database) { self.db = db }
 
+    /// A state change to record; `before`/`after` are digested, so the log proves what changed
+    /// without copying personal data.
+    public struct Change: Sendable {
+        public var userId: Int?
+        public var actor: String
+        public var action: String
+        public var entity: String
+        public var entityId: String
+        public var beforeDigest: String?
+        public var afterDigest: String?
+        public var detail: String
+
+        public init(userId: Int?, actor: String, action: String, entity: String, entityId: String,
+                    before: String? = nil, after: String? = nil, detail: String = "") {
+            self.userId = userId
+            self.actor = actor
+            self.action = action
+            self.entity = entity
+            self.entityId = entityId
+            // Digested here, outside the transaction that records it.
+            beforeDigest = before.map(AuditLog.digest)
+            afterDigest = after.map(AuditLog.digest)
+            self.detail = detail
+        }
+    }
+
     /// Appends an entry inside the caller's transaction, so the change and its record commit together.
-    /// `before`/`after` are digested: the log proves what changed without copying personal data.
     public static func append(on sql: any SQLDatabase, engine: Database.Engine, userId: Int?, actor: String, action: String,
                               entity: String, entityId: String, before: String? = nil, after: String? = nil,
                               detail: String = "") async throws {
+        try await append([Change(userId: userId, actor: actor, action: action, entity: entity, entityId: entityId,
+                                 before: before, after: after, detail: detail)], on: sql, engine: engine)
+    }
+
+    /// Appends entries in order inside the caller's transaction (a group commit records each of
+    /// its submissions with one read of the chain's end and one insert per 100 entries).
+    public static func append(_ changes: [Change], on sql: any SQLDatabase, engine: Database.Engine) async throws {
+        guard !changes.isEmpty else { return }
         if engine == .postgres {
             // Concurrent transactions must not both extend the chain from the same entry.
             try await sql.raw("SELECT pg_advisory_xact_lock(4242)").run()
         }
-        let previous = try await sql.raw("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first()?
+        var previous = try await sql.raw("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first()?
             .decode(column: "hash", as: String.self) ?? genesis
         let at = Timestamp.now()
-        let beforeDigest = before.map(digest), afterDigest = after.map(digest)
-        let hash = chainHash(previous: previous, at: at, userId: userId, actor: actor, action: action, entity: entity,
-                             entityId: entityId, before: beforeDigest, after: afterDigest, detail: detail)
-        try await sql.raw("""
-            INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, before_digest, after_digest, detail, previous_hash, hash)
-            VALUES (\(bind: at), \(bind: userId), \(bind: actor), \(bind: action), \(bind: entity), \(bind: entityId),
-                    \(bind: beforeDigest), \(bind: afterDigest), \(bind: detail), \(bind: previous), \(bind: hash))
-            """).run()
+        for start in stride(from: 0, to: changes.count, by: 100) {
+            var query = SQLQueryString("""
+                INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, before_digest, after_digest, detail, previous_hash, hash) VALUES
+                """)
+            for (i, c) in changes[start..<min(start + 100, changes.count)].enumerated() {
+                let hash = chainHash(previous: previous, at: at, userId: c.userId, actor: c.actor, action: c.action, entity: c.entity,
+                                     entityId: c.entityId, before: c.beforeDigest, after: c.afterDigest, detail: c.detail)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " (" : ", (")
+                query.appendInterpolation(bind: at)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: c.userId)
+                for value in [c.actor, c.action, c.entity, c.entityId, c.beforeDigest, c.afterDigest, c.detail, previous, hash] {
+                    query.appendInterpolation(unsafeRaw: ", ")
+                    query.appendInterpolation(bind: value)
+                }
+                query.appendInterpolation(unsafeRaw: ")")
+                previous = hash
+            }
+            try await sql.raw(query).run()
+        }
     }
 
     public static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.of(text)
     }
 
     static func chainHash(previous: String, at: String, userId: Int?, actor: String, action: String, entity: String,
@@ -69,7 +114,7 @@ public struct AuditLog: Sendable {
     }
 
     public func list(limit: Int, offset: Int, entity: String? = nil) async throws -> [Entry] {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             var query = SQLQueryString("SELECT * FROM audit_log")
             if let entity { query.appendInterpolation(unsafeRaw: " WHERE entity = "); query.appendInterpolation(bind: entity) }
             query.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT ")
@@ -89,7 +134,7 @@ public struct AuditLog: Sendable {
 
     /// Recomputes the chain from the first entry.
     public func verify() async throws -> Verification {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             var previous = Self.genesis
             var count = 0
             var lastId = 0

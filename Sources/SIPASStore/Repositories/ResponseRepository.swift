@@ -29,7 +29,7 @@ public struct ResponseRepository: Sendable {
             let weightText = weight.map(DecimalText.plain) ?? ""
             let attributeText = attributes.keys.sorted().map { "\($0)=\(attributes[$0]!)" }.joined(separator: "\u{1F}")
             let fields = [responseId, unitId.map(String.init) ?? "", channel, stratum ?? "\u{0}", psu ?? "\u{0}", weightText, attributeText, answers]
-            return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).map { String(format: "%02x", $0) }.joined()
+            return SHA256Hex.of(fields.map { "\($0.utf8.count):\($0)" }.joined())
         }
     }
 
@@ -119,64 +119,113 @@ public struct ResponseRepository: Sendable {
         return (records, reader.relevanceWarnings)
     }
 
-    /// Stores records in one transaction: identical re-imports change nothing; a response id
-    /// already stored with other content refuses the whole import.
-    public func store(_ records: [Record], campaignId: Int, on sql: any SQLDatabase) async throws -> (added: Int, unchanged: Int) {
-        var existing: [String: String] = [:]
-        // A few responses (single submissions): look up just their ids; a large import: read all.
+    /// One import or single submission: its records, and the audit entry that records it when
+    /// it adds anything (its detail is filled in with the counts).
+    public struct Submission: Sendable {
+        public var campaignId: Int
+        public var records: [Record]
+        public var audit: AuditLog.Change?
+
+        public init(campaignId: Int, records: [Record], audit: AuditLog.Change?) {
+            self.campaignId = campaignId
+            self.records = records
+            self.audit = audit
+        }
+    }
+
+    public typealias Stored = (added: Int, unchanged: Int)
+
+    /// Stores records in the caller's transaction: identical re-imports change nothing; a response
+    /// id already stored with other content refuses the whole import.
+    public func store(_ records: [Record], campaignId: Int, on sql: any SQLDatabase) async throws -> Stored {
+        try await store([Submission(campaignId: campaignId, records: records, audit: nil)], on: sql)[0].get()
+    }
+
+    /// Stores several submissions in the caller's transaction, in order, each all or nothing: a
+    /// later submission sees an earlier one's responses as stored. One read of existing ids per
+    /// campaign, one insert per 200 responses, one audit append for the lot.
+    public func store(_ submissions: [Submission], on sql: any SQLDatabase) async throws -> [Result<Stored, Conflict>] {
+        var existing: [Int: [String: String]] = [:]
+        for campaignId in Set(submissions.map(\.campaignId)) {
+            let ids = submissions.filter { $0.campaignId == campaignId }.flatMap { $0.records.map(\.responseId) }
+            existing[campaignId] = try await storedDigests(campaignId: campaignId, ids: ids.count <= 500 ? ids : nil, on: sql)
+        }
+        var outcomes: [Result<Stored, Conflict>] = []
+        var fresh: [(campaignId: Int, record: Record, digest: String)] = []
+        var changes: [AuditLog.Change] = []
+        for submission in submissions {
+            var conflicts: [String] = [], added: [(Int, Record, String)] = []
+            var known = existing[submission.campaignId]!
+            for record in submission.records {
+                let digest = record.digest
+                if let stored = known[record.responseId] {
+                    if stored != digest { conflicts.append(record.responseId) }
+                } else {
+                    added.append((submission.campaignId, record, digest))
+                    known[record.responseId] = digest
+                }
+            }
+            if !conflicts.isEmpty {
+                outcomes.append(.failure(Conflict(responseIds: conflicts)))
+                continue
+            }
+            existing[submission.campaignId] = known
+            fresh += added
+            let unchanged = submission.records.count - added.count
+            outcomes.append(.success((added.count, unchanged)))
+            if !added.isEmpty, var change = submission.audit {
+                change.detail = "\(added.count) added, \(unchanged) unchanged"
+                changes.append(change)
+            }
+        }
+        try await insert(fresh, on: sql)
+        try await AuditLog.append(changes, on: sql, engine: db.engine)
+        return outcomes
+    }
+
+    /// Digests of stored responses by id: of `ids` only (a few submissions) or of the whole campaign.
+    private func storedDigests(campaignId: Int, ids: [String]?, on sql: any SQLDatabase) async throws -> [String: String] {
         var query = SQLQueryString("SELECT response_id, digest FROM responses WHERE campaign_id = \(bind: campaignId)")
-        if records.count <= 200 {
+        if let ids {
             query.appendInterpolation(unsafeRaw: " AND response_id IN (")
-            for (i, r) in records.enumerated() {
+            for (i, id) in ids.enumerated() {
                 if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: r.responseId)
+                query.appendInterpolation(bind: id)
             }
-            query.appendInterpolation(unsafeRaw: records.isEmpty ? "NULL)" : ")")
+            query.appendInterpolation(unsafeRaw: ids.isEmpty ? "NULL)" : ")")
         }
+        var digests: [String: String] = [:]
         for row in try await sql.raw(query).all() {
-            existing[try row.decode(column: "response_id", as: String.self)] = try row.decode(column: "digest", as: String.self)
+            digests[try row.decode(column: "response_id", as: String.self)] = try row.decode(column: "digest", as: String.self)
         }
-        var conflicts: [String] = []
-        var fresh: [(Record, String)] = []
-        for record in records {
-            let digest = record.digest
-            if let stored = existing[record.responseId] {
-                if stored != digest { conflicts.append(record.responseId) }
-            } else {
-                fresh.append((record, digest))
-            }
-        }
-        if !conflicts.isEmpty { throw Conflict(responseIds: conflicts) }
+        return digests
+    }
+
+    private func insert(_ rows: [(campaignId: Int, record: Record, digest: String)], on sql: any SQLDatabase) async throws {
         let now = Timestamp.now()
-        for chunk in stride(from: 0, to: fresh.count, by: 200) {
+        for chunk in stride(from: 0, to: rows.count, by: 200) {
             var query = SQLQueryString("INSERT INTO responses (campaign_id, response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, created_at) VALUES ")
-            for (i, (r, digest)) in fresh[chunk..<min(chunk + 200, fresh.count)].enumerated() {
+            for (i, (campaignId, r, digest)) in rows[chunk..<min(chunk + 200, rows.count)].enumerated() {
                 query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
                 query.appendInterpolation(bind: campaignId)
-                for value in [r.responseId] { query.appendInterpolation(unsafeRaw: ", "); query.appendInterpolation(bind: value) }
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.responseId)
                 query.appendInterpolation(unsafeRaw: ", ")
                 query.appendInterpolation(bind: r.unitId)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.channel)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.stratum)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.psu)
+                for text in [r.channel, r.stratum, r.psu] {
+                    query.appendInterpolation(unsafeRaw: ", ")
+                    query.appendInterpolation(bind: text)
+                }
                 query.appendInterpolation(unsafeRaw: ", ")
                 query.appendInterpolation(bind: r.weight)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: CSVLine.encodeAttributes(r.attributes))
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.answers)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: digest)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: now)
+                for text in [CSVLine.encodeAttributes(r.attributes), r.answers, digest, now] {
+                    query.appendInterpolation(unsafeRaw: ", ")
+                    query.appendInterpolation(bind: text)
+                }
                 query.appendInterpolation(unsafeRaw: ")")
             }
             try await sql.raw(query).run()
         }
-        return (fresh.count, records.count - fresh.count)
     }
 
     public func count(campaignId: Int, on sql: any SQLDatabase) async throws -> Int {

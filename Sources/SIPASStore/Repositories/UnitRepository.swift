@@ -18,20 +18,20 @@ public struct UnitRepository: Sendable {
     }
 
     public func count() async throws -> Int {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM units").first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 
     public func find(id: Int) async throws -> AdminUnit? {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE id = \(bind: id)").first().map(Self.decode)
         }
     }
 
     /// The unit of a register by code (codes are unique within a register and level).
     public func find(register: String, level: String, code: String) async throws -> AdminUnit? {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             try await sql.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM units
                 WHERE register = \(bind: register) AND level = \(bind: level) AND code = \(bind: code)
@@ -44,7 +44,7 @@ public struct UnitRepository: Sendable {
     public func search(_ text: String, register: String? = nil, level: String? = nil, within: AdminUnit? = nil,
                        limit: Int = 50, offset: Int = 0) async throws -> [AdminUnit] {
         let key = "%" + SearchText.fold(text).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-        return try await db.withConnection { sql in
+        return try await db.read { sql in
             var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM units WHERE search_name LIKE \(bind: key)")
             if let register { query.appendInterpolation(unsafeRaw: " AND register = "); query.appendInterpolation(bind: register) }
             if let level { query.appendInterpolation(unsafeRaw: " AND level = "); query.appendInterpolation(bind: level) }
@@ -58,7 +58,7 @@ public struct UnitRepository: Sendable {
     }
 
     public func children(of unit: AdminUnit) async throws -> [AdminUnit] {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE parent_id = \(bind: unit.id) ORDER BY name, id")
                 .all().map(Self.decode)
         }
@@ -66,7 +66,7 @@ public struct UnitRepository: Sendable {
 
     /// The 2025 units a legacy unit became (a split commune has several; the default first).
     public func successors(of unit: AdminUnit) async throws -> [(unit: AdminUnit, isDefault: Bool)] {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             try await sql.raw("""
                 SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to, s.is_default
                 FROM unit_successors s JOIN units u ON u.id = s.unit_id

@@ -75,7 +75,7 @@ public struct UserRepository: Sendable {
     /// The user, when the password matches and the account is active. Runs bcrypt even for an
     /// unknown name, so timing does not tell which names exist.
     public func authenticate(username: String, password: String) async throws -> User? {
-        let found: (User, String)? = try await db.withConnection { sql in
+        let found: (User, String)? = try await db.read { sql in
             guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns), password_hash FROM users WHERE username = \(bind: username)").first() else {
                 return nil
             }
@@ -105,7 +105,7 @@ public struct UserRepository: Sendable {
 
     /// The active user of a token, with its session's CSRF token.
     public func user(forToken token: String) async throws -> (user: User, kind: TokenKind, csrf: String?)? {
-        try await db.withConnection { sql in
+        try await db.read { sql in
             guard let row = try await sql.raw("""
                 SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: Self.digest(token))
@@ -132,6 +132,6 @@ public struct UserRepository: Sendable {
     }
 
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.of(token)
     }
 }
