@@ -12,7 +12,12 @@ public struct Questionnaire: Sendable, Equatable {
     public var language: String
     public var source: String?
     public var scales: [Scale]
-    public var sections: [Section]
+    public var sections: [Section] {
+        didSet { items = sections.flatMap(\.items) }
+    }
+    /// Every item, in the order the form prints them (kept with the sections: per-response code
+    /// asks for it constantly).
+    public private(set) var items: [Item]
     public var indices: [IndexNode]
     /// Texts in other languages. Their shape is not fixed by the format, so they are carried
     /// through verbatim.
@@ -29,12 +34,10 @@ public struct Questionnaire: Sendable, Equatable {
         self.source = source
         self.scales = scales
         self.sections = sections
+        items = sections.flatMap(\.items)
         self.indices = indices
         self.translations = translations
     }
-
-    /// Every item, in the order the form prints them.
-    public var items: [Item] { sections.flatMap(\.items) }
 
     public func item(_ code: String) -> Item? { items.first { $0.code == code } }
 

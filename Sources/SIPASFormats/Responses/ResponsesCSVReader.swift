@@ -6,7 +6,8 @@ import SIPASCore
 /// of response ids seen, which duplicate detection needs.
 public final class ResponsesCSVReader {
     public let questionnaire: Questionnaire
-    public let evaluator: ResponseEvaluator
+    public let schema: ResponsesSchema
+    public var evaluator: ResponseEvaluator { schema.evaluator }
     public let scanner: CSVScanner
     public let problemCap: Int
     public private(set) var header: [String] = []
@@ -19,7 +20,7 @@ public final class ResponsesCSVReader {
     private var specs: UnsafeMutablePointer<ColumnSpec> = .allocate(capacity: 1)
     /// 256 flags per column: whether a small code is allowed.
     private var smallCodes: UnsafeMutablePointer<Bool> = .allocate(capacity: 1)
-    private let ids = ByteInterner(capacity: 1 << 16, orderedKeys: true)
+    private let ids: ByteInterner
     private var irrelevant: [Int]
     private var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     private var scratchCapacity = 256
@@ -30,15 +31,19 @@ public final class ResponsesCSVReader {
     public private(set) var hasStratum = false
     public private(set) var hasPsu = false
 
-    public init(questionnaire: Questionnaire, problemCap: Int = 100, bufferSize: Int = 1 << 22, startsFile: Bool = true,
+    /// `schema`: the questionnaire's, when the caller keeps one (it is costly to build per
+    /// single submission); `expectedRows` sizes the duplicate-id table.
+    public init(questionnaire: Questionnaire, schema: ResponsesSchema? = nil, problemCap: Int = 100,
+                bufferSize: Int = 1 << 22, expectedRows: Int = 1 << 15, startsFile: Bool = true,
                 read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
         self.questionnaire = questionnaire
-        evaluator = ResponseEvaluator(questionnaire: questionnaire, plan: IndexPlan(questionnaire))
+        self.schema = schema ?? ResponsesSchema(questionnaire)
+        ids = ByteInterner(capacity: max(16, expectedRows * 2), orderedKeys: true)
         scanner = CSVScanner(bufferSize: bufferSize, startsFile: startsFile, read: read)
         self.problemCap = problemCap
         irrelevant = [Int](repeating: 0, count: questionnaire.items.count)
         values = .allocate(capacity: max(1, questionnaire.items.count))
-        relevant = .allocate(capacity: evaluator.relevanceSlots)
+        relevant = .allocate(capacity: self.schema.evaluator.relevanceSlots)
     }
 
     deinit {
@@ -86,9 +91,6 @@ public final class ResponsesCSVReader {
         }
         drainScanProblems()
         header = scanner.fields.map { scanner.string($0) }
-        let items = questionnaire.items
-        var itemIndex: [String: Int] = [:]
-        for (i, item) in items.enumerated() where itemIndex[item.code] == nil { itemIndex[item.code] = i }
         var seen: [String: Int] = [:]
         for (c, name) in header.enumerated() {
             if let first = seen[name] {
@@ -99,7 +101,7 @@ public final class ResponsesCSVReader {
             if name.isEmpty {
                 report(scanner.recordLine, c + 1, "cột không có tên; hãy đặt tên hoặc xóa cột trống (a column has no name)")
             }
-            roles.append(ColumnRole(name: name, itemIndex: itemIndex[name], questionnaire: questionnaire))
+            roles.append(schema.role(of: name))
         }
         compileSpecs()
         hasWeight = header.contains("weight")
@@ -383,15 +385,8 @@ enum ColumnRole {
         }
     }
 
-    init(name: String, itemIndex: Int?, questionnaire q: Questionnaire) {
-        switch name {
-        case "response_id": self = .responseId; return
-        case "stratum": self = .stratum; return
-        case "psu": self = .psu; return
-        case "weight": self = .weight; return
-        default: break
-        }
-        guard let i = itemIndex else { self = .attribute; return }
+    /// The role of the column of item `i`.
+    init(item i: Int, questionnaire q: Questionnaire) {
         let item = q.items[i]
         switch item.type {
         case .likert:

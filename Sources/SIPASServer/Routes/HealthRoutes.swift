@@ -5,7 +5,7 @@ import SIPASStore
 func registerHealthRoutes(_ api: APIRoutes, _ services: Services) {
     api.router.get("/healthz") { _, _ -> Response in
         do {
-            _ = try await services.db.withConnection { try await $0.raw("SELECT 1 AS ok").all() }
+            _ = try await services.db.read { try await $0.raw("SELECT 1 AS ok").all() }
             return try JSONOutput.raw(["status": "ok", "database": services.db.engine.rawValue])
         } catch {
             return try JSONOutput.raw(["status": "unavailable", "database": services.db.engine.rawValue], status: .serviceUnavailable)

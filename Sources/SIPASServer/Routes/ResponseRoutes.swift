@@ -98,14 +98,15 @@ func importResponses(_ bytes: [UInt8], campaign: Campaign, user: User, channel: 
         throw Problem.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
     }
     let (questionnaire, measured) = try await services.db.read { sql in
-        (try await services.questionnaires.find(id: campaign.questionnaireId, on: sql)!.questionnaire,
+        (try await services.questionnaires.find(id: campaign.questionnaireId, on: sql)!,
          try await services.campaigns.units(of: campaign.id, on: sql).map(\.unit))
     }
     let scope = try await services.scope(of: user)
     let allowed = measured.filter { scope?.contains($0) ?? true }
     let parsed: (records: [ResponseRepository.Record], warnings: RelevanceWarnings)
     do {
-        parsed = try ResponseRepository.parse(csv: bytes, questionnaire: questionnaire, units: allowed, defaultChannel: channel)
+        parsed = try ResponseRepository.parse(csv: bytes, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                             units: allowed, defaultChannel: channel)
     } catch let failure as ResponsesImportFailed {
         throw Problem(.unprocessableContent, "invalid-responses",
                       "tệp bị từ chối, không có phiếu nào được lưu: \(failure.total) lỗi (the file was refused; nothing was stored)",

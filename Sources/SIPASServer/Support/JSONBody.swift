@@ -2,18 +2,8 @@ import Foundation
 import Hummingbird
 
 /// A JSON value, decoded strictly by type (a number is never read as a boolean, nor the reverse).
-indirect enum JSONValue: Decodable {
+indirect enum JSONValue {
     case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
 
     var typeName: String {
         switch self {
@@ -37,7 +27,7 @@ struct JSONBody {
         let buffer = try await request.body.collect(upTo: limit)
         let parsed: JSONValue
         do {
-            parsed = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            parsed = try buffer.readableBytesView.withUnsafeBytes { try JSONParser.parse($0.bindMemory(to: UInt8.self)) }
         } catch {
             throw Problem.badRequest("nội dung không phải JSON hợp lệ; kiểm tra dấu ngoặc, dấu phẩy và dấu nháy kép (malformed JSON)")
         }

@@ -48,7 +48,7 @@ public struct Services: Sendable {
     /// A campaign the user may see: national roles see all; others, campaigns owned within or
     /// above their scope.
     func campaign(_ id: Int, for user: User) async throws -> Campaign {
-        guard let campaign = try await db.read({ try await campaigns.find(id: id, on: $0) }) else {
+        guard let campaign = try await campaigns.findCommitted(id: id) else {
             throw Problem.notFound("kỳ đo lường \(id)")
         }
         if let scope = try await scope(of: user) {

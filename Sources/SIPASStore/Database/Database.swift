@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOCore
 import NIOPosix
@@ -15,9 +16,31 @@ public final class Database: Sendable {
     public let location: DatabaseLocation
     private let backend: Backend
     let questionnaireCache = QuestionnaireCache()
+    let unitCache = ImmutableRowCache<AdminUnit>()
+    /// A campaign's measured units are fixed when it is created.
+    public let measuredUnitCache = ImmutableRowCache<[(unit: AdminUnit, target: CampaignRepository.MeasuredUnit)]>()
+    /// Signed-in users by token digest.
+    let sessionCache = ExpiringCache<String, UserRepository.Session>(lifetime: 5)
+    /// Campaign records by id.
+    let campaignCache = ExpiringCache<Int, Campaign>(lifetime: 5)
+
+    /// Clears the caches of changeable rows; called by every write to users, sessions and
+    /// campaigns. Inside a transaction it clears them again at commit, so that a read racing
+    /// the write cannot keep the old row.
+    func changedCachedRows() {
+        sessionCache.removeAll()
+        campaignCache.removeAll()
+        Self.pendingInvalidation?.needed.store(true, ordering: .relaxed)
+    }
+
+    final class PendingInvalidation: Sendable {
+        let needed = Atomic<Bool>(false)
+    }
+
+    @TaskLocal static var pendingInvalidation: PendingInvalidation?
 
     private enum Backend: Sendable {
-        case sqlite(SQLiteConnection, SerialGate, readers: ConnectionPool?)
+        case sqlite(SQLiteConnection, SerialGate, readers: ConnectionPool?, threads: [NIOThreadPool])
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
@@ -57,7 +80,14 @@ public final class Database: Sendable {
 
     private static func openSQLite(_ storage: SQLiteConnection.Storage, location: DatabaseLocation, readers: Int,
                                    logger: Logger) async throws -> Database {
-        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        // The writer blocks its thread in fsync at every commit: it gets a thread of its own, and
+        // the readers theirs, so that neither waits behind the other for a thread.
+        let writerThread = NIOThreadPool(numberOfThreads: 1)
+        writerThread.start()
+        let readerThreads = NIOThreadPool(numberOfThreads: max(1, readers))
+        readerThreads.start()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        let connection = try await SQLiteConnection.open(storage: storage, threadPool: writerThread, logger: logger, on: eventLoop).get()
         // WAL lets readers proceed while a write commits; FULL sync makes every commit durable
         // (the WAL is fsynced), which group commits of submissions make affordable; the busy
         // timeout covers other processes.
@@ -67,24 +97,28 @@ public final class Database: Sendable {
         }
         var readConnections: [SQLiteConnection] = []
         for _ in 0..<readers {
-            let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+            let reader = try await SQLiteConnection.open(storage: storage, threadPool: readerThreads, logger: logger, on: eventLoop).get()
             for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"] {
                 try await reader.sql().raw(SQLQueryString(pragma)).run()
             }
             readConnections.append(reader)
         }
         let pool = readConnections.isEmpty ? nil : ConnectionPool(readConnections)
-        return Database(engine: .sqlite, location: location, backend: .sqlite(connection, SerialGate(), readers: pool))
+        return Database(engine: .sqlite, location: location,
+                        backend: .sqlite(connection, SerialGate(), readers: pool, threads: [writerThread, readerThreads]))
     }
 
     /// The database whose SQLite connection the current task holds: nested calls (a repository
     /// read inside a transaction) reuse it instead of waiting for themselves.
     @TaskLocal static var holder: ObjectIdentifier?
 
+    /// Whether the current task is inside a write (its reads may see uncommitted rows).
+    public var isWriting: Bool { Self.holder == ObjectIdentifier(self) }
+
     /// Runs `body` with a connection of its own (SQLite: the one connection, exclusively).
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case let .sqlite(connection, gate, _):
+        case let .sqlite(connection, gate, _, _):
             if Self.holder == ObjectIdentifier(self) { return try await body(connection.sql()) }
             await gate.acquire()
             do {
@@ -105,7 +139,7 @@ public final class Database: Sendable {
     /// Runs a read-only `body`: on SQLite, on a read connection (inside a transaction, on the
     /// transaction's own connection, so it sees its uncommitted writes).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard case let .sqlite(_, _, readers?) = backend, Self.holder != ObjectIdentifier(self) else {
+        guard case let .sqlite(_, _, readers?, _) = backend, Self.holder != ObjectIdentifier(self) else {
             return try await withConnection(body)
         }
         let connection = await readers.acquire()
@@ -121,7 +155,7 @@ public final class Database: Sendable {
 
     /// A SQLite connection for bulk reads through the driver: a read connection when there is one.
     func withSQLiteReader<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
-        guard case let .sqlite(connection, gate, readers) = backend else { preconditionFailure("not SQLite") }
+        guard case let .sqlite(connection, gate, readers, _) = backend else { preconditionFailure("not SQLite") }
         if let readers, Self.holder != ObjectIdentifier(self) {
             let reader = await readers.acquire()
             do {
@@ -153,11 +187,13 @@ public final class Database: Sendable {
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws — a failed
     /// request changes nothing.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { sql in
+        let invalidation = PendingInvalidation()
+        return try await withConnection { sql in
             try await sql.raw("BEGIN").run()
             do {
-                let result = try await body(sql)
+                let result = try await Self.$pendingInvalidation.withValue(invalidation) { try await body(sql) }
                 try await sql.raw("COMMIT").run()
+                if invalidation.needed.load(ordering: .relaxed) { changedCachedRows() }
                 return result
             } catch {
                 try? await sql.raw("ROLLBACK").run()
@@ -169,10 +205,11 @@ public final class Database: Sendable {
     /// Closes the connections; SQLite's must close before the process exits.
     public func close() async {
         switch backend {
-        case let .sqlite(connection, gate, readers):
+        case let .sqlite(connection, gate, readers, threads):
             await readers?.closeAll()
             await gate.acquire()
             try? await connection.close()
+            for pool in threads { try? await pool.shutdownGracefully() }
         case let .postgres(_, runner):
             runner.cancel()
         }

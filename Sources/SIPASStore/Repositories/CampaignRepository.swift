@@ -76,6 +76,15 @@ public struct CampaignRepository: Sendable {
         try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE id = \(bind: id)").first().map(Self.decode)
     }
 
+    /// A campaign as committed, from the short-lived cache when it holds it (every submission
+    /// names its campaign).
+    public func findCommitted(id: Int) async throws -> Campaign? {
+        if let cached = db.campaignCache.get(id) { return cached }
+        let campaign = try await db.read { try await find(id: id, on: $0) }
+        if let campaign, !db.isWriting { db.campaignCache.set(id, campaign) }
+        return campaign
+    }
+
     public func find(code: String, on sql: any SQLDatabase) async throws -> Campaign? {
         try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE code = \(bind: code)").first().map(Self.decode)
     }
@@ -94,7 +103,16 @@ public struct CampaignRepository: Sendable {
             .all().map(Self.decode)
     }
 
+    /// The measured units with their targets. They are fixed when the campaign is created, so
+    /// they are cached once read outside a transaction.
     public func units(of campaignId: Int, on sql: any SQLDatabase) async throws -> [(unit: AdminUnit, target: MeasuredUnit)] {
+        if let cached = db.measuredUnitCache.get(campaignId) { return cached }
+        let units = try await readUnits(of: campaignId, on: sql)
+        if !db.isWriting && !units.isEmpty { db.measuredUnitCache.set(campaignId, units) }
+        return units
+    }
+
+    private func readUnits(of campaignId: Int, on sql: any SQLDatabase) async throws -> [(unit: AdminUnit, target: MeasuredUnit)] {
         try await sql.raw("""
             SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to,
                    cu.target_percent, cu.target_text
@@ -130,6 +148,7 @@ public struct CampaignRepository: Sendable {
     }
 
     public func setStatus(_ campaign: Campaign, to status: CampaignStatus, userId: Int?, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
         try await sql.raw("UPDATE campaigns SET status = \(bind: status.rawValue) WHERE id = \(bind: campaign.id)").run()
         try await sql.raw("""
             INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at)

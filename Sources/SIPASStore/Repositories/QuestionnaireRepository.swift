@@ -8,6 +8,14 @@ public struct QuestionnaireRepository: Sendable {
     public struct Stored: Sendable {
         public var id: Int
         public var questionnaire: Questionnaire
+        /// What reading responses needs, built once per cached version.
+        public var schema: ResponsesSchema
+
+        init(id: Int, questionnaire: Questionnaire) {
+            self.id = id
+            self.questionnaire = questionnaire
+            schema = ResponsesSchema(questionnaire)
+        }
     }
 
     let db: Database
@@ -48,9 +56,9 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     public func find(id: Int, on sql: any SQLDatabase) async throws -> Stored? {
-        if let q = cache.get(id) { return Stored(id: id, questionnaire: q) }
+        if let cached = cache.get(id) { return cached }
         let stored = try await sql.raw("SELECT id, document FROM questionnaires WHERE id = \(bind: id)").first().map(Self.decode)
-        if let stored { cache.set(id, stored.questionnaire) }
+        if let stored { cache.set(id, stored) }
         return stored
     }
 
@@ -83,9 +91,9 @@ import Synchronization
 
 /// Parsed questionnaires of one database (held by the `Database`).
 public final class QuestionnaireCache: Sendable {
-    private let entries = Mutex<[Int: Questionnaire]>([:])
+    private let entries = Mutex<[Int: QuestionnaireRepository.Stored]>([:])
 
-    func get(_ id: Int) -> Questionnaire? { entries.withLock { $0[id] } }
-    func set(_ id: Int, _ q: Questionnaire) { entries.withLock { $0[id] = q } }
+    func get(_ id: Int) -> QuestionnaireRepository.Stored? { entries.withLock { $0[id] } }
+    func set(_ id: Int, _ stored: QuestionnaireRepository.Stored) { entries.withLock { $0[id] = stored } }
     func remove(_ id: Int) { entries.withLock { _ = $0.removeValue(forKey: id) } }
 }

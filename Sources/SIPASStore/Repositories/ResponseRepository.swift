@@ -56,11 +56,13 @@ public struct ResponseRepository: Sendable {
 
     /// Parses and checks a responses CSV against the campaign's questionnaire and measured units.
     /// Throws `ResponsesImportFailed` with every problem; nothing is stored by this step.
-    public static func parse(csv bytes: [UInt8], questionnaire: Questionnaire, units: [AdminUnit], defaultChannel: String) throws -> (records: [Record], warnings: RelevanceWarnings) {
+    public static func parse(csv bytes: [UInt8], questionnaire: Questionnaire, schema: ResponsesSchema? = nil, units: [AdminUnit],
+                             defaultChannel: String) throws -> (records: [Record], warnings: RelevanceWarnings) {
         var offset = 0
         // A buffer the size of the input for small ones (single submissions arrive as one row).
         let bufferSize = min(1 << 22, max(4096, bytes.count + 64))
-        let reader = ResponsesCSVReader(questionnaire: questionnaire, bufferSize: bufferSize) { pointer, count in
+        let reader = ResponsesCSVReader(questionnaire: questionnaire, schema: schema, bufferSize: bufferSize,
+                                        expectedRows: bytes.count / 64) { pointer, count in
             let n = min(count, bytes.count - offset)
             bytes.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress! + offset, count: n) }
             offset += n

@@ -23,10 +23,15 @@ public struct UnitRepository: Sendable {
         }
     }
 
+    /// A unit by id. Units are never edited once committed (registers are loaded before serving),
+    /// so they are cached.
     public func find(id: Int) async throws -> AdminUnit? {
-        try await db.read { sql in
+        if let cached = db.unitCache.get(id) { return cached }
+        let unit = try await db.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE id = \(bind: id)").first().map(Self.decode)
         }
+        if let unit, !db.isWriting { db.unitCache.set(id, unit) }
+        return unit
     }
 
     /// The unit of a register by code (codes are unique within a register and level).

@@ -63,11 +63,13 @@ public struct UserRepository: Sendable {
     }
 
     public func setDisabled(_ id: Int, _ disabled: Bool, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
         try await sql.raw("UPDATE users SET disabled = \(bind: disabled ? 1 : 0) WHERE id = \(bind: id)").run()
         if disabled { try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run() }
     }
 
     public func setPassword(_ id: Int, _ password: String, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
         try await sql.raw("UPDATE users SET password_hash = \(bind: hash(password: password)) WHERE id = \(bind: id)").run()
         try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run()
     }
@@ -103,25 +105,42 @@ public struct UserRepository: Sendable {
         return (token, csrf)
     }
 
+    /// A signed-in user as a token names it.
+    public struct Session: Sendable {
+        public var user: User
+        public var kind: TokenKind
+        public var csrf: String?
+        public var expiresAt: String
+    }
+
     /// The active user of a token, with its session's CSRF token.
     public func user(forToken token: String) async throws -> (user: User, kind: TokenKind, csrf: String?)? {
-        try await db.read { sql in
-            guard let row = try await sql.raw("""
-                SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at
-                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: Self.digest(token))
-                """).first() else { return nil }
-            let user = try Self.decode(row)
-            let expires = try row.decode(column: "expires_at", as: String.self)
-            guard !user.disabled, expires > Timestamp.now() else { return nil }
-            return (user, TokenKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .api,
-                    try row.decode(column: "csrf_token", as: String?.self))
+        let key = Self.digest(token)
+        let session: Session?
+        if let cached = db.sessionCache.get(key) {
+            session = cached
+        } else {
+            session = try await db.read { sql in
+                guard let row = try await sql.raw("""
+                    SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at
+                    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: key)
+                    """).first() else { return nil }
+                return Session(user: try Self.decode(row), kind: TokenKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .api,
+                               csrf: try row.decode(column: "csrf_token", as: String?.self),
+                               expiresAt: try row.decode(column: "expires_at", as: String.self))
+            }
+            if let session, !db.isWriting { db.sessionCache.set(key, session) }
         }
+        guard let session, !session.user.disabled, session.expiresAt > Timestamp.now() else { return nil }
+        return (session.user, session.kind, session.csrf)
     }
 
     public func revoke(token: String) async throws {
+        db.changedCachedRows()
         try await db.withConnection { sql in
             try await sql.raw("DELETE FROM sessions WHERE token_hash = \(bind: Self.digest(token))").run()
         }
+        db.changedCachedRows()
     }
 
     static func randomToken() -> String {

@@ -1,0 +1,13 @@
+import Synchronization
+
+/// Rows that never change once committed (units, a campaign's measured units), kept in memory by
+/// id: every submission needs them, and re-reading them was a large share of its cost. Callers
+/// only store values read outside a transaction, so nothing uncommitted is ever cached.
+public final class ImmutableRowCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[Int: Value]>([:])
+
+    public init() {}
+
+    public func get(_ id: Int) -> Value? { entries.withLock { $0[id] } }
+    public func set(_ id: Int, _ value: Value) { entries.withLock { $0[id] = value } }
+}
