@@ -66,6 +66,31 @@ public func buildApplication(_ configuration: ServerConfiguration, services: Ser
                              onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
     Application(router: buildRouter(services),
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sipas"),
-                onServerRunning: { _ in await onRunning() },
+                onServerRunning: { _ in
+                    await onRunning()
+                    // Read every campaign's responses into memory now, so that the first index
+                    // request does not pay for it; requests are served meanwhile.
+                    Task(priority: .background) { await warmCompactResponses(services, logger: logger) }
+                },
                 logger: logger)
+}
+
+/// Loads the compact responses of every campaign that has responses.
+func warmCompactResponses(_ services: Services, logger: Logger) async {
+    do {
+        let started = ContinuousClock.now
+        let ids = try await services.db.read { sql in
+            try await sql.raw("SELECT id FROM campaigns c WHERE EXISTS (SELECT 1 FROM responses r WHERE r.campaign_id = c.id)").all().map { try $0.decode(column: "id", as: Int.self) }
+        }
+        var total = 0
+        for id in ids {
+            guard let campaign = try await services.campaigns.findCommitted(id: id),
+                  let questionnaire = try await services.db.read({ try await services.questionnaires.find(id: campaign.questionnaireId, on: $0) }) else { continue }
+            total += try await services.db.compactResponses.rows(campaignId: id, schema: questionnaire.schema, db: services.db).count
+        }
+        logger.info("responses ready for the index", metadata: ["campaigns": "\(ids.count)", "responses": "\(total)",
+                                                              "seconds": "\((ContinuousClock.now - started).components.seconds)"])
+    } catch {
+        logger.warning("could not read responses ahead of the first index request", metadata: ["error": "\(error)"])
+    }
 }

@@ -39,18 +39,25 @@ func registerIndexRoutes(_ api: APIRoutes, _ services: Services) {
     }
 }
 
-/// A campaign's index: its stored responses (within a scope) read back as a responses CSV through
-/// the same reader and engine as a file, so figures agree with `sipas index` to the last digit.
+/// A campaign's index. By unit or province (the usual requests) it reads the campaign's compact
+/// responses kept in memory; other groupings export the stored responses as a responses CSV and
+/// read it with the file engine. Both give the figures `sipas index` gives for that CSV, to the
+/// last digit.
 public enum CampaignIndex {
     public static func compute(_ campaign: Campaign, by: [String], rollup: String?, minN: Int, within scope: AdminUnit?,
-                               services db: Database) async throws -> (result: IndexResult, responses: Int) {
-        let questionnaires = QuestionnaireRepository(db), responses = ResponseRepository(db)
-        let (questionnaire, csv) = try await db.read { sql in
-            let q = try await questionnaires.find(id: campaign.questionnaireId, on: sql)!.questionnaire
-            return (q, try await responses.exportCSV(campaignId: campaign.id, questionnaire: q, within: scope, on: sql))
+                               services db: Database, compact: Bool = true) async throws -> (result: IndexResult, responses: Int) {
+        guard let questionnaire = try await db.read({ try await QuestionnaireRepository(db).find(id: campaign.questionnaireId, on: $0) }) else {
+            throw Problem.notFound("bộ câu hỏi của kỳ đo lường")
+        }
+        if compact && CompactResponsesIndexer.supports(by: by, rollup: rollup) {
+            return try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN,
+                                                  within: scope, db: db)
+        }
+        let csv = try await db.read { sql in
+            try await ResponseRepository(db).exportCSV(campaignId: campaign.id, questionnaire: questionnaire.questionnaire, within: scope, on: sql)
         }
         var offset = 0
-        let reader = ResponsesCSVReader(questionnaire: questionnaire) { pointer, count in
+        let reader = ResponsesCSVReader(questionnaire: questionnaire.questionnaire, schema: questionnaire.schema) { pointer, count in
             let n = min(count, csv.count - offset)
             csv.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress! + offset, count: n) }
             offset += n
@@ -62,5 +69,29 @@ public enum CampaignIndex {
         } catch let unknown as ResponsesIndexer.UnknownColumn {
             throw Problem.badRequest(unknown.description, field: unknown.option == "--by" ? "?by" : "?rollup")
         }
+    }
+
+    private static func fromCompactResponses(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String],
+                                             rollup: String?, minN: Int, within scope: AdminUnit?,
+                                             db: Database) async throws -> (result: IndexResult, responses: Int) {
+        let rows = try await db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: db)
+        let units = UnitRepository(db)
+        var keys: [CompactResponsesIndexer.UnitKeys] = []
+        var keep: [Bool] = []
+        for id in rows.unitIds {
+            guard let unit = try await units.find(id: id) else {
+                keys.append(.init(unit: "", province: ""))
+                keep.append(false)
+                continue
+            }
+            // The province is the root of the unit's path, as in an export.
+            let root = unit.path.split(separator: "/").first.flatMap { Int($0) }
+            let province = try await root.asyncMap { try await units.find(id: $0) } ?? nil
+            keys.append(.init(unit: unit.code, province: province?.level == "province" ? province!.code : ""))
+            keep.append(scope?.contains(unit) ?? true)
+        }
+        let outcome = CompactResponsesIndexer.run(rows, plan: questionnaire.schema.evaluator.plan, by: by, rollup: rollup,
+                                                  minN: minN, keys: keys, keep: scope == nil ? nil : keep)
+        return (outcome.result, outcome.rows)
     }
 }

@@ -19,6 +19,8 @@ public final class Database: Sendable {
     let unitCache = ImmutableRowCache<AdminUnit>()
     /// A campaign's measured units are fixed when it is created.
     public let measuredUnitCache = ImmutableRowCache<[(unit: AdminUnit, target: CampaignRepository.MeasuredUnit)]>()
+    /// Campaigns' responses in the compact form the index engine reads.
+    public let compactResponses = CompactResponsesCache()
     /// Signed-in users by token digest.
     let sessionCache = ExpiringCache<String, UserRepository.Session>(lifetime: 5)
     /// Campaign records by id.
