@@ -64,9 +64,10 @@ struct JSONBody {
     func string(_ key: String, required: Bool = true, maxLength: Int = 2000) throws -> String? {
         guard let value = try value(key, required: required) else { return nil }
         guard case let .string(text) = value else { throw wrongType(key, "string", value) }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let edges = [text.unicodeScalars.first, text.unicodeScalars.last].compactMap { $0 }
+        let trimmed = edges.contains(where: \.properties.isWhitespace) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
         if required && trimmed.isEmpty { throw Problem.badRequest("\"\(key)\" không được để trống (must not be empty)", field: field(key)) }
-        if trimmed.count > maxLength { throw Problem.badRequest("\"\(key)\" dài quá \(maxLength) ký tự (too long)", field: field(key)) }
+        if trimmed.utf8.count > maxLength, trimmed.count > maxLength { throw Problem.badRequest("\"\(key)\" dài quá \(maxLength) ký tự (too long)", field: field(key)) }
         return trimmed
     }
 

@@ -68,7 +68,15 @@ public final class Database: Sendable {
                                                              database: database, tls: .disable)
             configuration.options.maximumConnections = 40
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            let runner = Task { await client.run() }
+            // The pool warns when leased from before `run()` has begun: wait until the runner
+            // task is about to call it.
+            let (started, signal) = AsyncStream<Void>.makeStream()
+            let runner = Task {
+                signal.finish()
+                await client.run()
+            }
+            for await _ in started {}
+            await Task.yield()
             let db = Database(engine: .postgres, location: location, backend: .postgres(client, runner))
             do {
                 _ = try await db.withConnection { try await $0.raw("SELECT 1").all() }

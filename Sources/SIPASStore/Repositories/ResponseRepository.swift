@@ -337,10 +337,13 @@ public enum CSVLine {
     }
 
     public static func encode(_ fields: [String]) -> String {
-        fields.map { f in
-            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || f.first == " " || f.last == " "
-                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-        }.joined(separator: ",")
+        var out: [UInt8] = []
+        out.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(44) }
+            append(field, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func encodeAttributes(_ attributes: [String: String]) -> String {
