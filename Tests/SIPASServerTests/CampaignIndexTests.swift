@@ -41,3 +41,48 @@ import SIPASStore
         }
     }
 }
+
+/// A restarted server reads the compact responses back from their stored snapshot — unless the
+/// snapshot no longer matches the responses, when they are read again row by row.
+@Suite struct CompactSnapshotTests {
+    @Test(arguments: TestEngine.available)
+    func aSnapshotIsUsedOnlyWhileItMatchesTheResponses(engine: TestEngine) async throws {
+        try await withServer(engine) { s in
+            let db = s.services.db
+            let campaign = s.campaign
+            let schema = try await db.read { try await s.services.questionnaires.find(id: campaign.questionnaireId, on: $0)! }.schema
+            let expected = try await CampaignIndex.compute(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, services: db, compact: false)
+            try await db.compactResponses.storeSnapshot(campaignId: campaign.id, schema: schema, db: db)
+
+            let restarted = CompactResponsesCache()
+            let restored = try await restarted.rows(campaignId: campaign.id, schema: schema, db: db)
+            #expect(await restarted.restoredFromSnapshot == [campaign.id])
+            let plan = schema.evaluator.plan
+            let keys = try await unitKeys(restored, s)
+            let fromSnapshot = CompactResponsesIndexer.run(restored, plan: plan, by: ["unit"], rollup: nil, minN: 30, keys: keys, keep: nil)
+            #expect(IndexResultWriter.csv(fromSnapshot.result) == IndexResultWriter.csv(expected.result))
+
+            // A response gone from the database (a restore from an older copy): the snapshot is refused.
+            try await db.withConnection { sql in
+                try await sql.raw("DELETE FROM responses WHERE id = (SELECT MIN(id) FROM responses WHERE campaign_id = \(bind: campaign.id))").run()
+            }
+            let again = CompactResponsesCache()
+            let reread = try await again.rows(campaignId: campaign.id, schema: schema, db: db)
+            #expect(await again.restoredFromSnapshot.isEmpty)
+            #expect(reread.count == restored.count - 1)
+            let now = try await CampaignIndex.compute(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, services: db, compact: false)
+            let recomputed = CompactResponsesIndexer.run(reread, plan: plan, by: ["unit"], rollup: nil, minN: 30,
+                                                         keys: try await unitKeys(reread, s), keep: nil)
+            #expect(IndexResultWriter.csv(recomputed.result) == IndexResultWriter.csv(now.result))
+        }
+    }
+
+    func unitKeys(_ rows: CompactResponses, _ s: TestServer) async throws -> [CompactResponsesIndexer.UnitKeys] {
+        var keys: [CompactResponsesIndexer.UnitKeys] = []
+        for id in rows.unitIds {
+            let unit = try await s.services.units.find(id: id)!
+            keys.append(.init(unit: unit.code, province: "20"))
+        }
+        return keys
+    }
+}

@@ -7,18 +7,18 @@ import SIPASCore
 /// results equal those of the file engine to the last digit.
 public struct CompactResponses: Sendable {
     public let words: Int
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// The highest storage id appended: later rows are read from there.
-    public private(set) var lastId = 0
+    public internal(set) var lastId = 0
     /// Dense unit slot per response (-1: none), and the unit id of each slot.
     var unitSlot: [Int32] = []
-    public private(set) var unitIds: [Int] = []
-    private var slotOfUnit: [Int: Int32] = [:]
+    public internal(set) var unitIds: [Int] = []
+    var slotOfUnit: [Int: Int32] = [:]
     /// Label id of the stratum and PSU per response (-1: none).
     var stratum: [Int32] = []
     var psu: [Int32] = []
-    private(set) var labels: [String] = []
-    private var labelIds: [String: Int32] = [:]
+    var labels: [String] = []
+    var labelIds: [String: Int32] = [:]
     /// NaN: no weight.
     var weight: [Double] = []
     /// `2 × words` per response: valid bits, then satisfied bits.

@@ -4,7 +4,7 @@ import SQLiteNIO
 
 /// A value of a raw row, for bulk reads that skip the Decodable machinery.
 public enum RawValue: Sendable {
-    case null, text(String), integer(Int), real(Double)
+    case null, text(String), integer(Int), real(Double), blob([UInt8])
 
     public var string: String? {
         switch self {
@@ -12,6 +12,7 @@ public enum RawValue: Sendable {
         case let .text(s): return s
         case let .integer(i): return String(i)
         case let .real(d): return String(d)
+        case .blob: return nil
         }
     }
 
@@ -21,6 +22,7 @@ public enum RawValue: Sendable {
         case let .text(s): return Double(s)
         case let .integer(i): return Double(i)
         case let .real(d): return d
+        case .blob: return nil
         }
     }
 }
@@ -45,7 +47,8 @@ extension Database {
                 }) { row in
                     body(row.columns.map { column in
                         switch column.data {
-                        case .null, .blob: return .null
+                        case .null: return .null
+                        case let .blob(buffer): return .blob(Array(buffer.readableBytesView))
                         case let .integer(i): return .integer(i)
                         case let .float(d): return .real(d)
                         case let .text(s): return .text(s)
@@ -72,6 +75,7 @@ extension Database {
                         switch cell.dataType {
                         case .int2, .int4, .int8: return (try? cell.decode(Int.self)).map { .integer($0) } ?? .null
                         case .float4, .float8, .numeric: return (try? cell.decode(Double.self)).map { .real($0) } ?? .null
+                        case .bytea: return cell.bytes.map { .blob(Array($0.readableBytesView)) } ?? .null
                         default: return (try? cell.decode(String.self)).map { .text($0) } ?? .null
                         }
                     })

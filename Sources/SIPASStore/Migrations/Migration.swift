@@ -11,7 +11,7 @@ struct Migration: Sendable {
 
 /// Applies the pending migrations, in order, each in its own transaction.
 public enum Migrator {
-    static let all: [Migration] = [initialSchema, responsesInStorageOrder]
+    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
