@@ -140,7 +140,9 @@ func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer
     let app = Application(router: buildRouter(services))
     do {
         let result = try await app.test(.router) { client in
-            try await test(TestServer(client: client, services: services, tokens: roleTokens, campaign: campaign))
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { String(buffer: $0.body) }
+            return try await test(TestServer(client: client, services: services, tokens: roleTokens, campaign: campaign,
+                                             contract: OpenAPIContract(document)))
         }
         await db.close()
         return result
@@ -155,6 +157,8 @@ struct TestServer: Sendable {
     let services: Services
     let tokens: [Role: String]
     let campaign: Campaign
+    /// Every reply is checked against the published OpenAPI document.
+    let contract: OpenAPIContract
 
     struct Reply: Sendable {
         let status: Int
@@ -166,14 +170,19 @@ struct TestServer: Sendable {
 
     @discardableResult
     func call(_ method: HTTPRequest.Method, _ uri: String, as role: Role? = nil, token: String? = nil, json: String? = nil,
-              body: String? = nil, contentType: String = "application/json", headers: HTTPFields = [:]) async throws -> Reply {
+              body: String? = nil, contentType: String = "application/json", headers: HTTPFields = [:],
+              sourceLocation: SourceLocation = #_sourceLocation) async throws -> Reply {
         var headers = headers
         if let token = token ?? role.flatMap({ tokens[$0] }) { headers[.authorization] = "Bearer \(token)" }
         let payload = json ?? body
         if payload != nil { headers[.contentType] = contentType }
-        return try await client.execute(uri: uri, method: method, headers: headers, body: payload.map { ByteBuffer(string: $0) }) { response in
+        let reply = try await client.execute(uri: uri, method: method, headers: headers, body: payload.map { ByteBuffer(string: $0) }) { response in
             Reply(status: Int(response.status.code), body: String(buffer: response.body), headers: response.headers)
         }
+        let problems = contract.problems(method: method.rawValue, uri: uri, status: reply.status,
+                                         contentType: reply.headers[.contentType], body: reply.body)
+        #expect(problems.isEmpty, "the reply does not match the OpenAPI document: \(problems.prefix(5))", sourceLocation: sourceLocation)
+        return reply
     }
 
     /// A snapshot of the state that failed requests must leave unchanged.

@@ -12,8 +12,8 @@ struct SessionView: Encodable {
 
 func registerAuthRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.post, "/api/v1/auth/login", "Đăng nhập: phiên trình duyệt (cookie) hoặc mã API (sign in)", tag: "auth", action: nil,
-            body: "application/json") { request, _ in
-        let body = try await JSONBody.read(request, allowed: ["username", "password", "kind"])
+            request: APISchemas.login, responses: [200, 401], returns: .ref("Session")) { request, _ in
+        let body = try await JSONBody.read(request, schema: APISchemas.login)
         let username = try body.string("username")!, password = try body.string("password", maxLength: 200)!
         let kindName = try body.string("kind", required: false) ?? "api"
         guard let kind = UserRepository.TokenKind(rawValue: kindName) else {
@@ -47,7 +47,8 @@ func registerAuthRoutes(_ api: APIRoutes, _ services: Services) {
         return Response(status: .noContent)
     }
 
-    api.add(.get, "/api/v1/auth/me", "Tài khoản đang đăng nhập (the signed-in account)", tag: "auth", action: .readUnits) { _, context in
+    api.add(.get, "/api/v1/auth/me", "Tài khoản đang đăng nhập (the signed-in account)", tag: "auth", action: .readUnits,
+            returns: .ref("User")) { _, context in
         let user = try context.require(.readUnits)
         return try JSONOutput.response(user)
     }

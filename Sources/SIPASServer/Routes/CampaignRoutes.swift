@@ -20,7 +20,8 @@ struct MeasuredUnitView: Encodable {
 }
 
 func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
-    api.add(.get, "/api/v1/campaigns", "Các kỳ đo lường trong phạm vi (campaigns)", tag: "campaigns", action: .readCampaigns) { request, context in
+    api.add(.get, "/api/v1/campaigns", "Các kỳ đo lường trong phạm vi (campaigns)", tag: "campaigns", action: .readCampaigns,
+            query: QueryParameter.paging, returns: APISchemas.page(of: "Campaign")) { request, context in
         let user = try context.require(.readCampaigns)
         let page = try Page(request)
         let scope = try await services.scope(of: user)
@@ -29,10 +30,9 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.post, "/api/v1/campaigns", "Tạo kỳ đo lường (create a campaign)", tag: "campaigns", action: .manageCampaigns,
-            body: "application/json", responses: [201]) { request, context in
+            request: APISchemas.newCampaign, responses: [201], returns: .ref("Campaign")) { request, context in
         let user = try context.require(.manageCampaigns)
-        let body = try await JSONBody.read(request, allowed: ["code", "year", "title", "legal_basis", "questionnaire_code",
-                                                             "questionnaire_version", "owner_unit_id", "units", "phases"])
+        let body = try await JSONBody.read(request, schema: APISchemas.newCampaign)
         let code = try body.string("code", maxLength: 60)!
         let year = try body.integer("year")!
         guard (2000...2100).contains(year) else { throw Problem.badRequest("năm phải từ 2000 đến 2100 (year out of range)", field: "/year") }
@@ -47,7 +47,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
             owner = found
         }
         var measured: [CampaignRepository.MeasuredUnit] = []
-        for (i, u) in try body.objects("units", allowed: ["unit_id", "target_percent", "target_text"], required: true).enumerated() {
+        for (i, u) in try body.objects("units", schema: APISchemas.measuredUnit, required: true).enumerated() {
             let id = try u.integer("unit_id")!
             guard let unit = try await services.units.find(id: id) else { throw Problem.badRequest("không có đơn vị \(id) (unknown unit)", field: "/units/\(i)/unit_id") }
             do { try await services.requireInScope(user, unit: unit) } catch { throw Problem(.forbidden, "forbidden", "đơn vị \(unit.name) ngoài phạm vi (out of scope)", field: "/units/\(i)/unit_id") }
@@ -57,7 +57,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
             measured.append(.init(unitId: id, targetPercent: target, targetText: try u.string("target_text", required: false, maxLength: 200)))
         }
         var phases: [CampaignRepository.PhaseDates] = []
-        for (i, p) in try body.objects("phases", allowed: ["phase", "starts_on", "ends_on"]).enumerated() {
+        for (i, p) in try body.objects("phases", schema: APISchemas.phase).enumerated() {
             guard let phase = CampaignPhase(rawValue: try p.string("phase")!) else {
                 throw Problem.badRequest("giai đoạn phải là một trong: \(CampaignPhase.allCases.map(\.rawValue).joined(separator: ", "))", field: "/phases/\(i)/phase")
             }
@@ -84,7 +84,8 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
         return try JSONOutput.response(campaign, status: .created)
     }
 
-    api.add(.get, "/api/v1/campaigns/{id}", "Kỳ đo lường: đơn vị, chỉ tiêu, giai đoạn, lịch sử trạng thái", tag: "campaigns", action: .readCampaigns) { _, context in
+    api.add(.get, "/api/v1/campaigns/{id}", "Kỳ đo lường: đơn vị, chỉ tiêu, giai đoạn, lịch sử trạng thái", tag: "campaigns", action: .readCampaigns,
+            returns: .ref("CampaignDetail")) { _, context in
         let user = try context.require(.readCampaigns)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         let view: CampaignView = try await services.db.read { sql in
@@ -103,11 +104,11 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.post, "/api/v1/campaigns/{id}/status", "Chuyển trạng thái kỳ đo lường một bước (move the campaign one phase)", tag: "campaigns",
-            action: .manageCampaigns, body: "application/json") { request, context in
+            action: .manageCampaigns, request: APISchemas.statusChange, returns: .ref("Campaign")) { request, context in
         let user = try context.require(.manageCampaigns)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         try await services.requireCampaignAdmin(user, campaign)
-        let body = try await JSONBody.read(request, allowed: ["status"])
+        let body = try await JSONBody.read(request, schema: APISchemas.statusChange)
         guard let next = CampaignStatus(rawValue: try body.string("status")!) else {
             throw Problem.badRequest("trạng thái phải là một trong: \(CampaignStatus.allCases.map(\.rawValue).joined(separator: ", "))", field: "/status")
         }
@@ -124,7 +125,8 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
         return try JSONOutput.response(updated)
     }
 
-    api.add(.get, "/api/v1/campaigns/{id}/focal-points", "Đầu mối của các đơn vị (focal points)", tag: "campaigns", action: .readFocalPoints) { _, context in
+    api.add(.get, "/api/v1/campaigns/{id}/focal-points", "Đầu mối của các đơn vị (focal points)", tag: "campaigns", action: .readFocalPoints,
+            returns: .array(.ref("FocalPoint"))) { _, context in
         let user = try context.require(.readFocalPoints)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         try await services.requireCampaignAdmin(user, campaign)
@@ -132,12 +134,12 @@ func registerCampaignRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.put, "/api/v1/campaigns/{id}/focal-points/{unit}", "Đặt đầu mối của một đơn vị (set a unit's focal point)", tag: "campaigns",
-            action: .manageFocalPoints, body: "application/json") { request, context in
+            action: .manageFocalPoints, request: APISchemas.focalPoint, returns: .ref("FocalPoint")) { request, context in
         let user = try context.require(.manageFocalPoints)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         try await services.requireCampaignAdmin(user, campaign)
         guard let unitId = context.parameters.get("unit", as: Int.self) else { throw Problem.badRequest("mã đơn vị phải là số", field: "{unit}") }
-        let body = try await JSONBody.read(request, allowed: ["name", "position", "phone", "email"])
+        let body = try await JSONBody.read(request, schema: APISchemas.focalPoint)
         let name = try body.string("name", maxLength: 200)!, position = try body.string("position", maxLength: 200)!
         let phone = try body.string("phone", maxLength: 30)!, email = try body.string("email", maxLength: 200)!
         guard phone.allSatisfy({ $0.isNumber || " +.-()".contains($0) }), phone.filter(\.isNumber).count >= 8 else {

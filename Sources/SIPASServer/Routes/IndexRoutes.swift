@@ -6,7 +6,12 @@ import SIPASStore
 
 func registerIndexRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.get, "/api/v1/campaigns/{id}/index", "Chỉ số của kỳ đo lường (?by=unit|province, ?rollup=province, ?min_n=30, ?format=json|csv)",
-            tag: "index", action: .readIndex) { request, context in
+            tag: "index", action: .readIndex,
+            query: [QueryParameter("by", .string, "comma-separated grouping columns: unit, province, or any column of the responses"),
+                    QueryParameter("rollup", .string, "the column whose groups are averaged with equal weight (e.g. unit)"),
+                    QueryParameter("min_n", .integer, "rows with fewer responses are flagged low_n (default 30)"),
+                    QueryParameter("format", .string(enumeration: ["json", "csv"]), "default json")],
+            returns: .ref("CampaignIndex")) { request, context in
         let user = try context.require(.readIndex)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         let q = request.uri.queryParameters

@@ -13,14 +13,15 @@ struct QuestionnaireSummaryView: Encodable {
 }
 
 func registerQuestionnaireRoutes(_ api: APIRoutes, _ services: Services) {
-    api.add(.get, "/api/v1/questionnaires", "Các bảng hỏi và phiên bản (questionnaires)", tag: "questionnaires", action: .readQuestionnaires) { _, context in
+    api.add(.get, "/api/v1/questionnaires", "Các bảng hỏi và phiên bản (questionnaires)", tag: "questionnaires", action: .readQuestionnaires,
+            returns: .array(.ref("QuestionnaireVersion"))) { _, context in
         _ = try context.require(.readQuestionnaires)
         let list = try await services.db.read { try await services.questionnaires.list(on: $0) }
         return try JSONOutput.response(list.map { QuestionnaireSummaryView(id: $0.id, code: $0.code, version: $0.version, title: $0.title, used: $0.used) })
     }
 
     api.add(.get, "/api/v1/questionnaires/{code}/{version}", "Một phiên bản bảng hỏi theo định dạng trao đổi (JSON)", tag: "questionnaires",
-            action: .readQuestionnaires) { _, context in
+            action: .readQuestionnaires, returns: .any) { _, context in
         _ = try context.require(.readQuestionnaires)
         let (code, version) = try questionnaireKey(context)
         guard let stored = try await services.db.read({ try await services.questionnaires.find(code: code, version: version, on: $0) }) else {
@@ -31,7 +32,7 @@ func registerQuestionnaireRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.put, "/api/v1/questionnaires/{code}/{version}", "Tạo hoặc sửa một phiên bản chưa dùng; phiên bản đã dùng thì bất biến", tag: "questionnaires",
-            action: .manageQuestionnaires, body: "application/json", responses: [200, 201]) { request, context in
+            action: .manageQuestionnaires, request: .any, responses: [200, 201], returns: .any) { request, context in
         let user = try context.require(.manageQuestionnaires)
         let (code, version) = try questionnaireKey(context)
         let text = String(buffer: try await request.body.collect(upTo: 4 << 20))

@@ -17,7 +17,7 @@ struct StoredResponseView: Encodable {
 
 func registerResponseRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.post, "/api/v1/campaigns/{id}/responses/import", "Nhập hàng loạt tệp CSV phiếu trả lời: tất cả hoặc không, nhập lại giống hệt không đổi gì",
-            tag: "responses", action: .importResponses, body: "text/csv", responses: [200]) { request, context in
+            tag: "responses", action: .importResponses, body: "text/csv", responses: [200], returns: .ref("ImportSummary")) { request, context in
         let user = try context.require(.importResponses)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         let bytes = Array(try await request.body.collect(upTo: 512 << 20).readableBytesView)
@@ -26,10 +26,11 @@ func registerResponseRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.post, "/api/v1/campaigns/{id}/responses", "Gửi một phiếu trả lời (submit one response)", tag: "responses",
-            action: .submitResponses, body: "application/json", responses: [201]) { request, context in
+            action: .submitResponses, request: APISchemas.submission, responses: [201, 200],
+            returns: .ref("ImportSummary")) { request, context in
         let user = try context.require(.submitResponses)
         let campaign = try await services.campaign(try campaignId(context), for: user)
-        let body = try await JSONBody.read(request, allowed: ["response_id", "unit_id", "channel", "stratum", "psu", "weight", "answers", "attributes"])
+        let body = try await JSONBody.read(request, schema: APISchemas.submission)
         let responseId = try body.string("response_id", maxLength: 120)!
         let unitId = try body.integer("unit_id", required: false)
         let channel = try body.string("channel", required: false, maxLength: 40) ?? "online"
@@ -65,7 +66,8 @@ func registerResponseRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.get, "/api/v1/campaigns/{id}/responses", "Phiếu trả lời từng người: chỉ người quản trị kỳ đo lường (individual responses)",
-            tag: "responses", action: .readResponses) { request, context in
+            tag: "responses", action: .readResponses,
+            query: QueryParameter.paging, returns: APISchemas.page(of: "StoredResponse")) { request, context in
         let user = try context.require(.readResponses)
         let campaign = try await services.campaign(try campaignId(context), for: user)
         try await services.requireCampaignAdmin(user, campaign)
@@ -127,6 +129,12 @@ func importResponses(_ bytes: [UInt8], campaign: Campaign, user: User, channel: 
         throw Problem(.conflict, "conflict",
                       "\(conflict.responseIds.count) mã phiếu đã có với nội dung khác; không phiếu nào được lưu (response ids already stored with other content)",
                       errors: conflict.responseIds.prefix(100).map { Problem.Item(line: nil, column: nil, field: "response_id", message: $0) })
+    }
+    if stored.added >= 10_000 {
+        // A large import: read it into the index's compact responses (and their stored snapshot)
+        // now rather than in the first index request after it.
+        let schema = questionnaire.schema, db = services.db
+        Task(priority: .background) { _ = try? await db.compactResponses.rows(campaignId: campaign.id, schema: schema, db: db) }
     }
     return ResponseRepository.ImportSummary(rows: parsed.records.count, added: stored.added, unchanged: stored.unchanged,
                                             warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))

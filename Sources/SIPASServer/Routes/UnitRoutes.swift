@@ -11,7 +11,12 @@ struct UnitDetail: Encodable {
 }
 
 func registerUnitRoutes(_ api: APIRoutes, _ services: Services) {
-    api.add(.get, "/api/v1/units", "Tìm đơn vị hành chính (không phân biệt dấu, hoa thường) — search units", tag: "units", action: .readUnits) { request, context in
+    api.add(.get, "/api/v1/units", "Tìm đơn vị hành chính (không phân biệt dấu, hoa thường) — search units", tag: "units", action: .readUnits,
+            query: [QueryParameter("q", .string, "words of the name, any case, with or without diacritics"),
+                    QueryParameter("register", .string(enumeration: ["legacy", "2025", "agency"]), "one register only"),
+                    QueryParameter("level", .string(enumeration: ["province", "district", "commune", "agency"]), "one level only"),
+                    QueryParameter("within", .integer, "only units inside this unit")] + QueryParameter.paging,
+            returns: APISchemas.page(of: "Unit")) { request, context in
         _ = try context.require(.readUnits)
         let page = try Page(request)
         let q = request.uri.queryParameters
@@ -30,7 +35,8 @@ func registerUnitRoutes(_ api: APIRoutes, _ services: Services) {
         return try JSONOutput.response(Paged(items: items, limit: page.limit, offset: page.offset))
     }
 
-    api.add(.get, "/api/v1/units/{id}", "Một đơn vị, số đơn vị trực thuộc và đơn vị kế thừa sau 01/07/2025 (a unit)", tag: "units", action: .readUnits) { _, context in
+    api.add(.get, "/api/v1/units/{id}", "Một đơn vị, số đơn vị trực thuộc và đơn vị kế thừa sau 01/07/2025 (a unit)", tag: "units", action: .readUnits,
+            returns: .ref("UnitDetail")) { _, context in
         _ = try context.require(.readUnits)
         let unit = try await unitParameter(context, services)
         let children = try await services.units.children(of: unit).count
@@ -38,18 +44,19 @@ func registerUnitRoutes(_ api: APIRoutes, _ services: Services) {
         return try JSONOutput.response(UnitDetail(unit: unit, children: children, successors: successors))
     }
 
-    api.add(.get, "/api/v1/units/{id}/children", "Các đơn vị trực thuộc (children)", tag: "units", action: .readUnits) { _, context in
+    api.add(.get, "/api/v1/units/{id}/children", "Các đơn vị trực thuộc (children)", tag: "units", action: .readUnits,
+            returns: .array(.ref("Unit"))) { _, context in
         _ = try context.require(.readUnits)
         let unit = try await unitParameter(context, services)
         return try JSONOutput.response(try await services.units.children(of: unit))
     }
 
     api.add(.post, "/api/v1/units/{id}/agencies", "Thêm cơ quan được đo lường (sở, ban, ngành, bộ phận một cửa) dưới một đơn vị", tag: "units",
-            action: .manageAgencies, body: "application/json", responses: [201]) { request, context in
+            action: .manageAgencies, request: APISchemas.newAgency, responses: [201], returns: .ref("Unit")) { request, context in
         let user = try context.require(.manageAgencies)
         let parent = try await unitParameter(context, services)
         try await services.requireInScope(user, unit: parent)
-        let body = try await JSONBody.read(request, allowed: ["code", "name", "kind"])
+        let body = try await JSONBody.read(request, schema: APISchemas.newAgency)
         let code = try body.string("code", maxLength: 40)!, name = try body.string("name", maxLength: 300)!
         let kind = try body.string("kind", required: false, maxLength: 60) ?? "co-quan"
         let agency: AdminUnit = try await services.db.transaction { sql in

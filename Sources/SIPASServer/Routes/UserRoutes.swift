@@ -4,7 +4,8 @@ import SIPASCore
 import SIPASStore
 
 func registerUserRoutes(_ api: APIRoutes, _ services: Services) {
-    api.add(.get, "/api/v1/users", "Danh sách tài khoản (accounts)", tag: "users", action: .manageUsers) { request, context in
+    api.add(.get, "/api/v1/users", "Danh sách tài khoản (accounts)", tag: "users", action: .manageUsers,
+            query: QueryParameter.paging, returns: APISchemas.page(of: "User")) { request, context in
         _ = try context.require(.manageUsers)
         let page = try Page(request)
         let items = try await services.db.read { try await services.users.list(limit: page.limit, offset: page.offset, on: $0) }
@@ -12,9 +13,9 @@ func registerUserRoutes(_ api: APIRoutes, _ services: Services) {
     }
 
     api.add(.post, "/api/v1/users", "Tạo tài khoản (create an account)", tag: "users", action: .manageUsers,
-            body: "application/json", responses: [201]) { request, context in
+            request: APISchemas.newUser, responses: [201], returns: .ref("User")) { request, context in
         let admin = try context.require(.manageUsers)
-        let body = try await JSONBody.read(request, allowed: ["username", "display_name", "password", "role", "scope_unit_id"])
+        let body = try await JSONBody.read(request, schema: APISchemas.newUser)
         let username = try body.string("username", maxLength: 64)!
         guard username.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
             throw Problem.badRequest("tên đăng nhập chỉ gồm chữ, số và . _ - (username characters)", field: "/username")
@@ -42,7 +43,8 @@ func registerUserRoutes(_ api: APIRoutes, _ services: Services) {
         return try JSONOutput.response(user, status: .created)
     }
 
-    api.add(.post, "/api/v1/users/{id}/disable", "Khóa tài khoản và thu hồi các phiên (disable an account)", tag: "users", action: .manageUsers) { _, context in
+    api.add(.post, "/api/v1/users/{id}/disable", "Khóa tài khoản và thu hồi các phiên (disable an account)", tag: "users", action: .manageUsers,
+            returns: .ref("User")) { _, context in
         let admin = try context.require(.manageUsers)
         guard let id = context.parameters.get("id", as: Int.self) else { throw Problem.badRequest("mã tài khoản phải là số", field: "{id}") }
         let user: User = try await services.db.transaction { sql in

@@ -13,7 +13,12 @@ struct APIRoute: Sendable {
     let action: Action?
     /// Media type of the request body, if any.
     let body: String?
+    /// The JSON request body's schema (the handler reads the body by it).
+    let request: APISchema?
+    let query: [QueryParameter]
     let responses: [Int]
+    /// The JSON body of a success response.
+    let returns: APISchema?
 
     var routerPath: String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { part in
@@ -34,9 +39,30 @@ final class APIRoutes: @unchecked Sendable {
     init(router: Router<AppRequestContext>) { self.router = router }
 
     func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, action: Action?,
-             body: String? = nil, responses: [Int] = [200], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
-        let route = APIRoute(method: method, path: path, summary: summary, tag: tag, action: action, body: body, responses: responses)
+             body: String? = nil, request: APISchema? = nil, query: [QueryParameter] = [], responses: [Int] = [200],
+             returns: APISchema? = nil, _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
+        let route = APIRoute(method: method, path: path, summary: summary, tag: tag, action: action,
+                             body: body ?? (request == nil ? nil : "application/json"), request: request, query: query,
+                             responses: responses, returns: returns)
         all.append(route)
         router.on(RouterPath(route.routerPath), method: method, use: handler)
     }
+}
+
+/// A query parameter of a route, for the OpenAPI document.
+struct QueryParameter: Sendable {
+    let name: String
+    let schema: APISchema
+    let description: String
+
+    init(_ name: String, _ schema: APISchema, _ description: String) {
+        self.name = name
+        self.schema = schema
+        self.description = description
+    }
+
+    static let paging = [
+        QueryParameter("limit", .integer, "1–500, default 50"),
+        QueryParameter("offset", .integer, "default 0"),
+    ]
 }

@@ -23,7 +23,12 @@ struct JSONBody {
     let object: [String: JSONValue]
     let path: String
 
-    static func read(_ request: Request, allowed: Set<String>, limit: Int = 1 << 20) async throws -> JSONBody {
+    /// Reads a body with the fields of `schema` (an object schema), and no others.
+    static func read(_ request: Request, schema: APISchema, limit: Int = 1 << 20) async throws -> JSONBody {
+        try await read(request, allowed: schema.propertyNames, limit: limit)
+    }
+
+    private static func read(_ request: Request, allowed: Set<String>, limit: Int) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: limit)
         let parsed: JSONValue
         do {
@@ -83,7 +88,8 @@ struct JSONBody {
         return n
     }
 
-    func objects(_ key: String, allowed: Set<String>, required: Bool = false) throws -> [JSONBody] {
+    func objects(_ key: String, schema: APISchema, required: Bool = false) throws -> [JSONBody] {
+        let allowed = schema.propertyNames
         guard let value = try value(key, required: required) else { return [] }
         guard case let .array(list) = value else { throw wrongType(key, "array", value) }
         return try list.enumerated().map { i, element in

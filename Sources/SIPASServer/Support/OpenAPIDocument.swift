@@ -13,8 +13,17 @@ enum OpenAPIDocument {
                     .joined(separator: "-"),
             ]
             var responses: [String: Any] = [:]
-            for code in route.responses {
-                responses[String(code)] = ["description": description(code), "content": ["application/json": ["schema": ["type": "object"]]]]
+            for code in route.responses where code >= 400 {
+                responses[String(code)] = ["description": description(code), "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
+            }
+            for code in route.responses where code < 400 {
+                var response: [String: Any] = ["description": description(code)]
+                if code != 204 {
+                    var content: [String: Any] = ["application/json": ["schema": route.returns?.json ?? [:]]]
+                    if route.query.contains(where: { $0.name == "format" }) { content["text/csv"] = ["schema": ["type": "string"]] }
+                    response["content"] = content
+                }
+                responses[String(code)] = response
             }
             for code in [400, 401, 403, 404, 409, 422] where code != 401 || route.action != nil {
                 if responses[String(code)] == nil && (code != 401 && code != 403 || route.action != nil) {
@@ -24,10 +33,12 @@ enum OpenAPIDocument {
             operation["responses"] = responses
             let parameters = route.pathParameters.map { name -> [String: Any] in
                 ["name": name, "in": "path", "required": true, "schema": ["type": name == "code" ? "string" : "integer"]]
+            } + route.query.map { q -> [String: Any] in
+                ["name": q.name, "in": "query", "required": false, "schema": q.schema.json, "description": q.description]
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = route.body {
-                operation["requestBody"] = ["required": true, "content": [body: ["schema": body == "text/csv" ? ["type": "string"] : ["type": "object"]]]]
+                operation["requestBody"] = ["required": true, "content": [body: ["schema": body == "text/csv" ? ["type": "string"] : (route.request?.json ?? [:])]]]
             }
             if let action = route.action {
                 operation["security"] = [["bearer": []], ["session": []]]
@@ -51,17 +62,7 @@ enum OpenAPIDocument {
                     "bearer": ["type": "http", "scheme": "bearer"],
                     "session": ["type": "apiKey", "in": "cookie", "name": AuthMiddleware.cookieName],
                 ],
-                "schemas": [
-                    "Problem": [
-                        "type": "object",
-                        "properties": [
-                            "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"],
-                            "detail": ["type": "string"], "field": ["type": "string"],
-                            "errors": ["type": "array", "items": ["type": "object"]],
-                        ],
-                        "required": ["type", "title", "status", "detail"],
-                    ],
-                ],
+                "schemas": APISchemas.components.mapValues(\.json),
             ],
         ]
     }

@@ -1,0 +1,78 @@
+/// The JSON Schema subset the API is described with. One value serves three purposes: the
+/// OpenAPI document shows it, request bodies are read by it (an object's properties are the only
+/// fields accepted), and the tests check every response they receive against it.
+indirect enum APISchema: Sendable {
+    case text(enumeration: [String]?, format: String?)
+    case integer
+    case number
+    case boolean
+    case array(APISchema)
+    /// An object with these properties (`required` ones always present) and, when `additional`
+    /// is given, other keys with values of that schema (an index row's grouping columns).
+    case object([Property], required: [String] = [], additional: APISchema? = nil)
+    /// An object whose keys are data (e.g. answers by item code).
+    case map(APISchema)
+    case nullable(APISchema)
+    /// A schema of `components`.
+    case ref(String)
+    /// Any JSON value (a questionnaire in the interchange format, which has its own specification).
+    case any
+
+    struct Property: Sendable {
+        let name: String
+        let schema: APISchema
+        let description: String?
+
+        static func property(_ name: String, _ schema: APISchema, _ description: String? = nil) -> Property {
+            Property(name: name, schema: schema, description: description)
+        }
+    }
+
+    static let string = APISchema.text(enumeration: nil, format: nil)
+    static func string(enumeration: [String]) -> APISchema { .text(enumeration: enumeration, format: nil) }
+    static func string(format: String) -> APISchema { .text(enumeration: nil, format: format) }
+
+    /// Property names of an object schema (a request body's accepted fields).
+    var propertyNames: Set<String> {
+        guard case let .object(properties, _, _) = self else { return [] }
+        return Set(properties.map(\.name))
+    }
+
+    /// The schema of a property of an object schema.
+    func property(_ name: String) -> APISchema? {
+        guard case let .object(properties, _, _) = self else { return nil }
+        return properties.first { $0.name == name }?.schema
+    }
+
+    /// The OpenAPI 3.1 (JSON Schema 2020-12) form.
+    var json: [String: Any] {
+        switch self {
+        case let .text(enumeration, format):
+            var out: [String: Any] = ["type": "string"]
+            if let enumeration { out["enum"] = enumeration }
+            if let format { out["format"] = format }
+            return out
+        case .integer: return ["type": "integer"]
+        case .number: return ["type": "number"]
+        case .boolean: return ["type": "boolean"]
+        case let .array(items): return ["type": "array", "items": items.json]
+        case let .object(properties, required, additional):
+            var out: [String: Any] = ["type": "object", "additionalProperties": additional?.json ?? false,
+                                      "properties": Dictionary(uniqueKeysWithValues: properties.map { p -> (String, Any) in
+                                          var schema = p.schema.json
+                                          if let d = p.description { schema["description"] = d }
+                                          return (p.name, schema)
+                                      })]
+            if !required.isEmpty { out["required"] = required }
+            return out
+        case let .map(values): return ["type": "object", "additionalProperties": values.json]
+        case let .nullable(inner):
+            if case .ref = inner { return ["oneOf": [inner.json, ["type": "null"]]] }
+            var out = inner.json
+            if let type = out["type"] as? String { out["type"] = [type, "null"] }
+            return out
+        case let .ref(name): return ["$ref": "#/components/schemas/\(name)"]
+        case .any: return [:]
+        }
+    }
+}
