@@ -4,8 +4,9 @@ import SQLKit
 
 /// Each campaign's stored responses in compact form, kept in memory and brought up to date from
 /// the database (rows stored after the last one read) before every use. Responses are never
-/// edited or deleted once stored, so reading the new rows is enough — also when another process
-/// stored them.
+/// edited or deleted once stored, and their ids become visible in increasing order (one writer
+/// at a time: SQLite's, or PostgreSQL's advisory lock), so reading the new rows is enough — also
+/// when another process stored them.
 public actor CompactResponsesCache {
     private var entries: [Int: CompactResponses] = [:]
     private var refreshing: [Int: Task<CompactResponses, any Error>] = [:]

@@ -147,6 +147,12 @@ public struct ResponseRepository: Sendable {
     /// later submission sees an earlier one's responses as stored. One read of existing ids per
     /// campaign, one insert per 200 responses, one audit append for the lot.
     public func store(_ submissions: [Submission], on sql: any SQLDatabase) async throws -> [Result<Stored, Conflict>] {
+        if db.engine == .postgres {
+            // Response writers take turns (the audit chain's lock, held to commit), so that ids
+            // become visible in increasing order even with several servers: readers that resume
+            // after the last id they saw (the index's compact responses) then miss nothing.
+            try await sql.raw("SELECT pg_advisory_xact_lock(4242)").run()
+        }
         var existing: [Int: [String: String]] = [:]
         for campaignId in Set(submissions.map(\.campaignId)) {
             let ids = submissions.filter { $0.campaignId == campaignId }.flatMap { $0.records.map(\.responseId) }
