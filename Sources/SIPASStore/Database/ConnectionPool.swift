@@ -25,8 +25,12 @@ actor ConnectionPool {
         }
     }
 
+    /// Closes every connection once it is back: a read still running (the start-up warm-up, say)
+    /// finishes first rather than losing its connection under it.
     func closeAll() async {
-        for connection in all { try? await connection.close() }
+        let connections = all
+        for _ in connections { _ = await acquire() }
+        for connection in connections { try? await connection.close() }
         all = []
         idle = []
     }
