@@ -30,7 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
             let (host, port, location) = (host, port, db.location)
             let app = buildApplication(ServerConfiguration(host: host, port: port, database: location), services: services, logger: logger) {
                 let ready = ContinuousClock.now - started
-                say("SIPAS đang chạy tại http://\(host):\(port)/  (API: /api/v1, tài liệu: /api/v1/openapi.json) — \(location), sẵn sàng sau \(ready)")
+                let seconds = Double(ready.components.seconds) + Double(ready.components.attoseconds) / 1e18
+                let shown = String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")
+                say("SIPAS đang chạy tại http://\(host):\(port)/  (API: /api/v1, tài liệu: /api/v1/openapi.json) — \(location), sẵn sàng sau \(shown) giây")
             }
             try await app.runService()
         }
