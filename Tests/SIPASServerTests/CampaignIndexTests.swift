@@ -11,15 +11,38 @@ import SIPASStore
 @Suite struct CampaignIndexTests {
     func expectSameFigures(_ s: TestServer, scope: AdminUnit?, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let campaign = try await s.services.campaigns.findCommitted(id: s.campaign.id)!
-        for by in [[], ["unit"], ["province"], ["province", "unit"]] {
-            for rollup in [nil, "unit"] as [String?] {
+        for by in [[], ["unit"], ["province"], ["province", "unit"], ["channel"], ["GENDER"], ["unit", "AGE"], ["AGE", "channel", "unit"]] {
+            for rollup in [nil, "unit", "GENDER"] as [String?] {
                 let compact = try await CampaignIndex.compute(campaign, by: by, rollup: rollup, minN: 30, within: scope, services: s.services.db)
                 let file = try await CampaignIndex.compute(campaign, by: by, rollup: rollup, minN: 30, within: scope,
                                                            services: s.services.db, compact: false)
+                #expect(try await usesCompactResponses(s, by: by, rollup: rollup), "by \(by) rollup \(rollup ?? "-")", sourceLocation: sourceLocation)
                 #expect(compact.responses == file.responses, "by \(by) rollup \(rollup ?? "-")", sourceLocation: sourceLocation)
                 #expect(IndexResultWriter.csv(compact.result) == IndexResultWriter.csv(file.result),
                         "by \(by) rollup \(rollup ?? "-") scope \(scope?.code ?? "-")", sourceLocation: sourceLocation)
             }
+        }
+    }
+
+    /// Whether the compact path answers (rather than leaving the request to the file engine).
+    func usesCompactResponses(_ s: TestServer, by: [String], rollup: String?) async throws -> Bool {
+        let db = s.services.db
+        let stored = try await db.read { try await s.services.questionnaires.find(id: s.campaign.questionnaireId, on: $0)! }
+        let rows = try await db.compactResponses.rows(campaignId: s.campaign.id, schema: stored.schema, db: db)
+        let keys = rows.unitIds.map { _ in CompactResponsesIndexer.UnitKeys(unit: "u", province: "p") }
+        return CompactResponsesIndexer.run(rows, questionnaire: stored.questionnaire, plan: stored.schema.evaluator.plan,
+                                           by: by, rollup: rollup, minN: 30, keys: keys, keep: nil) != nil
+    }
+
+    @Test(arguments: TestEngine.available)
+    func otherGroupingsGoToTheFileEngine(engine: TestEngine) async throws {
+        try await withServer(engine) { s in
+            // A multiple-choice item and an unknown column: the file engine answers (or names the column).
+            #expect(try await usesCompactResponses(s, by: ["NEEDS"], rollup: nil) == false)
+            let reply = try await s.call(.get, "/api/v1/campaigns/\(s.campaign.id)/index?by=NEEDS", as: .systemAdmin)
+            #expect(reply.status == 200)
+            let unknown = try await s.call(.get, "/api/v1/campaigns/\(s.campaign.id)/index?by=colour", as: .systemAdmin)
+            #expect(unknown.status == 400 && unknown.object["field"] as? String == "?by", "\(unknown.body)")
         }
     }
 
@@ -57,9 +80,9 @@ import SIPASStore
             let restarted = CompactResponsesCache()
             let restored = try await restarted.rows(campaignId: campaign.id, schema: schema, db: db)
             #expect(await restarted.restoredFromSnapshot == [campaign.id])
-            let plan = schema.evaluator.plan
+            let plan = schema.evaluator.plan, q = schema.questionnaire
             let keys = try await unitKeys(restored, s)
-            let fromSnapshot = CompactResponsesIndexer.run(restored, plan: plan, by: ["unit"], rollup: nil, minN: 30, keys: keys, keep: nil)
+            let fromSnapshot = CompactResponsesIndexer.run(restored, questionnaire: q, plan: plan, by: ["unit"], rollup: nil, minN: 30, keys: keys, keep: nil)!
             #expect(IndexResultWriter.csv(fromSnapshot.result) == IndexResultWriter.csv(expected.result))
 
             // A response gone from the database (a restore from an older copy): the snapshot is refused.
@@ -71,8 +94,8 @@ import SIPASStore
             #expect(await again.restoredFromSnapshot.isEmpty)
             #expect(reread.count == restored.count - 1)
             let now = try await CampaignIndex.compute(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, services: db, compact: false)
-            let recomputed = CompactResponsesIndexer.run(reread, plan: plan, by: ["unit"], rollup: nil, minN: 30,
-                                                         keys: try await unitKeys(reread, s), keep: nil)
+            let recomputed = CompactResponsesIndexer.run(reread, questionnaire: q, plan: plan, by: ["unit"], rollup: nil, minN: 30,
+                                                         keys: try await unitKeys(reread, s), keep: nil)!
             #expect(IndexResultWriter.csv(recomputed.result) == IndexResultWriter.csv(now.result))
         }
     }

@@ -1,8 +1,9 @@
 /// A campaign's compact responses as one binary value, stored beside the responses so that a
 /// restarted server reads a million responses back in one value instead of row by row. Layout
-/// (little-endian): "SIPC", format, words, count, last id, unit ids, labels, then the columns.
+/// (little-endian): "SIPC", format, words, count, last id, unit ids, labels, coded items and
+/// those that cannot be grouped by, then the columns.
 extension CompactResponses {
-    public static let snapshotFormat = 1
+    public static let snapshotFormat = 2
 
     public func snapshot() -> [UInt8] {
         var out: [UInt8] = Array("SIPC".utf8)
@@ -14,20 +15,26 @@ extension CompactResponses {
             Self.put(UInt64(label.utf8.count), &out)
             out += label.utf8
         }
-        for column in [unitSlot, stratum, psu] {
+        for list in [codedItems, ungroupable.sorted()] {
+            Self.put(UInt64(list.count), &out)
+            for item in list { Self.put(UInt64(item), &out) }
+        }
+        for column in [unitSlot, stratum, psu, channel] {
             for v in column { Self.put32(UInt32(bitPattern: v), &out) }
         }
+        for column in codes { out += column }
         for w in weight { Self.put(w.bitPattern, &out) }
         for b in bits { Self.put(b, &out) }
         return out
     }
 
-    /// The responses of a snapshot; nil if it is not one of this format for `words` leaf words.
-    public init?(snapshot bytes: [UInt8], words: Int) {
+    /// The responses of a snapshot; nil if it is not one of this format for this questionnaire.
+    public init?(snapshot bytes: [UInt8], schema: ResponsesSchema) {
+        let empty = CompactResponses(schema: schema)
         var reader = SnapshotReader(bytes: bytes)
-        guard reader.take(4) == Array("SIPC".utf8), reader.u64() == UInt64(Self.snapshotFormat), reader.u64() == UInt64(words),
+        guard reader.take(4) == Array("SIPC".utf8), reader.u64() == UInt64(Self.snapshotFormat), reader.u64() == UInt64(empty.words),
               let count = reader.int(), let lastId = reader.int(), let unitCount = reader.int() else { return nil }
-        self.init(words: words)
+        self = empty
         self.count = count
         self.lastId = lastId
         for _ in 0..<unitCount {
@@ -41,13 +48,25 @@ extension CompactResponses {
             labelIds[label] = Int32(labels.count)
             labels.append(label)
         }
+        guard let itemCount = reader.int(), let items = reader.u64s(itemCount), items.map(Int.init) == codedItems,
+              let ungroupableCount = reader.int(), let notGroupable = reader.u64s(ungroupableCount) else { return nil }
+        ungroupable = Set(notGroupable.map(Int.init))
         guard let slots = reader.int32s(count), let strata = reader.int32s(count), let psus = reader.int32s(count),
-              let weights = reader.u64s(count), let leafBits = reader.u64s(count * 2 * words), reader.atEnd else { return nil }
+              let channels = reader.int32s(count) else { return nil }
+        var itemCodes: [[UInt8]] = []
+        for _ in codedItems {
+            guard let column = reader.take(count) else { return nil }
+            itemCodes.append(column)
+        }
+        guard let weights = reader.u64s(count), let leafBits = reader.u64s(count * 2 * words), reader.atEnd else { return nil }
         guard slots.allSatisfy({ $0 >= -1 && $0 < Int32(unitCount) }),
-              (strata + psus).allSatisfy({ $0 >= -1 && $0 < Int32(labelCount) }) else { return nil }
+              (strata + psus).allSatisfy({ $0 >= -1 && $0 < Int32(labelCount) }),
+              channels.allSatisfy({ $0 >= 0 && $0 < Int32(labelCount) }) else { return nil }
         unitSlot = slots
         stratum = strata
         psu = psus
+        channel = channels
+        codes = itemCodes
         weight = weights.map(Double.init(bitPattern:))
         bits = leafBits
     }

@@ -2,7 +2,8 @@ import SIPASCore
 
 /// A campaign's stored responses in the compact form the index needs, kept in memory so that an
 /// index request costs the estimation, not a re-read of every answer: per response its unit,
-/// stratum and PSU labels, weight, and the valid/satisfied bit of every leaf (~40 bytes).
+/// stratum, PSU and channel labels, weight, the code of every single-choice item (the respondent's
+/// characteristics, which analyses group by) and the valid/satisfied bit of every leaf (~50 bytes).
 /// Append-only, in storage order — the order an export of the responses would list them, so
 /// results equal those of the file engine to the last digit.
 public struct CompactResponses: Sendable {
@@ -19,12 +20,30 @@ public struct CompactResponses: Sendable {
     var psu: [Int32] = []
     var labels: [String] = []
     var labelIds: [String: Int32] = [:]
+    /// Label id of the channel per response.
+    var channel: [Int32] = []
     /// NaN: no weight.
     var weight: [Double] = []
+    /// Questionnaire item index of each single-choice item, and its code per response
+    /// (`blankCode`: no answer). Codes outside 0..<255 make the item `ungroupable` here.
+    public let codedItems: [Int]
+    var codes: [[UInt8]]
+    public internal(set) var ungroupable: Set<Int> = []
+    static let blankCode: UInt8 = 255
     /// `2 × words` per response: valid bits, then satisfied bits.
     var bits: [UInt64] = []
 
-    public init(words: Int) { self.words = words }
+    public init(words: Int, codedItems: [Int]) {
+        self.words = words
+        self.codedItems = codedItems
+        codes = codedItems.map { _ in [] }
+    }
+
+    /// Empty responses for a questionnaire.
+    public init(schema: ResponsesSchema) {
+        self.init(words: schema.evaluator.plan.words,
+                  codedItems: schema.questionnaire.items.indices.filter { schema.questionnaire.items[$0].type == .single })
+    }
 
     /// One stored response, as the database holds it.
     public struct Stored {
@@ -33,15 +52,17 @@ public struct CompactResponses: Sendable {
         public var stratum: String?
         public var psu: String?
         public var weight: Double?
+        public var channel: String
         /// The answers: one CSV record in questionnaire item order, as stored.
         public var answers: String
 
-        public init(id: Int, unitId: Int?, stratum: String?, psu: String?, weight: Double?, answers: String) {
+        public init(id: Int, unitId: Int?, stratum: String?, psu: String?, weight: Double?, channel: String, answers: String) {
             self.id = id
             self.unitId = unitId
             self.stratum = stratum
             self.psu = psu
             self.weight = weight
+            self.channel = channel
             self.answers = answers
         }
     }
@@ -54,8 +75,20 @@ public struct CompactResponses: Sendable {
             unitSlot.append(row.unitId.map { slot(ofUnit: $0) } ?? -1)
             stratum.append(row.stratum.map { label($0) } ?? -1)
             psu.append(row.psu.map { label($0) } ?? -1)
+            channel.append(label(row.channel))
             weight.append(row.weight ?? .nan)
             decoder.leafBits(of: row.answers, into: &bits)
+            for (k, item) in codedItems.enumerated() {
+                let value = decoder.value(item)
+                if value.isNaN {
+                    codes[k].append(Self.blankCode)
+                } else if value >= 0 && value < Double(Self.blankCode) {
+                    codes[k].append(UInt8(value))
+                } else {
+                    codes[k].append(Self.blankCode)
+                    ungroupable.insert(item)
+                }
+            }
             lastId = max(lastId, row.id)
         }
         count += rows.count
@@ -101,6 +134,9 @@ final class StoredAnswerDecoder {
         values.deallocate()
         relevant.deallocate()
     }
+
+    /// The value of item `i` in the last decoded answers.
+    func value(_ i: Int) -> Double { values[i] }
 
     func leafBits(of answers: String, into bits: inout [UInt64]) {
         var answers = answers

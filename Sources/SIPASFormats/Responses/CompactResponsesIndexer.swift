@@ -16,19 +16,38 @@ public enum CompactResponsesIndexer {
         }
     }
 
-    /// Columns this path can group by; others need the file engine.
-    public static let columns: Set<String> = ["unit", "province"]
-
-    public static func supports(by: [String], rollup: String?) -> Bool {
-        by.allSatisfy(columns.contains) && rollup.map(columns.contains) ?? true
+    /// A column this path can group by: a design column or a single-choice item.
+    enum Column {
+        case unit, province, channel
+        /// Position in `CompactResponses.codedItems`.
+        case item(Int)
     }
 
+    /// The column a name means, as an export's header would resolve it (design columns first).
+    static func column(_ name: String, rows: CompactResponses, questionnaire: Questionnaire) -> Column? {
+        switch name {
+        case "unit": return .unit
+        case "province": return .province
+        case "channel": return .channel
+        default:
+            guard let item = questionnaire.items.firstIndex(where: { $0.code == name }), !rows.ungroupable.contains(item),
+                  let k = rows.codedItems.firstIndex(of: item) else { return nil }
+            return .item(k)
+        }
+    }
+
+    /// The index, or nil when a column is one this path cannot group by (an attribute, a
+    /// multiple-choice or free-text item…): the caller then uses the file engine.
     /// - Parameters:
     ///   - keys: codes of each unit slot of `rows` (`rows.unitIds` order).
     ///   - keep: which unit slots count (a scope); nil keeps every response, including those
     ///     without a unit.
-    public static func run(_ rows: CompactResponses, plan: IndexPlan, by: [String], rollup: String?, minN: Int,
-                           keys: [UnitKeys], keep: [Bool]?) -> (result: IndexResult, rows: Int) {
+    public static func run(_ rows: CompactResponses, questionnaire: Questionnaire, plan: IndexPlan, by: [String], rollup: String?,
+                           minN: Int, keys: [UnitKeys], keep: [Bool]?) -> (result: IndexResult, rows: Int)? {
+        guard by.count <= 4, let byColumns = Optional(by.compactMap { column($0, rows: rows, questionnaire: questionnaire) }),
+              byColumns.count == by.count else { return nil }
+        let rollupColumn = rollup.map { column($0, rows: rows, questionnaire: questionnaire) }
+        if case .some(.none) = rollupColumn { return nil }
         let kept = keptRows(rows, keep: keep)
         var hasStratum = false, hasPsu = false, weighted = !kept.isEmpty
         for r in kept {
@@ -37,15 +56,34 @@ public enum CompactResponsesIndexer {
             if rows.weight[r].isNaN { weighted = false }
         }
         var accumulator = IndexAccumulator(plan: plan, weighted: weighted, psuColumn: hasPsu, expectedRows: kept.count)
-        var grouping = Grouping(by: by, rollup: rollup, keys: keys)
+        var groups = ColumnValues.many(byColumns, rows, keys)
+        var subgroups = rollupColumn.flatMap { $0 }.map { ColumnValues($0, rows, keys) }
+        var groupOfKey: [UInt64: Int] = [:]
+        var groupKeys: [[String]] = by.isEmpty ? [[]] : []
         var strata = LabelIds(rows.labels), psuLabels = LabelIds(rows.labels)
         var psuIds: [UInt64: Int] = [:]
         let words = rows.words
+        var parts = [Int](repeating: 0, count: byColumns.count)
+        var overflow = false
         rows.bits.withUnsafeBufferPointer { bits in
             for r in kept {
-                let slot = Int(rows.unitSlot[r])
-                let group = grouping.group(slot)
-                let subgroup = grouping.subgroup(slot)
+                var group = 0
+                if !byColumns.isEmpty {
+                    var key: UInt64 = 0
+                    for k in parts.indices {
+                        parts[k] = groups[k].id(r)
+                        if parts[k] >= 1 << 16 { overflow = true }
+                        key = key << 16 | UInt64(parts[k] & 0xFFFF)
+                    }
+                    if let g = groupOfKey[key] {
+                        group = g
+                    } else {
+                        group = groupKeys.count
+                        groupOfKey[key] = group
+                        groupKeys.append(parts.indices.map { groups[$0].texts.texts[parts[$0]] })
+                    }
+                }
+                let subgroup = subgroups?.id(r) ?? 0
                 let stratum = hasStratum ? strata.id(rows.stratum[r]) : 0
                 var psu = 0
                 if hasPsu {
@@ -57,7 +95,9 @@ public enum CompactResponsesIndexer {
                                 weight: weighted ? rows.weight[r] : 1, valid: base, satisfied: base + words)
             }
         }
-        return (accumulator.result(groupColumns: by, groupKeys: grouping.groupKeys, minN: minN), kept.count)
+        // More than 65,536 values in a grouping column: the packed keys would collide.
+        if overflow { return nil }
+        return (accumulator.result(groupColumns: by, groupKeys: groupKeys, minN: minN), kept.count)
     }
 
     private static func keptRows(_ rows: CompactResponses, keep: [Bool]?) -> [Int] {
@@ -106,60 +146,48 @@ public enum CompactResponsesIndexer {
         }
     }
 
-    /// Group and roll-up ids of unit slots, assigned on first appearance like the file sink.
-    private struct Grouping {
-        let by: [String]
-        let rollup: String?
+    /// The values of one grouping column as dense NFC text ids in order of first appearance, as the
+    /// file sink gives them; each raw value (unit slot, label, code) is turned into text once.
+    private struct ColumnValues {
+        let column: Column
+        let rows: CompactResponses
         let keys: [UnitKeys]
-        var columnTexts: [TextIds]
-        var groupOfParts: [[Int]: Int] = [:]
-        var groupKeys: [[String]]
-        var rollupTexts = TextIds()
-        var groupOfSlot: [Int]
-        var subgroupOfSlot: [Int]
-        var noUnitGroup: Int?
-        var noUnitSubgroup: Int?
+        var texts = TextIds()
+        var idOfRaw: [Int]
 
-        init(by: [String], rollup: String?, keys: [UnitKeys]) {
-            self.by = by
-            self.rollup = rollup
+        init(_ column: Column, _ rows: CompactResponses, _ keys: [UnitKeys]) {
+            self.column = column
+            self.rows = rows
             self.keys = keys
-            columnTexts = by.map { _ in TextIds() }
-            groupKeys = by.isEmpty ? [[]] : []
-            groupOfSlot = [Int](repeating: -1, count: keys.count)
-            subgroupOfSlot = groupOfSlot
-        }
-
-        private func text(_ column: String, _ slot: Int) -> String {
-            guard slot >= 0 else { return "" }
-            return column == "unit" ? keys[slot].unit : keys[slot].province
-        }
-
-        mutating func group(_ slot: Int) -> Int {
-            if by.isEmpty { return 0 }
-            if slot >= 0, groupOfSlot[slot] >= 0 { return groupOfSlot[slot] }
-            if slot < 0, let noUnitGroup { return noUnitGroup }
-            var parts: [Int] = []
-            for (k, column) in by.enumerated() { parts.append(columnTexts[k].id(text(column, slot))) }
-            let group: Int
-            if let existing = groupOfParts[parts] {
-                group = existing
-            } else {
-                group = groupKeys.count
-                groupOfParts[parts] = group
-                groupKeys.append(parts.enumerated().map { columnTexts[$0.offset].texts[$0.element] })
+            switch column {
+            case .unit, .province: idOfRaw = [Int](repeating: -1, count: keys.count + 1)
+            case .channel: idOfRaw = [Int](repeating: -1, count: rows.labels.count)
+            case .item: idOfRaw = [Int](repeating: -1, count: 256)
             }
-            if slot >= 0 { groupOfSlot[slot] = group } else { noUnitGroup = group }
-            return group
         }
 
-        mutating func subgroup(_ slot: Int) -> Int {
-            guard let rollup else { return 0 }
-            if slot >= 0, subgroupOfSlot[slot] >= 0 { return subgroupOfSlot[slot] }
-            if slot < 0, let noUnitSubgroup { return noUnitSubgroup }
-            let id = rollupTexts.id(text(rollup, slot))
-            if slot >= 0 { subgroupOfSlot[slot] = id } else { noUnitSubgroup = id }
-            return id
+        static func many(_ columns: [Column], _ rows: CompactResponses, _ keys: [UnitKeys]) -> [ColumnValues] {
+            columns.map { ColumnValues($0, rows, keys) }
+        }
+
+        mutating func id(_ r: Int) -> Int {
+            let raw: Int
+            switch column {
+            case .unit, .province: raw = Int(rows.unitSlot[r]) + 1
+            case .channel: raw = Int(rows.channel[r])
+            case let .item(k): raw = Int(rows.codes[k][r])
+            }
+            if idOfRaw[raw] < 0 { idOfRaw[raw] = texts.id(text(raw)) }
+            return idOfRaw[raw]
+        }
+
+        private func text(_ raw: Int) -> String {
+            switch column {
+            case .unit: return raw == 0 ? "" : keys[raw - 1].unit
+            case .province: return raw == 0 ? "" : keys[raw - 1].province
+            case .channel: return rows.labels[raw]
+            case .item: return raw == Int(CompactResponses.blankCode) ? "" : String(raw)
+            }
         }
     }
 }

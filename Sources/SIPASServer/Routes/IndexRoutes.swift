@@ -7,7 +7,7 @@ import SIPASStore
 func registerIndexRoutes(_ api: APIRoutes, _ services: Services) {
     api.add(.get, "/api/v1/campaigns/{id}/index", "Chỉ số của kỳ đo lường (?by=unit|province, ?rollup=province, ?min_n=30, ?format=json|csv)",
             tag: "index", action: .readIndex,
-            query: [QueryParameter("by", .string, "comma-separated grouping columns: unit, province, or any column of the responses"),
+            query: [QueryParameter("by", .string, "comma-separated grouping columns: unit, province, channel, an item code (e.g. GENDER) or any other column of the responses"),
                     QueryParameter("rollup", .string, "the column whose groups are averaged with equal weight (e.g. unit)"),
                     QueryParameter("min_n", .integer, "rows with fewer responses are flagged low_n (default 30)"),
                     QueryParameter("format", .string(enumeration: ["json", "csv"]), "default json")],
@@ -44,9 +44,9 @@ func registerIndexRoutes(_ api: APIRoutes, _ services: Services) {
     }
 }
 
-/// A campaign's index. By unit or province (the usual requests) it reads the campaign's compact
-/// responses kept in memory; other groupings export the stored responses as a responses CSV and
-/// read it with the file engine. Both give the figures `sipas index` gives for that CSV, to the
+/// A campaign's index. By unit, province, channel or a single-choice item (the usual requests) it
+/// reads the campaign's compact responses kept in memory; other groupings export the stored
+/// responses as a responses CSV and read it with the file engine. Both give the figures `sipas index` gives for that CSV, to the
 /// last digit.
 public enum CampaignIndex {
     public static func compute(_ campaign: Campaign, by: [String], rollup: String?, minN: Int, within scope: AdminUnit?,
@@ -54,9 +54,9 @@ public enum CampaignIndex {
         guard let questionnaire = try await db.read({ try await QuestionnaireRepository(db).find(id: campaign.questionnaireId, on: $0) }) else {
             throw Problem.notFound("bộ câu hỏi của kỳ đo lường")
         }
-        if compact && CompactResponsesIndexer.supports(by: by, rollup: rollup) {
-            return try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN,
-                                                  within: scope, db: db)
+        if compact, let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup,
+                                                                  minN: minN, within: scope, db: db) {
+            return outcome
         }
         let csv = try await db.read { sql in
             try await ResponseRepository(db).exportCSV(campaignId: campaign.id, questionnaire: questionnaire.questionnaire, within: scope, on: sql)
@@ -78,7 +78,7 @@ public enum CampaignIndex {
 
     private static func fromCompactResponses(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String],
                                              rollup: String?, minN: Int, within scope: AdminUnit?,
-                                             db: Database) async throws -> (result: IndexResult, responses: Int) {
+                                             db: Database) async throws -> (result: IndexResult, responses: Int)? {
         let rows = try await db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: db)
         let units = UnitRepository(db)
         var keys: [CompactResponsesIndexer.UnitKeys] = []
@@ -95,8 +95,10 @@ public enum CampaignIndex {
             keys.append(.init(unit: unit.code, province: province?.level == "province" ? province!.code : ""))
             keep.append(scope?.contains(unit) ?? true)
         }
-        let outcome = CompactResponsesIndexer.run(rows, plan: questionnaire.schema.evaluator.plan, by: by, rollup: rollup,
-                                                  minN: minN, keys: keys, keep: scope == nil ? nil : keep)
+        guard let outcome = CompactResponsesIndexer.run(rows, questionnaire: questionnaire.questionnaire, plan: questionnaire.schema.evaluator.plan,
+                                                        by: by, rollup: rollup, minN: minN, keys: keys, keep: scope == nil ? nil : keep) else {
+            return nil
+        }
         return (outcome.result, outcome.rows)
     }
 }

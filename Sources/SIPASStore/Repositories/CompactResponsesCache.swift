@@ -26,10 +26,10 @@ public actor CompactResponsesCache {
         let task = Task { () throws -> CompactResponses in
             var start = base
             if start == nil {
-                start = try await Self.storedSnapshot(campaignId: campaignId, words: schema.evaluator.plan.words, db: db)
+                start = try await Self.storedSnapshot(campaignId: campaignId, schema: schema, db: db)
                 if let start { self.noteSnapshot(campaignId, start.count) }
             }
-            return try await Self.appendNewRows(to: start ?? CompactResponses(words: schema.evaluator.plan.words),
+            return try await Self.appendNewRows(to: start ?? CompactResponses(schema: schema),
                                                 campaignId: campaignId, schema: schema, db: db)
         }
         refreshing[campaignId] = task
@@ -67,14 +67,14 @@ public actor CompactResponsesCache {
 
     /// The stored snapshot, if it matches the responses: as many stored up to its last id as it
     /// holds (a database restored from an older copy, say, does not).
-    private static func storedSnapshot(campaignId: Int, words: Int, db: Database) async throws -> CompactResponses? {
+    private static func storedSnapshot(campaignId: Int, schema: ResponsesSchema, db: Database) async throws -> CompactResponses? {
         let box = SnapshotBox()
         try await db.forEachRawRow(
             "SELECT data FROM compact_response_snapshots WHERE campaign_id = ?1 AND format = ?2",
             [.integer(campaignId), .integer(CompactResponses.snapshotFormat)]) { row in
             if case let .blob(bytes) = row[0] { box.bytes = bytes }
         }
-        guard let bytes = box.bytes, let rows = CompactResponses(snapshot: bytes, words: words) else { return nil }
+        guard let bytes = box.bytes, let rows = CompactResponses(snapshot: bytes, schema: schema) else { return nil }
         let stored = try await db.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = \(bind: campaignId) AND id <= \(bind: rows.lastId)")
                 .first()!.decode(column: "n", as: Int.self)
@@ -103,7 +103,7 @@ public actor CompactResponsesCache {
                                       db: Database) async throws -> CompactResponses {
         let builder = Builder(base, schema: schema)
         try await db.forEachRawRow(
-            "SELECT id, unit_id, stratum, psu, weight, answers FROM responses WHERE campaign_id = ?1 AND id > ?2 ORDER BY id",
+            "SELECT id, unit_id, stratum, psu, weight, channel, answers FROM responses WHERE campaign_id = ?1 AND id > ?2 ORDER BY id",
             [.integer(campaignId), .integer(base.lastId)]) { builder.add($0) }
         return builder.finish()
     }
@@ -124,7 +124,7 @@ public actor CompactResponsesCache {
             var unitId: Int?
             if case let .integer(u) = row[1] { unitId = u }
             pending.append(CompactResponses.Stored(id: id, unitId: unitId, stratum: row[2].string, psu: row[3].string,
-                                                   weight: row[4].double, answers: row[5].string ?? ""))
+                                                   weight: row[4].double, channel: row[5].string ?? "", answers: row[6].string ?? ""))
             if pending.count == 8192 { flush() }
         }
 
