@@ -68,7 +68,11 @@ public enum CompactResponsesIndexer {
         rows.bits.withUnsafeBufferPointer { bits in
             for r in kept {
                 var group = 0
-                if !byColumns.isEmpty {
+                if byColumns.count == 1 {
+                    // One column: its values' first appearances are the groups' first appearances.
+                    group = groups[0].id(r)
+                    if group == groupKeys.count { groupKeys.append([groups[0].texts.texts[group]]) }
+                } else if !byColumns.isEmpty {
                     var key: UInt64 = 0
                     for k in parts.indices {
                         parts[k] = groups[k].id(r)
