@@ -72,6 +72,8 @@ PY
   done
   /usr/bin/time -f "index by province, mean of units, over 1M stored responses: %e s (whole request)" \
     curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/campaigns/$campaign/index?by=province&rollup=unit&format=csv" -o /dev/null
+  /usr/bin/time -f "index by unit and age group (a single-choice item) over 1M stored responses: %e s (whole request)" \
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/campaigns/$campaign/index?by=unit,AGE&format=csv" -o /dev/null
   echo "server memory with the campaign's responses in memory: $(ps -o rss= -p "$server_pid") KB resident"
   stop_server
 }
