@@ -35,7 +35,6 @@ extension CompactResponses {
         guard reader.take(4) == Array("SIPC".utf8), reader.u64() == UInt64(Self.snapshotFormat), reader.u64() == UInt64(empty.words),
               let count = reader.int(), let lastId = reader.int(), let unitCount = reader.int() else { return nil }
         self = empty
-        self.count = count
         self.lastId = lastId
         for _ in 0..<unitCount {
             guard let id = reader.u64() else { return nil }

@@ -8,7 +8,7 @@ import SIPASCore
 /// results equal those of the file engine to the last digit.
 public struct CompactResponses: Sendable {
     public let words: Int
-    public internal(set) var count = 0
+    public var count: Int { unitSlot.count }
     /// The highest storage id appended: later rows are read from there.
     public internal(set) var lastId = 0
     /// Dense unit slot per response (-1: none), and the unit id of each slot.
@@ -91,7 +91,6 @@ public struct CompactResponses: Sendable {
             }
             lastId = max(lastId, row.id)
         }
-        count += rows.count
     }
 
     private mutating func slot(ofUnit id: Int) -> Int32 {

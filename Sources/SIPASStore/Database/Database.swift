@@ -129,16 +129,7 @@ public final class Database: Sendable {
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case let .sqlite(connection, gate, _, _):
-            if Self.holder == ObjectIdentifier(self) { return try await body(connection.sql()) }
-            await gate.acquire()
-            do {
-                let result = try await Self.$holder.withValue(ObjectIdentifier(self)) { try await body(connection.sql()) }
-                await gate.release()
-                return result
-            } catch {
-                await gate.release()
-                throw error
-            }
+            return try await withWriter(connection, gate) { try await body($0.sql()) }
         case let .postgres(client, _):
             return try await client.withConnection { connection in
                 try await body(connection.sql())
@@ -149,24 +140,14 @@ public final class Database: Sendable {
     /// Runs a read-only `body`: on SQLite, on a read connection (inside a transaction, on the
     /// transaction's own connection, so it sees its uncommitted writes).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard case let .sqlite(_, _, readers?, _) = backend, Self.holder != ObjectIdentifier(self) else {
-            return try await withConnection(body)
-        }
-        let connection = await readers.acquire()
-        do {
-            let result = try await body(connection.sql())
-            await readers.release(connection)
-            return result
-        } catch {
-            await readers.release(connection)
-            throw error
-        }
+        guard engine == .sqlite else { return try await withConnection(body) }
+        return try await withSQLiteReader { try await body($0.sql()) }
     }
 
     /// A SQLite connection for bulk reads through the driver: a read connection when there is one.
     func withSQLiteReader<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
         guard case let .sqlite(connection, gate, readers, _) = backend else { preconditionFailure("not SQLite") }
-        if let readers, Self.holder != ObjectIdentifier(self) {
+        if let readers, !isWriting {
             let reader = await readers.acquire()
             do {
                 let result = try await body(reader)
@@ -177,7 +158,14 @@ public final class Database: Sendable {
                 throw error
             }
         }
-        if Self.holder == ObjectIdentifier(self) { return try await body(connection) }
+        return try await withWriter(connection, gate, body)
+    }
+
+    /// The SQLite writer connection, exclusively; nested calls (a repository read inside a
+    /// transaction) reuse it instead of waiting for themselves.
+    private func withWriter<T: Sendable>(_ connection: SQLiteConnection, _ gate: SerialGate,
+                                         _ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        if isWriting { return try await body(connection) }
         await gate.acquire()
         do {
             let result = try await Self.$holder.withValue(ObjectIdentifier(self)) { try await body(connection) }

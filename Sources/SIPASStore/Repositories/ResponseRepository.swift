@@ -137,14 +137,9 @@ public struct ResponseRepository: Sendable {
 
     public typealias Stored = (added: Int, unchanged: Int)
 
-    /// Stores records in the caller's transaction: identical re-imports change nothing; a response
-    /// id already stored with other content refuses the whole import.
-    public func store(_ records: [Record], campaignId: Int, on sql: any SQLDatabase) async throws -> Stored {
-        try await store([Submission(campaignId: campaignId, records: records, audit: nil)], on: sql)[0].get()
-    }
-
-    /// Stores several submissions in the caller's transaction, in order, each all or nothing: a
-    /// later submission sees an earlier one's responses as stored. One read of existing ids per
+    /// Stores submissions in the caller's transaction, in order, each all or nothing: identical
+    /// re-imports change nothing, a response id already stored with other content refuses its
+    /// submission, and a later submission sees an earlier one's responses as stored. One read of existing ids per
     /// campaign, one insert per 200 responses, one audit append for the lot.
     public func store(_ submissions: [Submission], on sql: any SQLDatabase) async throws -> [Result<Stored, Conflict>] {
         if db.engine == .postgres {
