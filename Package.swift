@@ -49,11 +49,16 @@ let package = Package(
             ],
             resources: [.copy("Registers")]
         ),
-        // The HTTP server: REST API, authentication, authorisation; thin over the store and core.
+        // The application layer: every use case and rule, once; no HTTP framework.
+        .target(
+            name: "SIPASApp",
+            dependencies: ["SIPASCore", "SIPASFormats", "SIPASStore", .product(name: "SQLKit", package: "sql-kit")]
+        ),
+        // The HTTP adapter: REST API, sessions, problem+json; thin over the application layer.
         .target(
             name: "SIPASServer",
             dependencies: [
-                "SIPASCore", "SIPASFormats", "SIPASStore",
+                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -61,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "sipas",
             dependencies: [
-                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASServer",
+                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp", "SIPASServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "SIPASServerTests",
             dependencies: [
-                "SIPASServer", "SIPASStore", "SIPASFormats", "SIPASCore",
+                "SIPASServer", "SIPASApp", "SIPASStore", "SIPASFormats", "SIPASCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SIPASCore
 import SIPASFormats
-import SIPASServer
+import SIPASApp
 import SIPASStore
 
 struct IndexCommand: AsyncParsableCommand {
@@ -89,20 +89,9 @@ struct IndexCommand: AsyncParsableCommand {
 extension IndexCommand {
     func runOnCampaign(_ reference: String) async throws {
         let columns = by.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-        try await store.withStore { db in
-            let repository = CampaignRepository(db)
-            let found: Campaign? = try await db.withConnection { sql in
-                if let id = Int(reference), let c = try await repository.find(id: id, on: sql) { return c }
-                return try await repository.find(code: reference, on: sql)
-            }
-            guard let campaign = found else { throw CLIFailure.usage("không có kỳ đo lường \"\(reference)\" (no such campaign)") }
-            let outcome: (result: IndexResult, responses: Int)
-            do {
-                outcome = try await CampaignIndex.compute(campaign, by: columns, rollup: rollupMeanOf, minN: minN, within: nil, services: db)
-            } catch let problem as Problem {
-                throw CLIFailure.usage(problem.detail)
-            }
-            let title = "\(campaign.title)\nKỳ đo lường \(campaign.code) — \(DecimalText.groupThousands(outcome.responses)) phiếu"
+        try await store.withPlatform { platform in
+            let outcome = try await platform.index.operatorFigures(campaign: reference, by: columns, rollup: rollupMeanOf, minN: minN)
+            let title = "\(outcome.campaign.title)\nKỳ đo lường \(outcome.campaign.code) — \(DecimalText.groupThousands(outcome.responses)) phiếu"
             try OutputFile.write(IndexResultWriter.write(outcome.result, as: format, title: title), to: output)
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SIPASApp
 import SIPASServer
 import SIPASStore
 
@@ -15,20 +16,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Địa chỉ lắng nghe.") var host = ProcessInfo.processInfo.environment["SIPAS_HOST"] ?? "127.0.0.1"
     @Option(name: .long, help: "Cổng.") var port = Int(ProcessInfo.processInfo.environment["SIPAS_PORT"] ?? "") ?? 8080
     @Flag(name: .long, help: "Nạp dữ liệu mẫu nếu chưa có (demo data).") var demo = false
+    @Flag(name: .long, help: "Sau reverse proxy có TLS: tin X-Forwarded-Proto và X-Forwarded-For (cookie Secure, giới hạn đăng nhập theo địa chỉ thật).")
+    var trustProxy = ProcessInfo.processInfo.environment["SIPAS_TRUST_PROXY"] == "1"
+    @Option(name: .long, help: "Cỡ tối đa của một tệp CSV nhập, MiB (mặc định 256).")
+    var maxImportMib = Int(ProcessInfo.processInfo.environment["SIPAS_MAX_IMPORT_MIB"] ?? "") ?? 256
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
         var logger = Logger(label: "sipas")
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
         let started = ContinuousClock.now
+        guard (1...16_384).contains(maxImportMib) else { throw CLIFailure.usage("--max-import-mib phải từ 1 đến 16384") }
         try await store.withStore(logger: logger) { db in
-            let services = Services(db: db)
+            let limits = Limits(importBytes: maxImportMib << 20)
+            let platform = Platform(db: db, limits: limits)
             if demo {
-                let summary = try await DemoData.seed(services)
+                let summary = try await DemoData.seed(platform)
                 printDemo(summary)
             }
             let (host, port, location) = (host, port, db.location)
-            let app = buildApplication(ServerConfiguration(host: host, port: port, database: location), services: services, logger: logger) {
+            let configuration = ServerConfiguration(host: host, port: port, database: location, limits: limits, trustProxy: trustProxy)
+            let app = buildApplication(configuration, platform: platform, logger: logger) {
                 let ready = ContinuousClock.now - started
                 let seconds = Double(ready.components.seconds) + Double(ready.components.attoseconds) / 1e18
                 let shown = String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")
@@ -65,8 +73,8 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        try await store.withStore { db in
-            let summary = try await DemoData.seed(Services(db: db))
+        try await store.withPlatform { platform in
+            let summary = try await DemoData.seed(platform)
             say(summary.created ? "Đã nạp dữ liệu mẫu: kỳ đo lường \(summary.campaignId), \(summary.responses) phiếu." : "Dữ liệu mẫu đã có (kỳ đo lường \(summary.campaignId)).")
             say("Đăng nhập: admin / \(DemoData.password)")
         }

@@ -11,7 +11,8 @@ struct Sipas: ParsableCommand {
         66 không mở được tệp đầu vào; 74 không ghi được tệp kết quả.
         """,
         subcommands: [ServeCommand.self, IndexCommand.self, QuestionnaireCommand.self, GenerateCommand.self,
-                      MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self]
+                      MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self,
+                      BackupCommand.self, RestoreCommand.self]
     )
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SIPASServer
+import SIPASApp
 import SIPASStore
 
 /// `--database URL` (or `DATABASE_URL`): PostgreSQL URL or SQLite file; default ./sipas-data/sipas.sqlite.
@@ -16,6 +16,11 @@ struct StoreOptions: ParsableArguments {
         } catch {
             throw CLIFailure.usage("\(error)")
         }
+    }
+
+    /// Opens and prepares the store, runs `body` on the application over it, closes it.
+    func withPlatform<T>(logger: Logger = Logger(label: "sipas"), _ body: (Platform) async throws -> T) async throws -> T {
+        try await withStore(logger: logger) { db in try await body(Platform(db: db)) }
     }
 
     /// Opens and prepares the store (migrations, registers, built-ins), runs `body`, closes it.
@@ -33,6 +38,9 @@ struct StoreOptions: ParsableArguments {
             let result = try await body(db)
             await db.close()
             return result
+        } catch let error as AppError {
+            await db.close()
+            throw CLIFailure(error)
         } catch {
             await db.close()
             throw error

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import Testing
+@testable import SIPASApp
 import SIPASCore
 @testable import SIPASServer
 import SIPASStore
@@ -18,7 +19,7 @@ import SIPASStore
             // Targets inside every scoped role's reach: the demo campaign and its district.
             let district = try await s.services.units.find(register: "legacy", level: "district", code: "184")!
             let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
-            for route in routeTable.all {
+            for route in s.routes.all {
                 guard let action = route.action else { continue }
                 let id = route.path.hasPrefix("/api/v1/users") ? "999999"
                     : route.path.hasPrefix("/api/v1/units") ? "\(action == .manageAgencies ? district.id : diemHe.id)" : "\(s.campaign.id)"
@@ -64,10 +65,15 @@ import SIPASStore
             #expect(login.status == 200)
             let cookie = login.headers[.setCookie] ?? ""
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
-            let session = login.object["token"] as! String, csrf = login.object["csrf_token"] as! String
+            // The session's secret is in the HttpOnly cookie only, never in the JSON a script can read.
+            #expect(login.object["token"] == nil, "\(login.body)")
+            let session = String(cookie.split(separator: ";")[0].dropFirst("sipas_session=".count))
+            let csrf = login.object["csrf_token"] as! String
             let cookieHeader: HTTPFields = [.cookie: "sipas_session=\(session)"]
             let read = try await s.call(.get, "/api/v1/auth/me", headers: cookieHeader)
             #expect(read.status == 200)
+            // A cookie's secret is no bearer token.
+            #expect(try await s.call(.get, "/api/v1/auth/me", token: session).status == 401)
             let before = try await s.state()
             let forged = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", json: "{\"status\": \"entry\"}", headers: cookieHeader)
             #expect(forged.status == 403 && forged.body.contains("CSRF"))

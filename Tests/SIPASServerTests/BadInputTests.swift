@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SIPASApp
 import SIPASCore
 import SIPASFormats
 @testable import SIPASServer
@@ -65,12 +66,29 @@ import SIPASStore
         try await withServer(engine) { s in
             var q = BuiltinQuestionnaires.load(id: "sipas-2017")!
             q.title = "Sửa tiêu đề"
-            try await expectRefused(s, 409, containing: "immutable") {
+            // Built-in national questionnaires are read-only for everyone.
+            try await expectRefused(s, 403, containing: "read-only") {
                 try await s.call(.put, "/api/v1/questionnaires/sipas-2017/1", as: .systemAdmin, body: QuestionnaireWriter.write(q, as: .json))
             }
             q.version = 2
+            // A new version of a national questionnaire: the system administrator only.
+            try await expectRefused(s, 403, containing: "national") {
+                try await s.call(.put, "/api/v1/questionnaires/sipas-2017/2", as: .provinceAdmin, body: QuestionnaireWriter.write(q, as: .json))
+            }
             let created = try await s.call(.put, "/api/v1/questionnaires/sipas-2017/2", as: .systemAdmin, body: QuestionnaireWriter.write(q, as: .json))
             #expect(created.status == 201)
+            // A version a campaign uses is immutable, even for its owner.
+            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let campaign = try await s.call(.post, "/api/v1/campaigns", as: .systemAdmin, json: """
+                {"code": "Q-USED", "year": 2026, "title": "t", "questionnaire_code": "sipas-2017", "questionnaire_version": 2,
+                 "units": [{"unit_id": \(diemHe.id)}]}
+                """)
+            #expect(campaign.status == 201, "\(campaign.body)")
+            q.title = "Sửa sau khi dùng"
+            try await expectRefused(s, 409, containing: "immutable") {
+                try await s.call(.put, "/api/v1/questionnaires/sipas-2017/2", as: .systemAdmin, body: QuestionnaireWriter.write(q, as: .json))
+            }
+            q.version = 3
             try await expectRefused(s, 422, containing: "unknown scale") {
                 try await s.call(.put, "/api/v1/questionnaires/sipas-2017/3", as: .systemAdmin,
                                  body: QuestionnaireWriter.write(q, as: .json).replacingOccurrences(of: "\"scale\": \"satisfaction5\"", with: "\"scale\": \"nope\"")

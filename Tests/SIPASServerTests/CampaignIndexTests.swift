@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SIPASApp
 import SIPASCore
 import SIPASFormats
 import SIPASStore
@@ -13,9 +14,8 @@ import SIPASStore
         let campaign = try await s.services.campaigns.findCommitted(id: s.campaign.id)!
         for by in [[], ["unit"], ["province"], ["province", "unit"], ["channel"], ["GENDER"], ["unit", "AGE"], ["AGE", "channel", "unit"]] {
             for rollup in [nil, "unit", "GENDER"] as [String?] {
-                let compact = try await CampaignIndex.compute(campaign, by: by, rollup: rollup, minN: 30, within: scope, services: s.services.db)
-                let file = try await CampaignIndex.compute(campaign, by: by, rollup: rollup, minN: 30, within: scope,
-                                                           services: s.services.db, compact: false)
+                let compact = try await s.figures(campaign, by: by, rollup: rollup, minN: 30, within: scope)
+                let file = try await s.figures(campaign, by: by, rollup: rollup, minN: 30, within: scope, compact: false)
                 #expect(try await usesCompactResponses(s, by: by, rollup: rollup), "by \(by) rollup \(rollup ?? "-")", sourceLocation: sourceLocation)
                 #expect(compact.responses == file.responses, "by \(by) rollup \(rollup ?? "-")", sourceLocation: sourceLocation)
                 #expect(IndexResultWriter.csv(compact.result) == IndexResultWriter.csv(file.result),
@@ -74,7 +74,7 @@ import SIPASStore
             let db = s.services.db
             let campaign = s.campaign
             let schema = try await db.read { try await s.services.questionnaires.find(id: campaign.questionnaireId, on: $0)! }.schema
-            let expected = try await CampaignIndex.compute(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, services: db, compact: false)
+            let expected = try await s.figures(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, compact: false)
             try await db.compactResponses.storeSnapshot(campaignId: campaign.id, schema: schema, db: db)
 
             let restarted = CompactResponsesCache()
@@ -93,7 +93,7 @@ import SIPASStore
             let reread = try await again.rows(campaignId: campaign.id, schema: schema, db: db)
             #expect(await again.restoredFromSnapshot.isEmpty)
             #expect(reread.count == restored.count - 1)
-            let now = try await CampaignIndex.compute(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, services: db, compact: false)
+            let now = try await s.figures(campaign, by: ["unit"], rollup: nil, minN: 30, within: nil, compact: false)
             let recomputed = CompactResponsesIndexer.run(reread, questionnaire: q, plan: plan, by: ["unit"], rollup: nil, minN: 30,
                                                          keys: try await unitKeys(reread, s), keep: nil)!
             #expect(IndexResultWriter.csv(recomputed.result) == IndexResultWriter.csv(now.result))

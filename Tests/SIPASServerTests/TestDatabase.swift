@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PostgresNIO
+import SIPASApp
 import SIPASCore
 import SIPASServer
 import SIPASStore
@@ -46,7 +47,7 @@ actor TestDatabases {
             let template = try await sqliteTemplatePath()
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-test-\(UUID().uuidString).sqlite").path
             try FileManager.default.copyItem(atPath: template, toPath: path)
-            return try await Database.open(.sqlite(path: path))
+            return try await Self.withCheckpoint(try await Database.open(.sqlite(path: path)))
         case .postgres:
             let template = try await postgresTemplateName()
             let name = "sipas_test_\(ProcessInfo.processInfo.processIdentifier)_\(counter)_\(UInt32.random(in: 0...UInt32.max))"
@@ -61,8 +62,14 @@ actor TestDatabases {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
-            return try await Database.open(Self.postgresLocation(database: name))
+            return try await Self.withCheckpoint(try await Database.open(Self.postgresLocation(database: name)))
         }
+    }
+
+    /// A copy has the template's chain but no head checkpoint of its own yet.
+    private static func withCheckpoint(_ db: Database) async throws -> Database {
+        _ = try await AuditLog(db).resetCheckpoint()
+        return db
     }
 
     private func sqliteTemplatePath() async throws -> String {
@@ -93,7 +100,7 @@ actor TestDatabases {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         try await prepareStore(db, logger: logger)
-        _ = try await DemoData.seed(Services(db: db, bcryptCost: 4))
+        _ = try await DemoData.seed(Platform(db: db, bcryptCost: 4))
     }
 
     static func postgresLocation(database: String) throws -> DatabaseLocation {
@@ -129,7 +136,8 @@ enum SQLQueryStringWrapper {
 /// Runs a test against the in-process router over a fresh database, with tokens for every role.
 func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer) async throws -> T) async throws -> T {
     let db = try await TestDatabases.shared.fresh(engine)
-    let services = Services(db: db, bcryptCost: 4)
+    let platform = Platform(db: db, bcryptCost: 4)
+    let services = TestRepositories(db: db)
     var tokens: [Role: String] = [:]
     for account in DemoData.accounts {
         guard let user = try await services.users.authenticate(username: account.username, password: DemoData.password) else { continue }
@@ -137,12 +145,13 @@ func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer
     }
     let campaign = try await db.withConnection { try await services.campaigns.find(code: "LSN-VQ-2023", on: $0)! }
     let roleTokens = tokens
-    let app = Application(router: buildRouter(services))
+    let (router, routes) = buildRouter(platform)
+    let app = Application(router: router)
     do {
         let result = try await app.test(.router) { client in
             let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { String(buffer: $0.body) }
-            return try await test(TestServer(client: client, services: services, tokens: roleTokens, campaign: campaign,
-                                             contract: OpenAPIContract(document)))
+            return try await test(TestServer(client: client, platform: platform, services: services, routes: routes, tokens: roleTokens,
+                                             campaign: campaign, contract: OpenAPIContract(document)))
         }
         await db.close()
         return result
@@ -152,9 +161,21 @@ func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer
     }
 }
 
+/// The repositories, for tests that look behind the API (or tamper with storage, as an attacker).
+struct TestRepositories: Sendable {
+    let db: Database
+    var units: UnitRepository { UnitRepository(db) }
+    var users: UserRepository { UserRepository(db, bcryptCost: 4) }
+    var campaigns: CampaignRepository { CampaignRepository(db) }
+    var questionnaires: QuestionnaireRepository { QuestionnaireRepository(db) }
+    var audit: AuditLog { AuditLog(db) }
+}
+
 struct TestServer: Sendable {
     let client: any TestClientProtocol
-    let services: Services
+    let platform: Platform
+    let services: TestRepositories
+    let routes: RouteTable
     let tokens: [Role: String]
     let campaign: Campaign
     /// Every reply is checked against the published OpenAPI document.
@@ -191,9 +212,20 @@ struct TestServer: Sendable {
             var out: [String: Int] = [:]
             for table in ["units", "users", "sessions", "questionnaires", "campaigns", "campaign_units", "campaign_phases",
                           "campaign_status_changes", "focal_points", "responses", "audit_log"] {
-                out[table] = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.decode(column: "n", as: Int.self)
+                out[table] = try await sql.raw(SQLQueryString("SELECT COUNT(*) AS n FROM " + table)).first()!.decode(column: "n", as: Int.self)
             }
             return out
         }
+    }
+}
+
+extension TestServer {
+    /// A campaign's figures through the application's index (compact path, or forced to the file engine).
+    func figures(_ campaign: Campaign, by: [String], rollup: String?, minN: Int, within scope: AdminUnit?,
+                 compact: Bool = true) async throws -> (result: IndexResult, responses: Int) {
+        let stored = try await services.db.read { try await services.questionnaires.find(id: campaign.questionnaireId, on: $0)! }
+        let (result, responses) = try await platform.index.figures(campaign, questionnaire: stored, by: by, rollup: rollup, minN: minN,
+                                                                   within: scope, compact: compact)
+        return (result, responses)
     }
 }

@@ -23,8 +23,14 @@ final class IndexRowSink {
     private var valid: [UInt64]
     private var satisfied: [UInt64]
     private var keyParts: [UInt32]
+    /// Groups beyond this many stop the computation (a grouping by an identifier would make one
+    /// group per response): the rows are then skipped and the caller told.
+    let maxGroups: Int
+    private(set) var tooManyGroups = false
 
-    init(reader: ResponsesCSVReader, by: [String], byColumns: [Int?], rollupColumn: Int?, hasRollup: Bool, expectedRows: Int) {
+    init(reader: ResponsesCSVReader, by: [String], byColumns: [Int?], rollupColumn: Int?, hasRollup: Bool, expectedRows: Int,
+         maxGroups: Int = .max) {
+        self.maxGroups = maxGroups
         self.by = by
         self.byColumns = byColumns
         self.rollupColumn = rollupColumn
@@ -42,12 +48,17 @@ final class IndexRowSink {
     }
 
     func consume(_ row: ResponsesCSVReader) {
+        if tooManyGroups { return }
         var group = 0
         if !byColumns.isEmpty {
             for (k, column) in byColumns.enumerated() {
                 keyParts[k] = UInt32(column.map { groupValues[k].id(in: row, column: $0) } ?? groupValues[k].blank())
             }
             group = internGroup(keyParts)
+            if groupKeys.count > maxGroups {
+                tooManyGroups = true
+                return
+            }
         }
         let subgroup = rollupColumn.map { rollupValues.id(in: row, column: $0) } ?? (hasRollup ? rollupValues.blank() : 0)
         let stratum = stratumColumn.map { strata.id(in: row, column: $0) } ?? 0

@@ -25,18 +25,27 @@ public enum ResponsesIndexer {
     /// Files smaller than this are read on one thread: the second one would not pay for itself.
     public static let parallelThreshold = 8 << 20
 
+    /// More groups than the caller allows.
+    public struct TooManyGroups: Error, CustomStringConvertible {
+        public var limit: Int
+        public init(limit: Int) { self.limit = limit }
+        public var description: String { "cách nhóm này tạo quá \(limit) nhóm; hãy nhóm theo ít cột hơn hoặc cột ít giá trị hơn (more than \(limit) groups)" }
+    }
+
     public static func run(
         reader: ResponsesCSVReader, by: [String], rollupOf rollup: String?, minN: Int,
-        expectedRows: Int = 0, progress: ((Int, Int) -> Void)? = nil
+        expectedRows: Int = 0, maxGroups: Int = .max, progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
-        let sink = try prepare(reader, by: by, rollup: rollup, expectedRows: expectedRows)
+        let sink = try prepare(reader, by: by, rollup: rollup, expectedRows: expectedRows, maxGroups: maxGroups)
         reader.readRows(progress: progress) { sink.consume($0) }
         if let failure = reader.failure { throw failure }
+        if sink.tooManyGroups { throw TooManyGroups(limit: maxGroups) }
         return Outcome(result: sink.result(minN: minN), warnings: reader.relevanceWarnings, rows: sink.accumulator.responseCount)
     }
 
     /// Reads the header and resolves the requested columns.
-    static func prepare(_ reader: ResponsesCSVReader, by: [String], rollup: String?, expectedRows: Int) throws -> IndexRowSink {
+    static func prepare(_ reader: ResponsesCSVReader, by: [String], rollup: String?, expectedRows: Int,
+                        maxGroups: Int = .max) throws -> IndexRowSink {
         guard reader.readHeader() else { throw reader.failure! }
         func resolve(_ name: String, _ option: String) throws -> Int? {
             if let c = reader.column(named: name) { return c }
@@ -46,7 +55,7 @@ public enum ResponsesIndexer {
         let byColumns = try by.map { try resolve($0, "--by") }
         let rollupColumn = try rollup.map { try resolve($0, "--rollup-mean-of") } ?? nil
         return IndexRowSink(reader: reader, by: by, byColumns: byColumns, rollupColumn: rollupColumn,
-                            hasRollup: rollup != nil, expectedRows: expectedRows)
+                            hasRollup: rollup != nil, expectedRows: expectedRows, maxGroups: maxGroups)
     }
 
     /// Computes the index of the file at `path`, on two threads when it is large.

@@ -15,22 +15,17 @@ public enum IndexResultWriter {
 
     public static let fixedColumns = ["index", "node", "n", "estimate", "se", "ci_low", "ci_high", "low_n"]
 
+    /// Group labels come from respondents' files and units' names: text cells are neutralised
+    /// against spreadsheet formulas (a CSV is opened in Excel more often than it is parsed).
     public static func csv(_ result: IndexResult) -> String {
-        var out = (result.groupColumns + fixedColumns).map(csvField).joined(separator: ",") + "\n"
+        var out = CSVLine.encode((result.groupColumns + fixedColumns).map(CSVLine.spreadsheetText)) + "\n"
         for row in result.rows {
-            var cells = row.group.map(csvField)
-            cells += [csvField(row.index), csvField(row.node), String(row.n)]
-            cells += [row.estimate, row.se, row.ciLow, row.ciHigh].map { $0.map(DecimalText.plain) ?? "" }
-            cells.append(row.lowN ? "true" : "false")
-            out += cells.joined(separator: ",") + "\n"
+            var numbers = [String(row.n)]
+            numbers += [row.estimate, row.se, row.ciLow, row.ciHigh].map { $0.map(DecimalText.plain) ?? "" }
+            numbers.append(row.lowN ? "true" : "false")
+            out += CSVLine.encodeForSpreadsheet(text: row.group + [row.index, row.node], numbers: numbers) + "\n"
         }
         return out
-    }
-
-    static func csvField(_ s: String) -> String {
-        let needsQuotes = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-            || s.first == " " || s.last == " " || s.first == "\t" || s.last == "\t"
-        return needsQuotes ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     public static func json(_ result: IndexResult) -> String {

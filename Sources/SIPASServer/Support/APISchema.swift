@@ -17,6 +17,27 @@ indirect enum APISchema: Sendable {
     case ref(String)
     /// Any JSON value (a questionnaire in the interchange format, which has its own specification).
     case any
+    /// A schema with the limits the application enforces on it.
+    case limited(APISchema, Limits)
+
+    struct Limits: Sendable {
+        var minLength: Int?
+        var maxLength: Int?
+        var pattern: String?
+        var minimum: Double?
+        var maximum: Double?
+        var minItems: Int?
+        var maxItems: Int?
+    }
+
+    static func string(maxLength: Int, minLength: Int = 1, pattern: String? = nil) -> APISchema {
+        .limited(.string, Limits(minLength: minLength, maxLength: maxLength, pattern: pattern))
+    }
+    static func integer(_ range: ClosedRange<Int>) -> APISchema {
+        .limited(.integer, Limits(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)))
+    }
+    static func number(_ range: ClosedRange<Double>) -> APISchema { .limited(.number, Limits(minimum: range.lowerBound, maximum: range.upperBound)) }
+    static let id = APISchema.integer(1...Int(Int32.max))
 
     struct Property: Sendable {
         let name: String
@@ -34,6 +55,7 @@ indirect enum APISchema: Sendable {
 
     /// Property names of an object schema (a request body's accepted fields).
     var propertyNames: Set<String> {
+        if case let .limited(inner, _) = self { return inner.propertyNames }
         guard case let .object(properties, _, _) = self else { return [] }
         return Set(properties.map(\.name))
     }
@@ -73,6 +95,16 @@ indirect enum APISchema: Sendable {
             return out
         case let .ref(name): return ["$ref": "#/components/schemas/\(name)"]
         case .any: return [:]
+        case let .limited(inner, limits):
+            var out = inner.json
+            if let v = limits.minLength { out["minLength"] = v }
+            if let v = limits.maxLength { out["maxLength"] = v }
+            if let v = limits.pattern { out["pattern"] = v }
+            if let v = limits.minimum { out["minimum"] = v == v.rounded() && abs(v) < 1e15 ? Int(v) as Any : v }
+            if let v = limits.maximum { out["maximum"] = v == v.rounded() && abs(v) < 1e15 ? Int(v) as Any : v }
+            if let v = limits.minItems { out["minItems"] = v }
+            if let v = limits.maxItems { out["maxItems"] = v }
+            return out
         }
     }
 }

@@ -1,3 +1,4 @@
+import SIPASApp
 import SIPASCore
 import SIPASStore
 
@@ -5,6 +6,7 @@ import SIPASStore
 /// the tests), named as in the OpenAPI document's components.
 enum APISchemas {
     typealias S = APISchema
+    static let id = APISchema.id
     static let date = S.string(format: "date")
     static let timestamp = S.string(format: "date-time")
 
@@ -12,45 +14,53 @@ enum APISchemas {
 
     static let components: [String: APISchema] = [
         "Problem": .object([
-            .property("type", .string(format: "uri")), .property("title", .string), .property("status", .integer),
-            .property("detail", .string), .property("field", .string, "JSON pointer of the offending field, or ?parameter"),
+            .property("type", .string, "about:blank"), .property("title", .string), .property("status", .integer),
+            .property("detail", .string), .property("code", .string, "the kind of problem: invalid, forbidden, conflict, …"),
+            .property("field", .string, "JSON pointer of the offending field, or ?parameter"),
             .property("errors", .array(.object([.property("line", .integer), .property("column", .integer),
-                                                 .property("field", .string), .property("message", .string)], required: ["message"]))),
-        ], required: ["type", "title", "status", "detail"]),
+                                                 .property("field", .string), .property("message", .string)], required: ["message"])),
+                      "the first 100 problems"),
+            .property("total", .integer, "how many problems there were in all"),
+        ], required: ["type", "title", "status", "detail", "code"]),
         "Unit": .object([
             .property("id", .integer), .property("code", .string), .property("name", .string),
             .property("kind", .string, "tinh, thanh-pho, huyen, xa, phuong, agency, …"),
             .property("level", .string(enumeration: ["province", "district", "commune", "agency"])),
             .property("parent_id", .integer), .property("path", .string, "ids from the root: /province/district/commune/"),
-            .property("register", .string(enumeration: ["legacy", "2025", "agency"])),
+            .property("register", .string(enumeration: UnitRegister.registers)),
             .property("valid_from", date), .property("valid_to", date),
         ], required: ["id", "code", "name", "kind", "level", "path", "register"]),
         "UnitDetail": .object([
-            .property("unit", .ref("Unit")), .property("children", .integer),
+            .property("unit", .ref("Unit")), .property("children", .integer), .property("parent", .nullable(.ref("Unit"))),
             .property("successors", .array(.object([.property("unit", .ref("Unit")), .property("is_default", .boolean)],
-                                                    required: ["unit", "is_default"]))),
-        ], required: ["unit", "children", "successors"]),
+                                                    required: ["unit", "is_default"])), "the 2025 units a legacy unit became"),
+            .property("predecessors", .array(.ref("Unit")), "the legacy units a 2025 unit was made of"),
+        ], required: ["unit", "children", "parent", "successors", "predecessors"]),
         "User": .object([
             .property("id", .integer), .property("username", .string), .property("display_name", .string),
             .property("role", .string(enumeration: Role.allCases.map(\.rawValue))), .property("scope_unit_id", .integer),
             .property("disabled", .boolean), .property("created_at", timestamp),
         ], required: ["id", "username", "display_name", "role", "disabled", "created_at"]),
         "Session": .object([
-            .property("token", .string, "shown once; send as Authorization: Bearer"), .property("csrf_token", .string),
+            .property("token", .string, "API tokens only, shown once; send as Authorization: Bearer. A browser session's secret is the cookie alone"),
+            .property("csrf_token", .string, "sessions: send as X-CSRF-Token on every write"),
             .property("kind", .string(enumeration: ["api", "session"])), .property("user", .ref("User")),
-        ], required: ["token", "kind", "user"]),
+        ], required: ["kind", "user"]),
         "QuestionnaireVersion": .object([
             .property("id", .integer), .property("code", .string), .property("version", .integer), .property("title", .string),
-            .property("used", .boolean, "used by a campaign: immutable"),
-        ], required: ["id", "code", "version", "title", "used"]),
+            .property("used", .boolean, "used by a campaign: immutable"), .property("builtin", .boolean, "shipped national questionnaire: read-only"),
+            .property("owner_unit_id", .integer, "the unit whose administrators version it; absent for national ones"),
+        ], required: ["id", "code", "version", "title", "used", "builtin"]),
         "Campaign": .object([
             .property("id", .integer), .property("code", .string), .property("year", .integer), .property("title", .string),
             .property("legal_basis", .string), .property("questionnaire_id", .integer), .property("owner_unit_id", .integer),
             .property("status", .string(enumeration: CampaignStatus.allCases.map(\.rawValue))), .property("created_at", timestamp),
-        ], required: ["id", "code", "year", "title", "legal_basis", "questionnaire_id", "status", "created_at"]),
+            .property("disclosure_min_n", .integer, "the smallest group shown to accounts without access to individual responses"),
+        ], required: ["id", "code", "year", "title", "legal_basis", "questionnaire_id", "status", "created_at", "disclosure_min_n"]),
         "CampaignDetail": .object([
             .property("campaign", .ref("Campaign")), .property("status_label", .string), .property("questionnaire", .string),
             .property("units", .array(.object([.property("unit", .ref("Unit")), .property("target_percent", .number),
+                                               .property("target_comparator", .string(enumeration: [">", ">="]), "> trên (above), >= đạt (at least)"),
                                                .property("target_text", .string)], required: ["unit"]))),
             .property("phases", .array(phase)),
             .property("history", .array(.object([.property("from", .string), .property("to", .string), .property("user_id", .integer),
@@ -73,13 +83,14 @@ enum APISchemas {
         "CampaignIndex": .object([
             .property("campaign", .integer), .property("by", .array(.string)), .property("rollup", .nullable(.string)),
             .property("min_n", .integer), .property("responses", .integer),
-            .property("low_n_suppressed", .boolean, "figures of rows below min_n are withheld for this account"),
+            .property("low_n_suppressed", .boolean, "disclosure control applied: groups and figures below min_n are withheld for this account"),
+            .property("withheld_groups", .integer, "groups withheld whole under disclosure control"),
             .property("rows", .array(.object([
                 .property("index", .string), .property("node", .string), .property("n", .integer),
                 .property("estimate", .nullable(.number)), .property("se", .nullable(.number)),
                 .property("ci_low", .nullable(.number)), .property("ci_high", .nullable(.number)), .property("low_n", .boolean),
             ], required: ["index", "node", "n", "estimate", "se", "ci_low", "ci_high", "low_n"], additional: .string))),
-        ], required: ["campaign", "by", "rollup", "min_n", "responses", "low_n_suppressed", "rows"]),
+        ], required: ["campaign", "by", "rollup", "min_n", "responses", "low_n_suppressed", "withheld_groups", "rows"]),
         "AuditEntry": .object([
             .property("id", .integer), .property("at", timestamp), .property("user_id", .integer), .property("actor", .string),
             .property("action", .string), .property("entity", .string), .property("entity_id", .string),
@@ -88,8 +99,8 @@ enum APISchemas {
         ], required: ["id", "at", "actor", "action", "entity", "entity_id", "detail", "previous_hash", "hash"]),
         "AuditVerification": .object([
             .property("entries", .integer), .property("intact", .boolean), .property("first_broken", .nullable(.integer)),
-            .property("reason", .nullable(.string)),
-        ], required: ["entries", "intact", "first_broken", "reason"]),
+            .property("reason", .nullable(.string)), .property("problems", .array(.string), "every finding: the chain, its head, responses, accounts"),
+        ], required: ["entries", "intact", "first_broken", "reason", "problems"]),
     ]
 
     static let phase = S.object([
@@ -103,43 +114,69 @@ enum APISchemas {
                 required: ["items", "limit", "offset"])
     }
 
-    // MARK: Request bodies
+    // MARK: Request bodies (the limits are the application's own, stated here so clients know them)
 
     static let login = S.object([
-        .property("username", .string), .property("password", .string),
+        .property("username", .string(maxLength: 64)), .property("password", .string(maxLength: 72, minLength: 1), "at most 72 bytes"),
         .property("kind", .string(enumeration: ["api", "session"]), "api (bearer token, default) or session (cookie)"),
     ], required: ["username", "password"])
 
     static let newUser = S.object([
-        .property("username", .string), .property("display_name", .string), .property("password", .string, "at least 10 characters"),
+        .property("username", .string(maxLength: 64, minLength: 3, pattern: Accounts.usernamePattern)),
+        .property("display_name", .string(maxLength: Accounts.displayNameLimit)),
+        .property("password", .string(maxLength: 72, minLength: 10), "10 characters to 72 bytes, no control characters"),
         .property("role", .string(enumeration: Role.allCases.map(\.rawValue))),
-        .property("scope_unit_id", .integer, "required for unit-scoped roles"),
+        .property("scope_unit_id", id, "required for unit-scoped roles"),
     ], required: ["username", "display_name", "password", "role"])
 
-    static let newAgency = S.object([.property("code", .string), .property("name", .string), .property("kind", .string)],
-                                    required: ["code", "name"])
+    static let newAgency = S.object([
+        .property("code", .string(maxLength: UnitRegister.agencyCodeLimit, pattern: TextRules.codePattern)),
+        .property("name", .string(maxLength: UnitRegister.agencyNameLimit)), .property("kind", .string(maxLength: UnitRegister.agencyKindLimit)),
+    ], required: ["code", "name"])
 
     static let measuredUnit = S.object([
-        .property("unit_id", .integer), .property("target_percent", .number, "e.g. 93 for \"trên 93%\""), .property("target_text", .string),
+        .property("unit_id", id), .property("target_percent", .number(0...100), "e.g. 93 for \"trên 93%\""),
+        .property("target_comparator", .string(enumeration: [">", ">="]), "> trên (above, the default), >= đạt (at least)"),
+        .property("target_text", .string(maxLength: Campaigns.targetTextLimit, minLength: 0)),
     ], required: ["unit_id"])
 
+    static let phaseInput = S.object([
+        .property("phase", .string(enumeration: CampaignPhase.allCases.map(\.rawValue))),
+        .property("starts_on", .string(maxLength: 10, minLength: 10, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+        .property("ends_on", .string(maxLength: 10, minLength: 10, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+    ], required: ["phase", "starts_on", "ends_on"])
+
     static let newCampaign = S.object([
-        .property("code", .string), .property("year", .integer), .property("title", .string), .property("legal_basis", .string),
-        .property("questionnaire_code", .string), .property("questionnaire_version", .integer), .property("owner_unit_id", .integer),
-        .property("units", .array(measuredUnit)), .property("phases", .array(phase)),
+        .property("code", .string(maxLength: Campaigns.codeLimit, pattern: TextRules.codePattern)),
+        .property("year", .integer(Campaigns.years)), .property("title", .string(maxLength: Campaigns.titleLimit)),
+        .property("legal_basis", .string(maxLength: Campaigns.legalBasisLimit, minLength: 0)),
+        .property("questionnaire_code", .string(maxLength: 100)), .property("questionnaire_version", .integer(1...Int(Int32.max))),
+        .property("owner_unit_id", id), .property("disclosure_min_n", .integer(Campaigns.disclosureFloors), "default 30"),
+        .property("units", .limited(.array(measuredUnit), .init(minItems: 1, maxItems: 20_000))),
+        .property("phases", .limited(.array(phaseInput), .init(maxItems: CampaignPhase.allCases.count))),
     ], required: ["code", "year", "title", "questionnaire_code", "questionnaire_version", "units"])
 
     static let statusChange = S.object([.property("status", .string(enumeration: CampaignStatus.allCases.map(\.rawValue)))],
                                        required: ["status"])
 
     static let focalPoint = S.object([
-        .property("name", .string), .property("position", .string), .property("phone", .string), .property("email", .string),
-    ], required: ["name"])
+        .property("name", .string(maxLength: Campaigns.personTextLimit)), .property("position", .string(maxLength: Campaigns.personTextLimit)),
+        .property("phone", .string(maxLength: Campaigns.phoneLimit, minLength: 8, pattern: "^[0-9 +.()-]+$")),
+        .property("email", .string(maxLength: Campaigns.personTextLimit, minLength: 3, pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")),
+    ], required: ["name", "position", "phone", "email"])
 
     static let submission = S.object([
-        .property("response_id", .string), .property("unit_id", .integer), .property("channel", .string, "default online"),
-        .property("stratum", .string), .property("psu", .string), .property("weight", .number),
+        .property("response_id", .string(maxLength: Responses.responseIdLimit)), .property("unit_id", id),
+        .property("channel", .string(maxLength: Responses.channelLimit), "default online"),
+        .property("stratum", .string(maxLength: 200, minLength: 0)), .property("psu", .string(maxLength: 200, minLength: 0)),
+        .property("weight", .limited(.number, .init(minimum: 0))),
         .property("answers", .map(.any), "item code → code, number, text, or a list of codes (multiple choice)"),
-        .property("attributes", .map(.any), "other columns of the responses format"),
+        .property("attributes", .map(.any), "other columns of the responses format (not unit, stratum, psu, weight, channel)"),
     ], required: ["response_id", "answers"])
+
+    static let passwordChange = S.object([
+        .property("current_password", .string(maxLength: 72)), .property("new_password", .string(maxLength: 72, minLength: 10)),
+    ], required: ["current_password", "new_password"])
+
+    static let passwordReset = S.object([.property("password", .string(maxLength: 72, minLength: 10))], required: ["password"])
 }

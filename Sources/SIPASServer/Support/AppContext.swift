@@ -1,22 +1,19 @@
 import Hummingbird
+import NIOCore
+import SIPASApp
 import SIPASCore
-import SIPASStore
 
-/// The request context: who is asking (set by the authentication middleware).
+/// The request context: who is asking (set by the authentication middleware) and from where.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: User?
-    var tokenKind: UserRepository.TokenKind?
+    var tokenKind: Accounts.TokenKind?
     var csrfToken: String?
+    /// The peer's address (a proxy's `X-Forwarded-For` only when the server is told to trust it).
+    var peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-    }
-
-    /// The signed-in user, allowed to take `action`; 401 or 403 otherwise.
-    func require(_ action: Action) throws -> User {
-        guard let user else { throw Problem.unauthorized() }
-        guard AccessPolicy.allows(user.role, action) else { throw Problem.forbidden() }
-        return user
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -1,35 +1,46 @@
 import Foundation
 import Hummingbird
-import SIPASStore
+import SIPASApp
 
-/// Finds the user of a request: `Authorization: Bearer <token>` (API) or the `sipas_session`
-/// cookie (browsers). Cookie-authenticated writes must carry the session's CSRF token in
-/// `X-CSRF-Token`; bearer tokens are not sent by browsers on their own, so they need none.
+/// Finds the user of a request: `Authorization: Bearer <token>` (API tokens only) or the
+/// `sipas_session` cookie (browser sessions only). Cookie-authenticated writes must carry the
+/// session's CSRF token in `X-CSRF-Token`; bearer tokens are not sent by browsers on their own,
+/// so they need none.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let users: UserRepository
+    let accounts: Accounts
+    let trustProxy: Bool
     static let cookieName = "sipas_session"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first {
+            context.peerAddress = forwarded.trimmingCharacters(in: .whitespaces)
+        }
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let found = try await users.user(forToken: token) else {
-                throw Problem(.unauthorized, "unauthenticated", "mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
+            guard let found = try await accounts.user(forToken: token, kind: .api) else {
+                throw AppError(.unauthenticated, "mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
             }
             context.user = found.user
             context.tokenKind = .api
-        } else if let cookie = request.cookies[Self.cookieName]?.value, let found = try await users.user(forToken: cookie) {
+        } else if let cookie = request.cookies[Self.cookieName]?.value, let found = try await accounts.user(forToken: cookie, kind: .session) {
             context.user = found.user
             context.tokenKind = .session
             context.csrfToken = found.csrf
             if ![.get, .head, .options].contains(request.method) {
-                let sent = request.headers.first { $0.name.canonicalName == "x-csrf-token" }?.value
+                let sent = request.headers[.init("X-CSRF-Token")!]
                 guard let sent, sent == found.csrf else {
-                    throw Problem(.forbidden, "csrf", "thiếu hoặc sai mã chống giả mạo X-CSRF-Token (CSRF token missing or wrong)")
+                    throw AppError.forbidden("thiếu hoặc sai mã chống giả mạo X-CSRF-Token (CSRF token missing or wrong)")
                 }
             }
         }
         return try await next(request, context)
     }
+}
+
+/// Whether the request reached us over TLS, directly or (when trusted) through a proxy.
+func isSecure(_ request: Request, trustProxy: Bool) -> Bool {
+    if request.uri.scheme == .https { return true }
+    return trustProxy && request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
 }

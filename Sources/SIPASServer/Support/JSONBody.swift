@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import NIOCore
+import SIPASApp
 
 /// A JSON value, decoded strictly by type (a number is never read as a boolean, nor the reverse).
 indirect enum JSONValue {
@@ -24,27 +26,36 @@ struct JSONBody {
     let path: String
 
     /// Reads a body with the fields of `schema` (an object schema), and no others.
-    static func read(_ request: Request, schema: APISchema, limit: Int = 1 << 20) async throws -> JSONBody {
+    static func read(_ request: Request, schema: APISchema, limit: Int = Limits().jsonBytes) async throws -> JSONBody {
         try await read(request, allowed: schema.propertyNames, limit: limit)
     }
 
+    /// The body, up to `limit` bytes; a larger one is refused (413) before it is all read.
+    static func collect(_ request: Request, limit: Int, what: String) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw AppError(.tooLarge, "\(what) lớn hơn giới hạn \(limit / 1024) KiB (the body is larger than \(limit) bytes)")
+        }
+    }
+
     private static func read(_ request: Request, allowed: Set<String>, limit: Int) async throws -> JSONBody {
-        let buffer = try await request.body.collect(upTo: limit)
+        let buffer = try await collect(request, limit: limit, what: "nội dung JSON")
         let parsed: JSONValue
         do {
             parsed = try buffer.readableBytesView.withUnsafeBytes { try JSONParser.parse($0.bindMemory(to: UInt8.self)) }
         } catch {
-            throw Problem.badRequest("nội dung không phải JSON hợp lệ; kiểm tra dấu ngoặc, dấu phẩy và dấu nháy kép (malformed JSON)")
+            throw AppError.invalid("nội dung không phải JSON hợp lệ; kiểm tra dấu ngoặc, dấu phẩy và dấu nháy kép (malformed JSON)")
         }
         guard case let .object(object) = parsed else {
-            throw Problem.badRequest("cần một đối tượng JSON {…} (expected a JSON object)", field: "/")
+            throw AppError.invalid("cần một đối tượng JSON {…} (expected a JSON object)", field: "/")
         }
         return try JSONBody(object: object, path: "", allowed: allowed)
     }
 
     init(object: [String: JSONValue], path: String, allowed: Set<String>) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw Problem.badRequest("trường không được hỗ trợ \"\(key)\"; các trường hợp lệ: \(allowed.sorted().joined(separator: ", ")) (unknown field)", field: "\(path)/\(key)")
+            throw AppError.invalid("trường không được hỗ trợ \"\(key)\"; các trường hợp lệ: \(allowed.sorted().joined(separator: ", ")) (unknown field)", field: "\(path)/\(key)")
         }
         self.object = object
         self.path = path
@@ -55,25 +66,22 @@ struct JSONBody {
     private func value(_ key: String, required: Bool) throws -> JSONValue? {
         guard let value = object[key], case .null = value else {
             if let value = object[key] { return value }
-            if required { throw Problem.badRequest("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
+            if required { throw AppError.invalid("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
             return nil
         }
-        if required { throw Problem.badRequest("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
+        if required { throw AppError.invalid("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
         return nil
     }
 
-    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> Problem {
-        Problem.badRequest("\"\(key)\" phải là \(expected), không phải \(found.typeName) (expected \(expected))", field: field(key))
+    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> AppError {
+        AppError.invalid("\"\(key)\" phải là \(expected), không phải \(found.typeName) (expected \(expected))", field: field(key))
     }
 
-    func string(_ key: String, required: Bool = true, maxLength: Int = 2000) throws -> String? {
+    /// A string as sent: the application layer normalises it and applies its rules.
+    func string(_ key: String, required: Bool = true) throws -> String? {
         guard let value = try value(key, required: required) else { return nil }
         guard case let .string(text) = value else { throw wrongType(key, "string", value) }
-        let edges = [text.unicodeScalars.first, text.unicodeScalars.last].compactMap { $0 }
-        let trimmed = edges.contains(where: \.properties.isWhitespace) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
-        if required && trimmed.isEmpty { throw Problem.badRequest("\"\(key)\" không được để trống (must not be empty)", field: field(key)) }
-        if trimmed.utf8.count > maxLength, trimmed.count > maxLength { throw Problem.badRequest("\"\(key)\" dài quá \(maxLength) ký tự (too long)", field: field(key)) }
-        return trimmed
+        return text
     }
 
     func integer(_ key: String, required: Bool = true) throws -> Int? {
@@ -94,7 +102,7 @@ struct JSONBody {
         guard case let .array(list) = value else { throw wrongType(key, "array", value) }
         return try list.enumerated().map { i, element in
             guard case let .object(object) = element else {
-                throw Problem.badRequest("phần tử phải là đối tượng JSON (expected an object)", field: "\(field(key))/\(i)")
+                throw AppError.invalid("phần tử phải là đối tượng JSON (expected an object)", field: "\(field(key))/\(i)")
             }
             return try JSONBody(object: object, path: "\(field(key))/\(i)", allowed: allowed)
         }
@@ -113,12 +121,12 @@ struct JSONBody {
             case let .array(list):
                 out[k] = try list.map { element -> String in
                     guard case let .number(n) = element, let int = Int(exactly: n) else {
-                        throw Problem.badRequest("câu nhiều lựa chọn cần danh sách mã số nguyên (expected integer codes)", field: "\(field(key))/\(k)")
+                        throw AppError.invalid("câu nhiều lựa chọn cần danh sách mã số nguyên (expected integer codes)", field: "\(field(key))/\(k)")
                     }
                     return String(int)
                 }.joined(separator: ";")
             default:
-                throw Problem.badRequest("giá trị của \"\(k)\" phải là số, chuỗi hoặc danh sách mã (expected a scalar)", field: "\(field(key))/\(k)")
+                throw AppError.invalid("giá trị của \"\(k)\" phải là số, chuỗi hoặc danh sách mã (expected a scalar)", field: "\(field(key))/\(k)")
             }
         }
         return out
@@ -152,8 +160,8 @@ struct Page: Encodable {
         let q = request.uri.queryParameters
         let limit = q.get("limit").map { Int($0) } ?? 50
         let offset = q.get("offset").map { Int($0) } ?? 0
-        guard let limit, (1...500).contains(limit) else { throw Problem.badRequest("limit phải là số nguyên từ 1 đến 500 (limit must be 1-500)", field: "?limit") }
-        guard let offset, offset >= 0 else { throw Problem.badRequest("offset phải là số nguyên không âm (offset must be >= 0)", field: "?offset") }
+        guard let limit, (1...500).contains(limit) else { throw AppError.invalid("limit phải là số nguyên từ 1 đến 500 (limit must be 1-500)", field: "?limit") }
+        guard let offset, offset >= 0 else { throw AppError.invalid("offset phải là số nguyên không âm (offset must be >= 0)", field: "?offset") }
         self.limit = limit
         self.offset = offset
     }

@@ -40,16 +40,31 @@ final class Metrics: Sendable {
     }
 }
 
+/// Counts every request with the status it was answered with, errors included (it sits outside
+/// the middleware that turns errors into problem documents).
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: Metrics
+    let routes: RouteTable
+
+    /// Methods as labels, any unknown one as `other`: a client must not create series at will.
+    static func label(_ method: HTTPRequest.Method) -> String {
+        [.get, .head, .post, .put, .delete, .patch, .options].contains(method) ? method.rawValue : "other"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let response = try await next(request, context)
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            metrics.observe(method: Self.label(request.method), route: routes.template(request.method, request.uri.path) ?? "unmatched",
+                            status: 500, seconds: 0)
+            throw error
+        }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         // Route templates, never concrete paths: no ids or personal data in labels.
-        metrics.observe(method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+        metrics.observe(method: Self.label(request.method), route: routes.template(request.method, request.uri.path) ?? "unmatched",
                         status: Int(response.status.code), seconds: seconds)
         return response
     }

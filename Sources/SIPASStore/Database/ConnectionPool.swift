@@ -1,3 +1,4 @@
+import SIPASCore
 import SQLiteNIO
 
 /// SQLite read connections. In WAL mode readers see the last committed state and never wait for
@@ -5,31 +6,30 @@ import SQLiteNIO
 actor ConnectionPool {
     private var idle: [SQLiteConnection]
     private var all: [SQLiteConnection]
-    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+    private let limiter: AsyncLimiter
 
     init(_ connections: [SQLiteConnection]) {
         idle = connections
         all = connections
+        limiter = AsyncLimiter(capacity: connections.count)
     }
 
-    func acquire() async -> SQLiteConnection {
-        if let connection = idle.popLast() { return connection }
-        return await withCheckedContinuation { waiters.append($0) }
+    /// A connection, or `DatabaseError.busy` when none comes free within `timeout`.
+    func acquire(timeout: Duration) async throws -> SQLiteConnection {
+        try await limiter.acquire(timeout: timeout)
+        return idle.popLast()!
     }
 
-    func release(_ connection: SQLiteConnection) {
-        if waiters.isEmpty {
-            idle.append(connection)
-        } else {
-            waiters.removeFirst().resume(returning: connection)
-        }
+    func release(_ connection: SQLiteConnection) async {
+        idle.append(connection)
+        await limiter.release()
     }
 
     /// Closes every connection once it is back: a read still running (the start-up warm-up, say)
     /// finishes first rather than losing its connection under it.
     func closeAll() async {
         let connections = all
-        for _ in connections { _ = await acquire() }
+        for _ in connections { _ = try? await acquire(timeout: .seconds(60)) }
         for connection in connections { try? await connection.close() }
         all = []
         idle = []

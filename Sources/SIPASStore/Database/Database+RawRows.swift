@@ -1,3 +1,4 @@
+import SIPASCore
 import Foundation
 import PostgresNIO
 import SQLiteNIO

@@ -1,3 +1,4 @@
+import SIPASCore
 import Foundation
 import Synchronization
 import Logging
@@ -14,6 +15,8 @@ public final class Database: Sendable {
 
     public let engine: Engine
     public let location: DatabaseLocation
+    /// Seals the audit chain; its key lives outside the database.
+    public let auditSeal: AuditSeal
     private let backend: Backend
     let questionnaireCache = QuestionnaireCache()
     let unitCache = ImmutableRowCache<AdminUnit>()
@@ -32,41 +35,48 @@ public final class Database: Sendable {
     func changedCachedRows() {
         sessionCache.removeAll()
         campaignCache.removeAll()
-        Self.pendingInvalidation?.needed.store(true, ordering: .relaxed)
+        Self.pendingEffects?.needed.store(true, ordering: .relaxed)
     }
 
-    final class PendingInvalidation: Sendable {
+    /// What a transaction must do once it has committed: clear caches again, move the audit
+    /// chain's head checkpoint forward.
+    final class TransactionEffects: Sendable {
         let needed = Atomic<Bool>(false)
+        let auditHead = Mutex<AuditSeal.Head?>(nil)
     }
 
-    @TaskLocal static var pendingInvalidation: PendingInvalidation?
+    @TaskLocal static var pendingEffects: TransactionEffects?
 
     private enum Backend: Sendable {
-        case sqlite(SQLiteConnection, SerialGate, readers: ConnectionPool?, threads: [NIOThreadPool])
-        case postgres(PostgresClient, Task<Void, Never>)
+        case sqlite(SQLiteConnection, AsyncLimiter, readers: ConnectionPool?, threads: [NIOThreadPool])
+        case postgres(PostgresClient, AsyncLimiter, Task<Void, Never>)
     }
 
-    private init(engine: Engine, location: DatabaseLocation, backend: Backend) {
+    private init(engine: Engine, location: DatabaseLocation, seal: AuditSeal, backend: Backend) {
         self.engine = engine
         self.location = location
+        auditSeal = seal
         self.backend = backend
     }
 
-    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "sipas.store")) async throws -> Database {
+    /// Opens the database; `auditKeyFile` overrides where the audit key is kept.
+    public static func open(_ location: DatabaseLocation, auditKeyFile: String? = nil,
+                            logger: Logger = Logger(label: "sipas.store")) async throws -> Database {
+        let seal = try AuditSeal.open(keyFile: auditKeyFile ?? AuditSeal.defaultKeyFile(for: location), database: location)
         switch location {
         case let .sqlite(path):
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            return try await openSQLite(.file(path: path), location: location, readers: 2, logger: logger)
+            return try await openSQLite(.file(path: path), location: location, seal: seal, readers: 2, logger: logger)
         case .sqliteInMemory:
             // One private in-memory database per connection: no separate readers.
-            return try await openSQLite(.memory, location: location, readers: 0, logger: logger)
+            return try await openSQLite(.memory, location: location, seal: seal, readers: 0, logger: logger)
         case let .postgres(host, port, user, password, database):
             var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
                                                              database: database, tls: .disable)
-            configuration.options.maximumConnections = 40
+            configuration.options.maximumConnections = Self.postgresConnections
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             // The pool warns when leased from before `run()` has begun: wait until the runner
             // task is about to call it.
@@ -77,7 +87,8 @@ public final class Database: Sendable {
             }
             for await _ in started {}
             await Task.yield()
-            let db = Database(engine: .postgres, location: location, backend: .postgres(client, runner))
+            let db = Database(engine: .postgres, location: location, seal: seal,
+                              backend: .postgres(client, AsyncLimiter(capacity: Self.postgresConnections), runner))
             do {
                 _ = try await db.withConnection { try await $0.raw("SELECT 1").all() }
             } catch {
@@ -88,7 +99,7 @@ public final class Database: Sendable {
         }
     }
 
-    private static func openSQLite(_ storage: SQLiteConnection.Storage, location: DatabaseLocation, readers: Int,
+    private static func openSQLite(_ storage: SQLiteConnection.Storage, location: DatabaseLocation, seal: AuditSeal, readers: Int,
                                    logger: Logger) async throws -> Database {
         // The writer blocks its thread in fsync at every commit: it gets a thread of its own, and
         // the readers theirs, so that neither waits behind the other for a thread.
@@ -114,13 +125,42 @@ public final class Database: Sendable {
             readConnections.append(reader)
         }
         let pool = readConnections.isEmpty ? nil : ConnectionPool(readConnections)
-        return Database(engine: .sqlite, location: location,
-                        backend: .sqlite(connection, SerialGate(), readers: pool, threads: [writerThread, readerThreads]))
+        return Database(engine: .sqlite, location: location, seal: seal,
+                        backend: .sqlite(connection, AsyncLimiter(capacity: 1), readers: pool, threads: [writerThread, readerThreads]))
     }
 
-    /// The database whose SQLite connection the current task holds: nested calls (a repository
-    /// read inside a transaction) reuse it instead of waiting for themselves.
+    static let postgresConnections = 40
+    /// How long a request waits for a connection before it is refused as busy (503): long enough
+    /// for a large import's transaction ahead of it, short enough that nothing hangs.
+    public static let readTimeout = Duration.seconds(10)
+    public static let writeTimeout = Duration.seconds(60)
+
+    /// The database whose SQLite writer connection the current task holds: nested calls (a
+    /// repository read inside a transaction) reuse it instead of waiting for themselves.
     @TaskLocal static var holder: ObjectIdentifier?
+
+    /// A connection the current task holds for a read, reused by nested reads: two requests that
+    /// each hold one connection never wait for a second one (that wait deadlocked the pool).
+    final class HeldConnection: Sendable {
+        let database: ObjectIdentifier
+        let sqlite: SQLiteConnection?
+        let postgres: PostgresConnection?
+        /// False once the holder has given it back; a task that outlived it must not use it.
+        let active = Atomic<Bool>(true)
+
+        init(database: ObjectIdentifier, sqlite: SQLiteConnection? = nil, postgres: PostgresConnection? = nil) {
+            self.database = database
+            self.sqlite = sqlite
+            self.postgres = postgres
+        }
+    }
+
+    @TaskLocal static var held: HeldConnection?
+
+    private var heldByThisTask: HeldConnection? {
+        guard let held = Self.held, held.database == ObjectIdentifier(self), held.active.load(ordering: .acquiring) else { return nil }
+        return held
+    }
 
     /// Whether the current task is inside a write (its reads may see uncommitted rows).
     public var isWriting: Bool { Self.holder == ObjectIdentifier(self) }
@@ -130,10 +170,8 @@ public final class Database: Sendable {
         switch backend {
         case let .sqlite(connection, gate, _, _):
             return try await withWriter(connection, gate) { try await body($0.sql()) }
-        case let .postgres(client, _):
-            return try await client.withConnection { connection in
-                try await body(connection.sql())
-            }
+        case .postgres:
+            return try await withPostgresConnection { try await body($0.sql()) }
         }
     }
 
@@ -148,12 +186,16 @@ public final class Database: Sendable {
     func withSQLiteReader<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
         guard case let .sqlite(connection, gate, readers, _) = backend else { preconditionFailure("not SQLite") }
         if let readers, !isWriting {
-            let reader = await readers.acquire()
+            if let held = heldByThisTask, let reader = held.sqlite { return try await body(reader) }
+            let reader = try await readers.acquire(timeout: Self.readTimeout)
+            let held = HeldConnection(database: ObjectIdentifier(self), sqlite: reader)
             do {
-                let result = try await body(reader)
+                let result = try await Self.$held.withValue(held) { try await body(reader) }
+                held.active.store(false, ordering: .releasing)
                 await readers.release(reader)
                 return result
             } catch {
+                held.active.store(false, ordering: .releasing)
                 await readers.release(reader)
                 throw error
             }
@@ -163,10 +205,10 @@ public final class Database: Sendable {
 
     /// The SQLite writer connection, exclusively; nested calls (a repository read inside a
     /// transaction) reuse it instead of waiting for themselves.
-    private func withWriter<T: Sendable>(_ connection: SQLiteConnection, _ gate: SerialGate,
+    private func withWriter<T: Sendable>(_ connection: SQLiteConnection, _ gate: AsyncLimiter,
                                          _ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
         if isWriting { return try await body(connection) }
-        await gate.acquire()
+        try await gate.acquire(timeout: Self.writeTimeout)
         do {
             let result = try await Self.$holder.withValue(ObjectIdentifier(self)) { try await body(connection) }
             await gate.release()
@@ -177,21 +219,31 @@ public final class Database: Sendable {
         }
     }
 
-    func withPostgresConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        guard case let .postgres(client, _) = backend else { preconditionFailure("not PostgreSQL") }
-        return try await client.withConnection { try await body($0) }
+    /// A PostgreSQL connection: the one this task already holds, or a new lease (refused as busy
+    /// when none comes free in time).
+    func withPostgresConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard case let .postgres(client, limiter, _) = backend else { preconditionFailure("not PostgreSQL") }
+        if let held = heldByThisTask, let connection = held.postgres { return try await body(connection) }
+        return try await limiter.run(timeout: Self.readTimeout) {
+            try await client.withConnection { connection in
+                let held = HeldConnection(database: ObjectIdentifier(self), postgres: connection)
+                defer { held.active.store(false, ordering: .releasing) }
+                return try await Self.$held.withValue(held) { try await body(connection) }
+            }
+        }
     }
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws — a failed
     /// request changes nothing.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let invalidation = PendingInvalidation()
+        let effects = TransactionEffects()
         return try await withConnection { sql in
             try await sql.raw("BEGIN").run()
             do {
-                let result = try await Self.$pendingInvalidation.withValue(invalidation) { try await body(sql) }
+                let result = try await Self.$pendingEffects.withValue(effects) { try await body(sql) }
                 try await sql.raw("COMMIT").run()
-                if invalidation.needed.load(ordering: .relaxed) { changedCachedRows() }
+                if effects.needed.load(ordering: .relaxed) { changedCachedRows() }
+                if let head = effects.auditHead.withLock({ $0 }) { auditSeal.advance(to: head) }
                 return result
             } catch {
                 try? await sql.raw("ROLLBACK").run()
@@ -205,10 +257,10 @@ public final class Database: Sendable {
         switch backend {
         case let .sqlite(connection, gate, readers, threads):
             await readers?.closeAll()
-            await gate.acquire()
+            try? await gate.acquire(timeout: .seconds(120))
             try? await connection.close()
             for pool in threads { try? await pool.shutdownGracefully() }
-        case let .postgres(_, runner):
+        case let .postgres(_, _, runner):
             runner.cancel()
         }
     }

@@ -1,3 +1,4 @@
+import SIPASCore
 import Foundation
 
 /// Where the data lives: an embedded SQLite file (the default, under `./sipas-data/`) or a
@@ -47,10 +48,13 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 public enum DatabaseError: Error, CustomStringConvertible {
     case badLocation(String)
     case migration(String)
+    /// No connection came free in time: the server is overloaded, the request changed nothing.
+    case busy
 
     public var description: String {
         switch self {
         case let .badLocation(m), let .migration(m): return m
+        case .busy: return "máy chủ đang bận, chưa có kết nối cơ sở dữ liệu trống; hãy thử lại sau ít giây (no database connection came free in time)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import SIPASCore
 import Synchronization
 
 /// Rows that never change once committed (units, a campaign's measured units), kept in memory by

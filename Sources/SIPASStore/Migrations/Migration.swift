@@ -1,3 +1,4 @@
+import SIPASCore
 import Foundation
 import SQLKit
 
@@ -11,7 +12,7 @@ struct Migration: Sendable {
 
 /// Applies the pending migrations, in order, each in its own transaction.
 public enum Migrator {
-    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots]
+    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots, trustAndOwnership]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 

@@ -8,7 +8,7 @@ public struct CampaignRepository: Sendable {
 
     public init(_ db: Database) { self.db = db }
 
-    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at"
+    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, disclosure_min_n"
 
     static func decode(_ row: any SQLRow) throws -> Campaign {
         Campaign(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
@@ -17,17 +17,19 @@ public struct CampaignRepository: Sendable {
                  questionnaireId: try row.decode(column: "questionnaire_id", as: Int.self),
                  ownerUnitId: try row.decode(column: "owner_unit_id", as: Int?.self),
                  status: CampaignStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
-                 createdAt: try row.decode(column: "created_at", as: String.self))
+                 createdAt: try row.decode(column: "created_at", as: String.self),
+                 disclosureMinN: try row.decode(column: "disclosure_min_n", as: Int.self))
     }
 
     public struct MeasuredUnit: Sendable, Codable, Equatable {
         public var unitId: Int
-        public var targetPercent: Double?
+        public var target: Target?
+        /// The target as the unit's plan words it ("trên 93%").
         public var targetText: String?
 
-        public init(unitId: Int, targetPercent: Double?, targetText: String?) {
+        public init(unitId: Int, target: Target?, targetText: String?) {
             self.unitId = unitId
-            self.targetPercent = targetPercent
+            self.target = target
             self.targetText = targetText
         }
     }
@@ -45,18 +47,20 @@ public struct CampaignRepository: Sendable {
     }
 
     public func create(code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
+                       disclosureMinN: Int = Campaign.defaultDisclosureMinN,
                        units: [MeasuredUnit], phases: [PhaseDates], userId: Int?, on sql: any SQLDatabase) async throws -> Campaign {
         let row = try await sql.raw("""
-            INSERT INTO campaigns (code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, created_by)
+            INSERT INTO campaigns (code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, created_by, disclosure_min_n)
             VALUES (\(bind: code), \(bind: year), \(bind: title), \(bind: legalBasis), \(bind: questionnaireId), \(bind: ownerUnitId),
-                    'draft', \(bind: Timestamp.now()), \(bind: userId))
+                    'draft', \(bind: Timestamp.now()), \(bind: userId), \(bind: disclosureMinN))
             RETURNING \(unsafeRaw: Self.columns)
             """).first()
         let campaign = try Self.decode(row!)
         for u in units {
             try await sql.raw("""
-                INSERT INTO campaign_units (campaign_id, unit_id, target_percent, target_text)
-                VALUES (\(bind: campaign.id), \(bind: u.unitId), \(bind: u.targetPercent), \(bind: u.targetText))
+                INSERT INTO campaign_units (campaign_id, unit_id, target_percent, target_comparator, target_text)
+                VALUES (\(bind: campaign.id), \(bind: u.unitId), \(bind: u.target?.percent), \(bind: u.target?.comparator.rawValue),
+                        \(bind: u.targetText))
                 """).run()
         }
         for p in phases {
@@ -86,16 +90,19 @@ public struct CampaignRepository: Sendable {
     }
 
     public func find(code: String, on sql: any SQLDatabase) async throws -> Campaign? {
-        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE code = \(bind: code)").first().map(Self.decode)
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE lower(code) = lower(\(bind: code))").first().map(Self.decode)
     }
 
-    /// Campaigns whose owner unit is inside `scope` (all when nil).
-    public func list(scope: AdminUnit?, limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
+    // Paths hold digits and slashes only, so LIKE's wildcards cannot come from them.
+    /// Campaigns owned inside `scope` or measuring a unit inside or above it (all when nil).
+    public func list(covering scope: AdminUnit?, limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
         if let scope {
             return try await sql.raw("""
-                SELECT c.id, c.code, c.year, c.title, c.legal_basis, c.questionnaire_id, c.owner_unit_id, c.status, c.created_at
-                FROM campaigns c JOIN units u ON u.id = c.owner_unit_id
-                WHERE u.path LIKE \(bind: scope.path + "%") OR \(bind: scope.path) LIKE u.path || '%'
+                SELECT \(unsafeRaw: Self.columns) FROM campaigns c
+                WHERE EXISTS (SELECT 1 FROM units o WHERE o.id = c.owner_unit_id AND o.path LIKE \(bind: scope.path + "%"))
+                   OR EXISTS (SELECT 1 FROM campaign_units cu JOIN units u ON u.id = cu.unit_id
+                              WHERE cu.campaign_id = c.id AND (u.path LIKE \(bind: scope.path + "%")
+                                                               OR \(bind: scope.path) LIKE u.path || '%'))
                 ORDER BY c.year DESC, c.id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all().map(Self.decode)
         }
@@ -115,11 +122,13 @@ public struct CampaignRepository: Sendable {
     private func readUnits(of campaignId: Int, on sql: any SQLDatabase) async throws -> [(unit: AdminUnit, target: MeasuredUnit)] {
         try await sql.raw("""
             SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to,
-                   cu.target_percent, cu.target_text
+                   cu.target_percent, cu.target_comparator, cu.target_text
             FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = \(bind: campaignId) ORDER BY u.name, u.id
             """).all().map { row in
             let unit = try UnitRepository.decode(row)
-            return (unit, MeasuredUnit(unitId: unit.id, targetPercent: try row.decode(column: "target_percent", as: Double?.self),
+            let percent = try row.decode(column: "target_percent", as: Double?.self)
+            let comparator = try row.decode(column: "target_comparator", as: String?.self).flatMap(Target.Comparator.init(rawValue:)) ?? .above
+            return (unit, MeasuredUnit(unitId: unit.id, target: percent.map { Target(percent: $0, comparator: comparator) },
                                        targetText: try row.decode(column: "target_text", as: String?.self)))
         }
     }

@@ -10,11 +10,17 @@ public struct QuestionnaireRepository: Sendable {
         public var questionnaire: Questionnaire
         /// What reading responses needs, built once per cached version.
         public var schema: ResponsesSchema
+        /// The unit whose administrators may version it; nil for national questionnaires.
+        public var ownerUnitId: Int?
+        /// Shipped with the program (the national questionnaires): read-only.
+        public var builtin: Bool
 
-        init(id: Int, questionnaire: Questionnaire) {
+        init(id: Int, questionnaire: Questionnaire, ownerUnitId: Int?, builtin: Bool) {
             self.id = id
             self.questionnaire = questionnaire
             schema = ResponsesSchema(questionnaire)
+            self.ownerUnitId = ownerUnitId
+            self.builtin = builtin
         }
     }
 
@@ -32,44 +38,72 @@ public struct QuestionnaireRepository: Sendable {
     public func ensureBuiltins(on sql: any SQLDatabase) async throws {
         for id in BuiltinQuestionnaires.ids {
             guard let q = BuiltinQuestionnaires.load(id: id) else { continue }
-            if try await find(code: q.id, version: q.version, on: sql) == nil { _ = try await insert(q, on: sql) }
+            if try await find(code: q.id, version: q.version, on: sql) == nil {
+                _ = try await insert(q, ownerUnitId: nil, builtin: true, on: sql)
+            } else {
+                try await sql.raw("UPDATE questionnaires SET builtin = 1 WHERE code = \(bind: q.id) AND version = \(bind: q.version) AND builtin = 0").run()
+            }
         }
     }
 
-    public func insert(_ q: Questionnaire, on sql: any SQLDatabase) async throws -> Stored {
+    public func insert(_ q: Questionnaire, ownerUnitId: Int?, builtin: Bool = false, on sql: any SQLDatabase) async throws -> Stored {
         let row = try await sql.raw("""
-            INSERT INTO questionnaires (code, version, title, document, created_at)
-            VALUES (\(bind: q.id), \(bind: q.version), \(bind: q.title), \(bind: QuestionnaireWriter.write(q, as: .yaml)), \(bind: Timestamp.now()))
+            INSERT INTO questionnaires (code, version, title, document, created_at, owner_unit_id, builtin)
+            VALUES (\(bind: q.id), \(bind: q.version), \(bind: q.title), \(bind: QuestionnaireWriter.write(q, as: .yaml)), \(bind: Timestamp.now()),
+                    \(bind: ownerUnitId), \(bind: builtin ? 1 : 0))
             RETURNING id
             """).first()
-        return Stored(id: try row!.decode(column: "id", as: Int.self), questionnaire: q)
+        return Stored(id: try row!.decode(column: "id", as: Int.self), questionnaire: q, ownerUnitId: ownerUnitId, builtin: builtin)
     }
+
+    static let columns = "id, document, owner_unit_id, builtin"
 
     static func decode(_ row: any SQLRow) throws -> Stored {
         let document = try row.decode(column: "document", as: String.self)
-        return Stored(id: try row.decode(column: "id", as: Int.self), questionnaire: try QuestionnaireReader.read(document))
+        return Stored(id: try row.decode(column: "id", as: Int.self), questionnaire: try QuestionnaireReader.read(document),
+                      ownerUnitId: try row.decode(column: "owner_unit_id", as: Int?.self),
+                      builtin: try row.decode(column: "builtin", as: Int.self) != 0)
     }
 
+    /// A version by code, whatever the code's case.
     public func find(code: String, version: Int, on sql: any SQLDatabase) async throws -> Stored? {
-        try await sql.raw("SELECT id, document FROM questionnaires WHERE code = \(bind: code) AND version = \(bind: version)")
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM questionnaires WHERE lower(code) = lower(\(bind: code)) AND version = \(bind: version)")
+            .first().map(Self.decode)
+    }
+
+    /// Any version of a code (the owner of a code is that of its versions).
+    public func anyVersion(code: String, on sql: any SQLDatabase) async throws -> Stored? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM questionnaires WHERE lower(code) = lower(\(bind: code)) ORDER BY version LIMIT 1")
             .first().map(Self.decode)
     }
 
     public func find(id: Int, on sql: any SQLDatabase) async throws -> Stored? {
         if let cached = cache.get(id) { return cached }
-        let stored = try await sql.raw("SELECT id, document FROM questionnaires WHERE id = \(bind: id)").first().map(Self.decode)
+        let stored = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM questionnaires WHERE id = \(bind: id)").first().map(Self.decode)
         if let stored { cache.set(id, stored) }
         return stored
     }
 
-    public func list(on sql: any SQLDatabase) async throws -> [(id: Int, code: String, version: Int, title: String, used: Bool)] {
+    public struct Summary: Sendable, Encodable {
+        public var id: Int
+        public var code: String
+        public var version: Int
+        public var title: String
+        public var used: Bool
+        public var builtin: Bool
+        public var ownerUnitId: Int?
+    }
+
+    public func list(on sql: any SQLDatabase) async throws -> [Summary] {
         try await sql.raw("""
-            SELECT q.id, q.code, q.version, q.title, EXISTS (SELECT 1 FROM campaigns c WHERE c.questionnaire_id = q.id) AS used
+            SELECT q.id, q.code, q.version, q.title, q.builtin, q.owner_unit_id,
+                   EXISTS (SELECT 1 FROM campaigns c WHERE c.questionnaire_id = q.id) AS used
             FROM questionnaires q ORDER BY q.code, q.version
             """).all().map { row in
-            (try row.decode(column: "id", as: Int.self), try row.decode(column: "code", as: String.self),
-             try row.decode(column: "version", as: Int.self), try row.decode(column: "title", as: String.self),
-             try row.decode(column: "used", as: Bool.self))
+            Summary(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
+                    version: try row.decode(column: "version", as: Int.self), title: try row.decode(column: "title", as: String.self),
+                    used: try row.decode(column: "used", as: Bool.self), builtin: try row.decode(column: "builtin", as: Int.self) != 0,
+                    ownerUnitId: try row.decode(column: "owner_unit_id", as: Int?.self))
         }
     }
 

@@ -59,15 +59,30 @@ public struct ResponseRepository: Sendable {
     public static func parse(csv bytes: [UInt8], questionnaire: Questionnaire, schema: ResponsesSchema? = nil, units: [AdminUnit],
                              defaultChannel: String) throws -> (records: [Record], warnings: RelevanceWarnings) {
         var offset = 0
-        // A buffer the size of the input for small ones (single submissions arrive as one row).
-        let bufferSize = min(1 << 22, max(4096, bytes.count + 64))
-        let reader = ResponsesCSVReader(questionnaire: questionnaire, schema: schema, bufferSize: bufferSize,
-                                        expectedRows: bytes.count / 64) { pointer, count in
+        return try parse(size: bytes.count, questionnaire: questionnaire, schema: schema, units: units, defaultChannel: defaultChannel) { pointer, count in
             let n = min(count, bytes.count - offset)
             bytes.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress! + offset, count: n) }
             offset += n
             return n
         }
+    }
+
+    /// The same, reading a file as it goes (an upload streamed to disk).
+    public static func parse(file path: String, questionnaire: Questionnaire, schema: ResponsesSchema? = nil, units: [AdminUnit],
+                             defaultChannel: String) throws -> (records: [Record], warnings: RelevanceWarnings) {
+        guard let source = FileByteSource(path: path) else { throw CocoaError(.fileNoSuchFile) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return try parse(size: size, questionnaire: questionnaire, schema: schema, units: units, defaultChannel: defaultChannel) {
+            source.read(into: $0, count: $1)
+        }
+    }
+
+    private static func parse(size: Int, questionnaire: Questionnaire, schema: ResponsesSchema?, units: [AdminUnit], defaultChannel: String,
+                              read: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) throws -> (records: [Record], warnings: RelevanceWarnings) {
+        // A buffer the size of the input for small ones (single submissions arrive as one row).
+        let bufferSize = min(1 << 22, max(4096, size + 64))
+        let reader = ResponsesCSVReader(questionnaire: questionnaire, schema: schema, bufferSize: bufferSize,
+                                        expectedRows: size / 64, read: read)
         reader.deliversRowsAfterProblems = true
         guard reader.readHeader() else { throw reader.failure! }
         let items = questionnaire.items
@@ -106,10 +121,20 @@ public struct ResponseRepository: Sendable {
                     }
                     answers.append(seen.joined(separator: ";"))
                 case .number: answers.append(DecimalText.plain(values[i]))
-                case .date, .text: answers.append(row.string(column: column))
+                case .date, .text:
+                    let text = row.string(column: column)
+                    if let position = Self.controlCharacter(in: text, allowingBreaks: item.type == .text) {
+                        row.reportProblem(column: column + 1, message: "chứa ký tự điều khiển ở vị trí \(position); chỉ câu trả lời tự do được xuống dòng (a control character)")
+                    }
+                    answers.append(text)
                 }
             }
             let channel = channelColumn.map { row.string(column: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? defaultChannel
+            for offset in attributeColumns.map(\.offset) + [unitColumn, channelColumn, stratumColumn, psuColumn].compactMap({ $0 }) {
+                if let position = Self.controlCharacter(in: row.string(column: offset), allowingBreaks: false) {
+                    row.reportProblem(column: offset + 1, message: "chứa ký tự điều khiển ở vị trí \(position) (a control character)")
+                }
+            }
             records.append(Record(
                 responseId: row.string(column: reader.column(named: "response_id")!), unitId: unitId, channel: channel,
                 stratum: stratumColumn.map { row.string(column: $0) }, psu: psuColumn.map { row.string(column: $0) },
@@ -119,6 +144,17 @@ public struct ResponseRepository: Sendable {
         }
         if let failure = reader.failure { throw failure }
         return (records, reader.relevanceWarnings)
+    }
+
+    /// The 1-based position of the first control character other than line breaks (where allowed).
+    static func controlCharacter(in text: String, allowingBreaks: Bool) -> Int? {
+        var position = 0
+        for scalar in text.unicodeScalars {
+            position += 1
+            if allowingBreaks && (scalar == "\n" || scalar == "\r") { continue }
+            if scalar.properties.generalCategory == .control { return position }
+        }
+        return nil
     }
 
     /// One import or single submission: its records, and the audit entry that records it when
@@ -154,7 +190,7 @@ public struct ResponseRepository: Sendable {
             existing[campaignId] = try await storedDigests(campaignId: campaignId, ids: ids.count <= 500 ? ids : nil, on: sql)
         }
         var outcomes: [Result<Stored, Conflict>] = []
-        var fresh: [(campaignId: Int, record: Record, digest: String)] = []
+        var fresh: [(campaignId: Int, record: Record, digest: String, change: Int?)] = []
         var changes: [AuditLog.Change] = []
         for submission in submissions {
             var conflicts: [String] = [], added: [(Int, Record, String)] = []
@@ -173,16 +209,22 @@ public struct ResponseRepository: Sendable {
                 continue
             }
             existing[submission.campaignId] = known
-            fresh += added
             let unchanged = submission.records.count - added.count
             outcomes.append(.success((added.count, unchanged)))
-            if !added.isEmpty, var change = submission.audit {
-                change.detail = "\(added.count) added, \(unchanged) unchanged"
-                changes.append(change)
+            var change: Int?
+            if !added.isEmpty, var audit = submission.audit {
+                // The entry vouches for exactly what was stored: verification recomputes it.
+                var set = AuditLog.StoredSetDigest()
+                for (_, record, digest) in added { set.add(responseId: record.responseId, digest: digest) }
+                audit.afterDigest = set.finish()
+                audit.detail = "\(added.count) added, \(unchanged) unchanged"
+                change = changes.count
+                changes.append(audit)
             }
+            fresh += added.map { ($0.0, $0.1, $0.2, change) }
         }
-        try await insert(fresh, on: sql)
-        try await AuditLog.append(changes, on: sql, engine: db.engine)
+        let auditIds = try await AuditLog.append(changes, on: sql, db: db)
+        try await insert(fresh.map { ($0.campaignId, $0.record, $0.digest, $0.change.map { auditIds[$0] }) }, on: sql)
         return outcomes
     }
 
@@ -204,11 +246,11 @@ public struct ResponseRepository: Sendable {
         return digests
     }
 
-    private func insert(_ rows: [(campaignId: Int, record: Record, digest: String)], on sql: any SQLDatabase) async throws {
+    private func insert(_ rows: [(campaignId: Int, record: Record, digest: String, auditId: Int?)], on sql: any SQLDatabase) async throws {
         let now = Timestamp.now()
         for chunk in stride(from: 0, to: rows.count, by: 200) {
-            var query = SQLQueryString("INSERT INTO responses (campaign_id, response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, created_at) VALUES ")
-            for (i, (campaignId, r, digest)) in rows[chunk..<min(chunk + 200, rows.count)].enumerated() {
+            var query = SQLQueryString("INSERT INTO responses (campaign_id, response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, created_at, audit_id) VALUES ")
+            for (i, (campaignId, r, digest, auditId)) in rows[chunk..<min(chunk + 200, rows.count)].enumerated() {
                 query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
                 query.appendInterpolation(bind: campaignId)
                 query.appendInterpolation(unsafeRaw: ", ")
@@ -225,9 +267,39 @@ public struct ResponseRepository: Sendable {
                     query.appendInterpolation(unsafeRaw: ", ")
                     query.appendInterpolation(bind: text)
                 }
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: auditId)
                 query.appendInterpolation(unsafeRaw: ")")
             }
             try await sql.raw(query).run()
+        }
+    }
+
+    /// A stored response as its campaign's administrators read it.
+    public struct StoredResponse: Sendable, Encodable {
+        public var responseId: String
+        public var unitId: Int?
+        public var channel: String
+        public var stratum: String?
+        public var psu: String?
+        public var weight: Double?
+        public var answers: [String: String]
+    }
+
+    public func list(campaignId: Int, itemCodes: [String], limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [StoredResponse] {
+        try await sql.raw("""
+            SELECT response_id, unit_id, channel, stratum, psu, weight, answers FROM responses
+            WHERE campaign_id = \(bind: campaignId) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all().map { row in
+            let values = CSVLine.decode(try row.decode(column: "answers", as: String.self))
+            var answers: [String: String] = [:]
+            for (code, value) in zip(itemCodes, values) where !value.isEmpty { answers[code] = value }
+            return StoredResponse(responseId: try row.decode(column: "response_id", as: String.self),
+                                  unitId: try row.decode(column: "unit_id", as: Int?.self),
+                                  channel: try row.decode(column: "channel", as: String.self),
+                                  stratum: try row.decode(column: "stratum", as: String?.self),
+                                  psu: try row.decode(column: "psu", as: String?.self),
+                                  weight: try row.decode(column: "weight", as: Double?.self), answers: answers)
         }
     }
 
@@ -322,73 +394,3 @@ private final class ExportedRows: @unchecked Sendable {
     }
 }
 
-/// One CSV record, and attribute maps kept as such records.
-public enum CSVLine {
-    /// Appends one field, quoted when it must be.
-    public static func append(_ field: String, to out: inout [UInt8]) {
-        let utf8 = field.utf8
-        let needsQuotes = utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } || utf8.first == 32 || utf8.last == 32
-        if !needsQuotes { out += utf8; return }
-        out.append(34)
-        for b in utf8 {
-            if b == 34 { out.append(34) }
-            out.append(b)
-        }
-        out.append(34)
-    }
-
-    public static func encode(_ fields: [String]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
-        for (i, field) in fields.enumerated() {
-            if i > 0 { out.append(44) }
-            append(field, to: &out)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    public static func encodeAttributes(_ attributes: [String: String]) -> String {
-        let keys = attributes.keys.sorted()
-        return encode(keys.flatMap { [$0, attributes[$0]!] })
-    }
-
-    public static func decodeAttributes(_ text: String) -> [String: String] {
-        let fields = decode(text)
-        var out: [String: String] = [:]
-        var i = 0
-        while i + 1 < fields.count {
-            out[fields[i]] = fields[i + 1]
-            i += 2
-        }
-        return out
-    }
-
-    public static func decode(_ text: String) -> [String] {
-        guard !text.isEmpty else { return [] }
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var chars = Array(text)
-        chars.append(",")
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" { current.append("\""); i += 1 } else { quoted = false }
-                } else {
-                    current.append(c)
-                }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(current)
-                current = ""
-            } else {
-                current.append(c)
-            }
-            i += 1
-        }
-        return fields
-    }
-}

@@ -27,7 +27,8 @@ public actor ResponseWriter {
             pending.append(Pending(submission: submission, continuation: continuation))
             if !committing {
                 committing = true
-                Task { await self.commitWhilePending() }
+                // Detached: the submitting request's task-local connection must not follow the writer.
+                Task.detached { await self.commitWhilePending() }
             }
         }
     }

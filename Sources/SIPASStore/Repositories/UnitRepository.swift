@@ -1,3 +1,4 @@
+import SIPASCore
 import Foundation
 import SQLKit
 
@@ -48,9 +49,18 @@ public struct UnitRepository: Sendable {
     /// below a unit.
     public func search(_ text: String, register: String? = nil, level: String? = nil, within: AdminUnit? = nil,
                        limit: Int = 50, offset: Int = 0) async throws -> [AdminUnit] {
-        let key = "%" + SearchText.fold(text).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        // Every word must appear, in any order; `%`, `_` and `\` are matched as themselves.
+        let words = SearchText.fold(text).split(whereSeparator: { $0.isWhitespace }).map { word in
+            "%" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
         return try await db.read { sql in
-            var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM units WHERE search_name LIKE \(bind: key)")
+            var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM units WHERE 1 = 1")
+            for word in words {
+                query.appendInterpolation(unsafeRaw: " AND search_name LIKE ")
+                query.appendInterpolation(bind: word)
+                query.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
+            }
             if let register { query.appendInterpolation(unsafeRaw: " AND register = "); query.appendInterpolation(bind: register) }
             if let level { query.appendInterpolation(unsafeRaw: " AND level = "); query.appendInterpolation(bind: level) }
             if let within { query.appendInterpolation(unsafeRaw: " AND path LIKE "); query.appendInterpolation(bind: within.path + "%") }
@@ -78,6 +88,22 @@ public struct UnitRepository: Sendable {
                 WHERE s.legacy_unit_id = \(bind: unit.id) ORDER BY s.is_default DESC, u.name
                 """).all().map { (try Self.decode($0), try $0.decode(column: "is_default", as: Int.self) == 1) }
         }
+    }
+
+    /// The legacy units that became this 2025 unit.
+    public func predecessors(of unit: AdminUnit) async throws -> [AdminUnit] {
+        try await db.read { sql in
+            try await sql.raw("""
+                SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to
+                FROM unit_successors s JOIN units u ON u.id = s.legacy_unit_id
+                WHERE s.unit_id = \(bind: unit.id) ORDER BY u.name, u.id
+                """).all().map(Self.decode)
+        }
+    }
+
+    /// Whether an agency code is taken (codes compare without case).
+    public func agencyCodeExists(_ code: String, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT 1 AS x FROM units WHERE register = 'local' AND lower(code) = lower(\(bind: code))").first() != nil
     }
 
     /// Adds an agency (sở, ban, ngành, one-stop shop…) under a unit.

@@ -4,15 +4,6 @@ import HummingbirdBcrypt
 import SIPASCore
 import SQLKit
 
-public struct User: Sendable, Codable, Equatable {
-    public var id: Int
-    public var username: String
-    public var displayName: String
-    public var role: Role
-    public var scopeUnitId: Int?
-    public var disabled: Bool
-    public var createdAt: String
-}
 
 /// Accounts (bcrypt-hashed passwords) and their sessions and API tokens (stored as SHA-256 hashes).
 public struct UserRepository: Sendable {
@@ -49,8 +40,36 @@ public struct UserRepository: Sendable {
         return try Self.decode(row!)
     }
 
+    /// An account by name, whatever its case.
     public func find(username: String, on sql: any SQLDatabase) async throws -> User? {
-        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE username = \(bind: username)").first().map(Self.decode)
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE lower(username) = lower(\(bind: username))").first().map(Self.decode)
+    }
+
+    /// What the audit log records of an account after every change to it: verification finds a
+    /// role, scope, status or password changed outside the application.
+    static func stateText(id: Int, username: String, role: String, scopeUnitId: Int?, disabled: Int, passwordHash: String) -> String {
+        [String(id), username, role, scopeUnitId.map(String.init) ?? "", String(disabled), passwordHash]
+            .map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
+    static func stateDigests(on sql: any SQLDatabase, id: Int? = nil) async throws -> [Int: String] {
+        var query = SQLQueryString("SELECT id, username, role, scope_unit_id, disabled, password_hash FROM users")
+        if let id { query.appendInterpolation(unsafeRaw: " WHERE id = "); query.appendInterpolation(bind: id) }
+        var out: [Int: String] = [:]
+        for row in try await sql.raw(query).all() {
+            let id = try row.decode(column: "id", as: Int.self)
+            out[id] = SHA256Hex.of(stateText(id: id, username: try row.decode(column: "username", as: String.self),
+                                             role: try row.decode(column: "role", as: String.self),
+                                             scopeUnitId: try row.decode(column: "scope_unit_id", as: Int?.self),
+                                             disabled: try row.decode(column: "disabled", as: Int.self),
+                                             passwordHash: try row.decode(column: "password_hash", as: String.self)))
+        }
+        return out
+    }
+
+    /// The digest of an account's state as it stands in the caller's transaction.
+    public func stateDigest(id: Int, on sql: any SQLDatabase) async throws -> String? {
+        try await Self.stateDigests(on: sql, id: id)[id]
     }
 
     public func find(id: Int, on sql: any SQLDatabase) async throws -> User? {
@@ -68,6 +87,13 @@ public struct UserRepository: Sendable {
         if disabled { try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run() }
     }
 
+    /// Changes role and scope; the account's sessions end (what they allowed has changed).
+    public func setRole(_ id: Int, role: Role, scopeUnitId: Int?, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
+        try await sql.raw("UPDATE users SET role = \(bind: role.rawValue), scope_unit_id = \(bind: scopeUnitId) WHERE id = \(bind: id)").run()
+        try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run()
+    }
+
     public func setPassword(_ id: Int, _ password: String, on sql: any SQLDatabase) async throws {
         db.changedCachedRows()
         try await sql.raw("UPDATE users SET password_hash = \(bind: hash(password: password)) WHERE id = \(bind: id)").run()
@@ -78,7 +104,7 @@ public struct UserRepository: Sendable {
     /// unknown name, so timing does not tell which names exist.
     public func authenticate(username: String, password: String) async throws -> User? {
         let found: (User, String)? = try await db.read { sql in
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns), password_hash FROM users WHERE username = \(bind: username)").first() else {
+            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns), password_hash FROM users WHERE lower(username) = lower(\(bind: username))").first() else {
                 return nil
             }
             return (try Self.decode(row), try row.decode(column: "password_hash", as: String.self))

@@ -1,3 +1,4 @@
+import SIPASCore
 import Crypto
 
 /// SHA-256 as lowercase hex. Hand-rolled hex: `String(format:)` per byte costs more than the hash
@@ -11,8 +12,11 @@ enum SHA256Hex {
     }
 
     static func of(_ bytes: UnsafeRawBufferPointer) -> String {
-        let digest = SHA256.hash(data: bytes)
-        return String(unsafeUninitializedCapacity: 64) { out in
+        hex(SHA256.hash(data: bytes))
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        String(unsafeUninitializedCapacity: 64) { out in
             var i = 0
             for byte in digest {
                 out[i] = digits[Int(byte >> 4)]

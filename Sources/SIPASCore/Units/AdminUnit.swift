@@ -17,6 +17,23 @@ public struct AdminUnit: Sendable, Codable, Equatable {
     public var validFrom: String?
     public var validTo: String?
 
+    public init(id: Int, code: String, name: String, kind: String, level: String, parentId: Int?, path: String,
+                register: String, validFrom: String?, validTo: String?) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.level = level
+        self.parentId = parentId
+        self.path = path
+        self.register = register
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+
+    /// The province at the root of the unit's path (its own id for a province).
+    public var rootId: Int? { path.split(separator: "/").first.flatMap { Int($0) } }
+
     /// Whether `other` is this unit or below it.
     public func contains(_ other: AdminUnit) -> Bool { other.path.hasPrefix(path) }
 }

@@ -1,0 +1,237 @@
+import Foundation
+import Logging
+import SIPASCore
+import SIPASFormats
+import SIPASStore
+
+/// A campaign's index, grouped as asked, under disclosure control for every account that may not
+/// read the campaign's individual responses (docs/disclosure-control.md).
+public struct CampaignIndexQueries: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+
+    /// At most this many grouping columns, and this many groups (cells) in a result.
+    public static let maxColumns = 4
+    public static let maxGroups = 50_000
+    public static let columnNameLimit = 64
+    /// Columns every reader may group by, besides one single-choice item.
+    public static let aggregateColumns: Set<String> = ["unit", "province", "channel"]
+    public static let aggregateRollups: Set<String> = ["unit", "province"]
+
+    public struct Request: Sendable {
+        public var by: [String]
+        public var rollup: String?
+        public var minN: Int?
+        public init(by: [String] = [], rollup: String? = nil, minN: Int? = nil) {
+            self.by = by
+            self.rollup = rollup
+            self.minN = minN
+        }
+    }
+
+    public struct Answer: Sendable {
+        public var campaign: Campaign
+        public var by: [String]
+        public var rollup: String?
+        public var minN: Int
+        public var responses: Int
+        public var result: IndexResult
+        /// True when the figures were filtered for an account without response access.
+        public var disclosureControlled: Bool
+        public var withheldGroups: Int
+    }
+
+    public func compute(campaign id: Int, _ request: Request, by user: User?) async throws -> Answer {
+        let user = try platform.require(user, .readIndex)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        let store = platform.store
+        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
+            throw AppError.notFound("bảng hỏi của kỳ đo lường")
+        }
+        try checkShape(request, questionnaire.questionnaire)
+        let full = try await platform.hasResponseAccess(user, campaign)
+        let minN = full ? try adminMinN(request.minN) : try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
+        let scope = try await platform.scope(of: user)
+        var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
+                                                    minN: minN, within: scope)
+        var withheld = 0
+        if !full {
+            let profile = request.by.firstIndex { !Self.aggregateColumns.contains($0) }
+            let outcome = Disclosure.apply(result, minN: minN, profileColumn: profile)
+            result = outcome.result
+            withheld = outcome.withheldGroups
+            // Below the floor, the count itself is a figure.
+            if responses < minN { responses = 0 }
+        }
+        return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
+                      disclosureControlled: !full, withheldGroups: withheld)
+    }
+
+    /// Rules for every account: a bounded grouping, and never by free text.
+    func checkShape(_ request: Request, _ q: Questionnaire) throws {
+        guard request.by.count <= Self.maxColumns else {
+            throw AppError.invalid("nhóm theo tối đa \(Self.maxColumns) cột (at most \(Self.maxColumns) grouping columns)", field: "?by")
+        }
+        for column in request.by + [request.rollup].compactMap({ $0 }) {
+            let field = column == request.rollup ? "?rollup" : "?by"
+            guard !column.isEmpty, column.count <= Self.columnNameLimit,
+                  !column.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw AppError.invalid("tên cột nhóm không hợp lệ (an empty or malformed column name)", field: field)
+            }
+            if let item = q.item(column), item.type == .text {
+                throw AppError.forbidden("không nhóm được theo câu trả lời tự do \(column): ý kiến của người trả lời không bao giờ ra khỏi hệ thống qua số liệu tổng hợp (free-text answers never leave through aggregates)", field: field)
+            }
+        }
+        if Set(request.by).count != request.by.count { throw AppError.invalid("cột nhóm bị lặp (a grouping column is repeated)", field: "?by") }
+    }
+
+    private func adminMinN(_ requested: Int?) throws -> Int {
+        let minN = requested ?? Campaign.defaultDisclosureMinN
+        guard (0...1_000_000).contains(minN) else { throw AppError.invalid("min_n phải là số nguyên từ 0 đến 1000000", field: "?min_n") }
+        return minN
+    }
+
+    /// Rules for accounts without response access; returns the threshold they get.
+    private func checkAggregateRequest(_ request: Request, campaign: Campaign, _ q: Questionnaire) throws -> Int {
+        guard campaign.status.figuresAreFinal else {
+            throw AppError.forbidden("số liệu của kỳ đo lường chỉ được xem khi đã kết thúc nhập liệu (trạng thái \"\(CampaignStatus.analysis.label)\" trở đi); hiện là \"\(campaign.status.label)\" (figures are shown once entry is closed)")
+        }
+        var profiles: [String] = []
+        for column in request.by where !Self.aggregateColumns.contains(column) {
+            guard let item = q.item(column), item.type == .single else {
+                throw AppError.forbidden("tài khoản này chỉ được nhóm theo đơn vị (unit), tỉnh (province), kênh (channel) hoặc một câu hỏi một lựa chọn về người trả lời; không nhóm được theo \"\(column)\" (grouping not allowed without access to individual responses)", field: "?by")
+            }
+            profiles.append(column)
+        }
+        guard profiles.count <= 1 else {
+            throw AppError.forbidden("chỉ được nhóm theo một đặc điểm của người trả lời mỗi lần (\(profiles.joined(separator: ", "))) (one respondent characteristic at a time)", field: "?by")
+        }
+        if let rollup = request.rollup, !Self.aggregateRollups.contains(rollup) {
+            throw AppError.forbidden("tài khoản này chỉ được lấy trung bình theo unit hoặc province (rollup)", field: "?rollup")
+        }
+        let floor = campaign.disclosureMinN
+        if let requested = request.minN, requested < floor {
+            throw AppError.forbidden("min_n không được thấp hơn ngưỡng công bố \(floor) của kỳ đo lường này (min_n may be raised, never lowered)", field: "?min_n")
+        }
+        guard (request.minN ?? floor) <= 1_000_000 else { throw AppError.invalid("min_n quá lớn", field: "?min_n") }
+        return request.minN ?? floor
+    }
+
+    /// The figures, as `sipas index` computes them on the campaign's responses exported as a
+    /// file: from the compact responses kept in memory for the usual groupings, otherwise by
+    /// reading every stored response (one such request at a time).
+    public func figures(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?, minN: Int,
+                        within scope: AdminUnit?, compact: Bool = true) async throws -> (IndexResult, Int) {
+        do {
+            if compact, let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup,
+                                                                      minN: minN, within: scope) {
+                return outcome
+            }
+            let db = platform.db
+            return try await platform.expensive.run {
+                let csv = try await db.read { sql in
+                    try await ResponseRepository(db).exportCSV(campaignId: campaign.id, questionnaire: questionnaire.questionnaire, within: scope, on: sql)
+                }
+                return try await platform.expensive.compute {
+                    var offset = 0
+                    let reader = ResponsesCSVReader(questionnaire: questionnaire.questionnaire, schema: questionnaire.schema) { pointer, count in
+                        let n = min(count, csv.count - offset)
+                        csv.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress! + offset, count: n) }
+                        offset += n
+                        return n
+                    }
+                    let outcome = try ResponsesIndexer.run(reader: reader, by: by, rollupOf: rollup, minN: minN, maxGroups: Self.maxGroups)
+                    return (outcome.result, outcome.rows)
+                }
+            }
+        } catch let unknown as ResponsesIndexer.UnknownColumn {
+            throw AppError.invalid(unknown.description, field: unknown.option == "--by" ? "?by" : "?rollup")
+        } catch let tooMany as ResponsesIndexer.TooManyGroups {
+            throw AppError.invalid(tooMany.description, field: "?by")
+        } catch {
+            throw AppError.from(error)
+        }
+    }
+
+    private func fromCompactResponses(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?,
+                                      minN: Int, within scope: AdminUnit?) async throws -> (IndexResult, Int)? {
+        let db = platform.db, units = platform.store.units
+        let rows = try await db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: db)
+        var keys: [CompactResponsesIndexer.UnitKeys] = []
+        var keep: [Bool] = []
+        for id in rows.unitIds {
+            guard let unit = try await units.find(id: id) else {
+                keys.append(.init(unit: "", province: ""))
+                keep.append(false)
+                continue
+            }
+            // The province is the root of the unit's path, as in an export.
+            let province = try await unit.rootId.asyncMap { try await units.find(id: $0) } ?? nil
+            keys.append(.init(unit: unit.code, province: province?.level == "province" ? province!.code : ""))
+            keep.append(scope?.contains(unit) ?? true)
+        }
+        // Bound the groups before computing: each column's values at most, multiplied.
+        var bound = 1.0
+        for column in by {
+            switch column {
+            case "unit": bound *= Double(max(1, rows.unitIds.count))
+            case "province": bound *= 70
+            case "channel": bound *= 50
+            default:
+                // Other columns go to the file engine, which counts its groups as it reads.
+                guard let item = questionnaire.questionnaire.item(column), item.type == .single else { return nil }
+                bound *= Double((item.options?.count ?? 100) + 2)
+            }
+        }
+        if bound > Double(Self.maxGroups) { throw AppError.invalid(ResponsesIndexer.TooManyGroups(limit: Self.maxGroups).description, field: "?by") }
+        guard let outcome = CompactResponsesIndexer.run(rows, questionnaire: questionnaire.questionnaire, plan: questionnaire.schema.evaluator.plan,
+                                                        by: by, rollup: rollup, minN: minN, keys: keys, keep: scope == nil ? nil : keep) else {
+            return nil
+        }
+        return (outcome.result, outcome.rows)
+    }
+}
+
+extension Platform {
+    /// Loads the compact responses of every campaign that has responses (at start-up, so that the
+    /// first index request does not pay for it).
+    public func warmCompactResponses(logger: Logger) async {
+        do {
+            let started = ContinuousClock.now
+            let ids = try await db.read { sql in
+                try await sql.raw("SELECT id FROM campaigns c WHERE EXISTS (SELECT 1 FROM responses r WHERE r.campaign_id = c.id)").all()
+                    .map { try $0.decode(column: "id", as: Int.self) }
+            }
+            var total = 0
+            for id in ids {
+                guard let campaign = try await store.campaigns.findCommitted(id: id),
+                      let questionnaire = try await db.read({ [store] in try await store.questionnaires.find(id: campaign.questionnaireId, on: $0) }) else { continue }
+                total += try await db.compactResponses.rows(campaignId: id, schema: questionnaire.schema, db: db).count
+            }
+            logger.info("responses ready for the index", metadata: ["campaigns": "\(ids.count)", "responses": "\(total)",
+                                                                  "seconds": "\((ContinuousClock.now - started).components.seconds)"])
+        } catch {
+            logger.warning("could not read responses ahead of the first index request", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension CampaignIndexQueries {
+    /// The server's operator (`sipas index --campaign`), who holds the database itself: every
+    /// figure, as a campaign administrator sees it. Free text stays out all the same.
+    public func operatorFigures(campaign reference: String, by: [String], rollup: String?, minN: Int)
+        async throws -> (campaign: Campaign, result: IndexResult, responses: Int) {
+        let store = platform.store
+        let found: Campaign? = try await platform.read { sql in
+            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
+            return try await store.campaigns.find(code: reference, on: sql)
+        }
+        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
+        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
+            throw AppError.notFound("bảng hỏi của kỳ đo lường")
+        }
+        try checkShape(Request(by: by, rollup: rollup, minN: minN), questionnaire.questionnaire)
+        let (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN, within: nil)
+        return (campaign, result, responses)
+    }
+}

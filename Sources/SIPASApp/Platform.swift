@@ -1,0 +1,108 @@
+import Foundation
+import SIPASCore
+import SIPASStore
+import SQLKit
+
+/// The application: every use case of the platform, over one database. The API, the screens,
+/// OpenRosa and the command line call these and nothing below them, so each rule — who may do
+/// what, in which scope, with which input — is written once, here.
+public final class Platform: Sendable {
+    public let db: Database
+    public let limits: Limits
+    let store: Repositories
+    /// Every response write goes through it: concurrent submissions commit together.
+    let responseWriter: ResponseWriter
+    let throttle = SignInThrottle()
+    let expensive = ExpensiveWork()
+
+    public init(db: Database, limits: Limits = Limits(), bcryptCost: UInt8 = 12) {
+        self.db = db
+        self.limits = limits
+        store = Repositories(db, bcryptCost: bcryptCost)
+        responseWriter = ResponseWriter(db)
+    }
+
+    public var accounts: Accounts { Accounts(self) }
+    public var unitRegister: UnitRegister { UnitRegister(self) }
+    public var questionnaires: Questionnaires { Questionnaires(self) }
+    public var campaigns: Campaigns { Campaigns(self) }
+    public var responses: Responses { Responses(self) }
+    public var index: CampaignIndexQueries { CampaignIndexQueries(self) }
+    public var audit: AuditTrail { AuditTrail(self) }
+
+    /// Whether storage answers (for health checks): a read that waits at most a second.
+    public func storageIsReachable() async -> Bool {
+        do {
+            return try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { _ = try await self.db.read { try await $0.raw("SELECT 1 AS ok").all() }; return true }
+                group.addTask { try await Task.sleep(for: .seconds(1)); return false }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Size limits of what the platform accepts.
+public struct Limits: Sendable {
+    /// A JSON request body.
+    public var jsonBytes: Int
+    /// A responses CSV import.
+    public var importBytes: Int
+    /// A questionnaire document.
+    public var questionnaireBytes: Int
+
+    public init(jsonBytes: Int = 1 << 20, importBytes: Int = 256 << 20, questionnaireBytes: Int = 4 << 20) {
+        self.jsonBytes = jsonBytes
+        self.importBytes = importBytes
+        self.questionnaireBytes = questionnaireBytes
+    }
+}
+
+/// The repositories the use cases work through.
+struct Repositories: Sendable {
+    let units: UnitRepository
+    let users: UserRepository
+    let questionnaires: QuestionnaireRepository
+    let campaigns: CampaignRepository
+    let responses: ResponseRepository
+    let audit: AuditLog
+
+    init(_ db: Database, bcryptCost: UInt8) {
+        units = UnitRepository(db)
+        users = UserRepository(db, bcryptCost: bcryptCost)
+        questionnaires = QuestionnaireRepository(db)
+        campaigns = CampaignRepository(db)
+        responses = ResponseRepository(db)
+        audit = AuditLog(db)
+    }
+}
+
+extension Platform {
+    /// Runs `body` in a transaction, with storage errors mapped to the application's.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do { return try await db.transaction(body) } catch { throw AppError.from(error) }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do { return try await db.read(body) } catch { throw AppError.from(error) }
+    }
+
+    /// Records a state change in the audit log, inside the caller's transaction.
+    func record(_ user: User?, _ action: String, entity: String, id: String, before: String? = nil, after: String? = nil,
+                detail: String = "", on sql: any SQLDatabase) async throws {
+        try await AuditLog.append([AuditLog.Change(userId: user?.id, actor: user?.username ?? "system", action: action, entity: entity,
+                                                   entityId: id, before: before, after: after, detail: detail)], on: sql, db: db)
+    }
+
+    /// Records an account's new state (what verification compares the account with).
+    func recordUserState(_ actor: User?, _ action: String, userId: Int, detail: String = "", on sql: any SQLDatabase) async throws {
+        let state = try await store.users.stateDigest(id: userId, on: sql)
+        try await AuditLog.append([AuditLog.Change(userId: actor?.id, actor: actor?.username ?? "system", action: action, entity: "user",
+                                                   entityId: String(userId), beforeDigest: nil, afterDigest: state, detail: detail)],
+                                  on: sql, db: db)
+    }
+}

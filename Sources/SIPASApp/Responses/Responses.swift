@@ -1,0 +1,174 @@
+import Foundation
+import SIPASCore
+import SIPASFormats
+import SIPASStore
+
+/// Returned questionnaires: bulk import of the responses CSV (all or nothing, idempotent by
+/// `response_id`), single submissions, and individual responses for a campaign's administrators.
+public struct Responses: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+
+    public enum Source: Sendable {
+        case bytes([UInt8])
+        /// A file on disk (an upload streamed there); read as it is parsed.
+        case file(String)
+    }
+
+    public typealias Summary = ResponseRepository.ImportSummary
+
+    /// Imports a responses CSV into a campaign: every problem listed with its line and column, and
+    /// nothing stored unless the whole file is valid.
+    public func importCSV(_ source: Source, campaign id: Int, by user: User?, channel: String = "paper") async throws -> Summary {
+        let user = try platform.require(user, .importResponses)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        return try await store(source, campaign: campaign, user: user, channel: channel)
+    }
+
+    public struct Submission: Sendable {
+        public var responseId: String
+        public var unitId: Int?
+        public var channel: String?
+        public var stratum: String?
+        public var psu: String?
+        public var weight: Double?
+        /// Item code → value as the responses format writes it (codes of a multiple choice joined by `;`).
+        public var answers: [String: String]
+        public var attributes: [String: String]
+
+        public init(responseId: String, unitId: Int? = nil, channel: String? = nil, stratum: String? = nil, psu: String? = nil,
+                    weight: Double? = nil, answers: [String: String], attributes: [String: String] = [:]) {
+            self.responseId = responseId
+            self.unitId = unitId
+            self.channel = channel
+            self.stratum = stratum
+            self.psu = psu
+            self.weight = weight
+            self.answers = answers
+            self.attributes = attributes
+        }
+    }
+
+    public static let responseIdLimit = 120
+    public static let channelLimit = 40
+
+    /// Stores one response: the same checks as a file of one row, problems named by field.
+    public func submit(_ submission: Submission, campaign id: Int, by user: User?) async throws -> (summary: Summary, created: Bool) {
+        let user = try platform.require(user, .submitResponses)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        guard !submission.responseId.isEmpty, submission.responseId.count <= Self.responseIdLimit else {
+            throw AppError.invalid("mã phiếu cần 1–\(Self.responseIdLimit) ký tự (response_id length)", field: "/response_id")
+        }
+        let channel = submission.channel ?? "online"
+        guard channel.count <= Self.channelLimit else { throw AppError.invalid("kênh dài quá \(Self.channelLimit) ký tự", field: "/channel") }
+        for key in submission.attributes.keys.sorted() {
+            if ResponseRepository.designColumns.contains(key) || key == "province" {
+                throw AppError.invalid("\"\(key)\" là cột thiết kế, không phải thuộc tính; gửi nó ở trường riêng (\(key == "unit" ? "unit_id" : key)) (a design column is not an attribute)", field: "/attributes/\(key)")
+            }
+            if submission.answers[key] != nil || key.isEmpty {
+                throw AppError.invalid("thuộc tính \"\(key)\" trùng một câu trả lời hoặc để trống tên (attribute name clashes)", field: "/attributes/\(key)")
+            }
+        }
+        var header = ["response_id", "channel"], row = [submission.responseId, channel]
+        if let unitId = submission.unitId {
+            guard let unit = try await platform.store.units.find(id: unitId) else { throw AppError.invalid("không có đơn vị \(unitId)", field: "/unit_id") }
+            header.append("unit"); row.append(unit.code)
+        }
+        if let stratum = submission.stratum { header.append("stratum"); row.append(stratum) }
+        if let psu = submission.psu { header.append("psu"); row.append(psu) }
+        if let weight = submission.weight { header.append("weight"); row.append(DecimalText.plain(weight)) }
+        for (k, v) in submission.attributes.sorted(by: { $0.key < $1.key }) { header.append(k); row.append(v) }
+        for (k, v) in submission.answers.sorted(by: { $0.key < $1.key }) { header.append(k); row.append(v) }
+        let csv = Array((CSVLine.encode(header) + "\n" + CSVLine.encode(row) + "\n").utf8)
+        do {
+            let summary = try await store(.bytes(csv), campaign: campaign, user: user, channel: channel)
+            return (summary, summary.added == 1)
+        } catch var error as AppError {
+            // Columns of the one-row file are fields of the submission.
+            error.items = error.items.map { item in
+                var item = item
+                if let column = item.column, column - 1 < header.count {
+                    let name = header[column - 1]
+                    item.field = submission.answers[name] != nil ? "/answers/\(name)"
+                        : submission.attributes[name] != nil ? "/attributes/\(name)" : "/\(name == "unit" ? "unit_id" : name)"
+                }
+                item.line = nil
+                item.column = nil
+                return item
+            }
+            if error.field == nil, let first = error.items.first?.field { error.field = first }
+            throw error
+        }
+    }
+
+    /// Parses, checks and stores responses in one transaction (all or nothing).
+    private func store(_ source: Source, campaign: Campaign, user: User, channel: String) async throws -> Summary {
+        guard campaign.status.acceptsResponses else {
+            throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
+        }
+        let store = platform.store
+        let (questionnaire, measured) = try await platform.read { sql in
+            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql)!, try await store.campaigns.units(of: campaign.id, on: sql).map(\.unit))
+        }
+        let scope = try await platform.scope(of: user)
+        let allowed = measured.filter { scope?.contains($0) ?? true }
+        let parsed: (records: [ResponseRepository.Record], warnings: RelevanceWarnings)
+        do {
+            switch source {
+            case let .bytes(bytes):
+                parsed = try ResponseRepository.parse(csv: bytes, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                                     units: allowed, defaultChannel: channel)
+            case let .file(path):
+                parsed = try ResponseRepository.parse(file: path, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                                     units: allowed, defaultChannel: channel)
+            }
+        } catch let failure as ResponsesImportFailed {
+            throw AppError(.invalidContent, "tệp bị từ chối, không có phiếu nào được lưu: \(failure.total) lỗi (the file was refused; nothing was stored)",
+                           items: failure.problems.map { AppError.Item(line: $0.line, column: $0.column, field: $0.columnName, message: $0.message) },
+                           totalItems: failure.total)
+        }
+        let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign",
+                                    entityId: String(campaign.id))
+        let stored: ResponseRepository.Stored
+        do {
+            stored = try await platform.responseWriter.store(
+                ResponseRepository.Submission(campaignId: campaign.id, records: parsed.records, audit: audit))
+        } catch let error where Self.isUniqueViolation(error) {
+            // Two submissions of one response id raced past the existence check: the database's
+            // unique key kept one; the other is a conflict, not a failure.
+            throw AppError.conflict("mã phiếu đã được gửi đồng thời bởi một yêu cầu khác; không phiếu nào trong yêu cầu này được lưu (a response id was submitted concurrently)")
+        } catch let conflict as ResponseRepository.Conflict {
+            throw AppError(.conflict, "\(conflict.responseIds.count) mã phiếu đã có với nội dung khác; không phiếu nào được lưu (response ids already stored with other content)",
+                           items: conflict.responseIds.map { AppError.Item(field: "response_id", message: $0) })
+        } catch {
+            throw AppError.from(error)
+        }
+        if stored.added >= 10_000 {
+            // A large import: read it into the index's compact responses (and their stored
+            // snapshot) now rather than in the first index request after it.
+            let schema = questionnaire.schema, db = platform.db
+            Task.detached(priority: .background) { _ = try? await db.compactResponses.rows(campaignId: campaign.id, schema: schema, db: db) }
+        }
+        return Summary(rows: parsed.records.count, added: stored.added, unchanged: stored.unchanged,
+                       warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
+    }
+
+    /// A unique-key violation, as SQLite or PostgreSQL reports it.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains("constraintUniqueFailed") || text.contains("UNIQUE constraint") || text.contains("sqlState: 23505")
+    }
+
+    /// Individual responses: a campaign's administrators only.
+    public func list(campaign id: Int, by user: User?, limit: Int, offset: Int) async throws -> [ResponseRepository.StoredResponse] {
+        let user = try platform.require(user, .readResponses)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        try await platform.requireCampaignAdmin(user, campaign)
+        let store = platform.store
+        return try await platform.read { sql in
+            guard let q = try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) else { return [] }
+            return try await store.responses.list(campaignId: campaign.id, itemCodes: q.questionnaire.items.map(\.code),
+                                                  limit: limit, offset: offset, on: sql)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import SIPASCore
+import SIPASStore
+
+/// The unit registers (before and after the 1 July 2025 reorganisation) and the agencies measured
+/// under their units.
+public struct UnitRegister: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+    private var units: UnitRepository { platform.store.units }
+
+    public static let registers = ["legacy", "2025", "local"]
+    public static let levels = ["province", "district", "commune", "agency"]
+    public static let queryLimit = 200
+    public static let agencyCodeLimit = 40
+    public static let agencyNameLimit = 300
+    public static let agencyKindLimit = 60
+
+    public struct Search: Sendable {
+        public var text: String
+        public var register: String?
+        public var level: String?
+        public var within: Int?
+        public init(text: String = "", register: String? = nil, level: String? = nil, within: Int? = nil) {
+            self.text = text
+            self.register = register
+            self.level = level
+            self.within = within
+        }
+    }
+
+    public func search(_ search: Search, by user: User?, limit: Int, offset: Int) async throws -> [AdminUnit] {
+        _ = try platform.require(user, .readUnits)
+        let text: String
+        do { text = try TextRules.clean(search.text, maxLength: Self.queryLimit, allowEmpty: true) } catch {
+            throw AppError.text(error, field: "?q", label: "từ khóa")
+        }
+        if let register = search.register, !Self.registers.contains(register) {
+            throw AppError.invalid("register phải là một trong: \(Self.registers.joined(separator: ", "))", field: "?register")
+        }
+        if let level = search.level, !Self.levels.contains(level) {
+            throw AppError.invalid("level phải là một trong: \(Self.levels.joined(separator: ", "))", field: "?level")
+        }
+        var within: AdminUnit?
+        if let id = search.within {
+            guard let unit = try await units.find(id: id) else { throw AppError.notFound("đơn vị \(id)") }
+            within = unit
+        }
+        do {
+            return try await units.search(text, register: search.register, level: search.level, within: within, limit: limit, offset: offset)
+        } catch { throw AppError.from(error) }
+    }
+
+    public func unit(_ id: Int, by user: User?) async throws -> AdminUnit {
+        _ = try platform.require(user, .readUnits)
+        guard let unit = try await units.find(id: id) else { throw AppError.notFound("đơn vị \(id)") }
+        return unit
+    }
+
+    public struct Detail: Sendable {
+        public var unit: AdminUnit
+        public var parent: AdminUnit?
+        public var children: [AdminUnit]
+        public var successors: [(unit: AdminUnit, isDefault: Bool)]
+        public var predecessors: [AdminUnit]
+    }
+
+    /// A unit with its place in the tree and across the reorganisation.
+    public func detail(_ id: Int, by user: User?) async throws -> Detail {
+        let unit = try await self.unit(id, by: user)
+        return Detail(unit: unit, parent: try await unit.parentId.asyncMap { try await units.find(id: $0) } ?? nil,
+                      children: try await units.children(of: unit), successors: try await units.successors(of: unit),
+                      predecessors: try await units.predecessors(of: unit))
+    }
+
+    public func children(of id: Int, by user: User?) async throws -> [AdminUnit] {
+        try await units.children(of: try await unit(id, by: user))
+    }
+
+    public struct NewAgency: Sendable {
+        public var code: String
+        public var name: String
+        public var kind: String?
+        public init(code: String, name: String, kind: String?) {
+            self.code = code
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    /// Adds an agency (sở, ban, ngành, bộ phận một cửa) under a unit in the user's scope.
+    public func addAgency(_ new: NewAgency, under parentId: Int, by user: User?) async throws -> AdminUnit {
+        let user = try platform.require(user, .manageAgencies)
+        let parent = try await unit(parentId, by: user)
+        try await platform.requireInScope(user, unit: parent)
+        guard TextRules.isCode(new.code), new.code.count <= Self.agencyCodeLimit else {
+            throw AppError.invalid("mã cơ quan gồm tối đa \(Self.agencyCodeLimit) chữ cái không dấu, chữ số và . _ - (agency code characters)", field: "/code")
+        }
+        let name: String, kind: String
+        do { name = try TextRules.clean(new.name, maxLength: Self.agencyNameLimit) } catch { throw AppError.text(error, field: "/name", label: "tên cơ quan") }
+        do { kind = try TextRules.clean(new.kind ?? "co-quan", maxLength: Self.agencyKindLimit) } catch { throw AppError.text(error, field: "/kind", label: "loại") }
+        let code = new.code
+        return try await platform.transaction { sql in
+            if try await units.agencyCodeExists(code, on: sql) {
+                throw AppError.conflict("đã có cơ quan mã \"\(code)\" (an agency with this code exists; codes are compared without case)", field: "/code")
+            }
+            let agency = try await units.addAgency(code: code, name: name, kind: kind, parent: parent, on: sql)
+            try await platform.record(user, "unit.create", entity: "unit", id: String(agency.id), after: "\(code)|\(name)|\(kind)", on: sql)
+            return agency
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case let .some(value): return try await transform(value)
+        case .none: return nil
+        }
+    }
+}

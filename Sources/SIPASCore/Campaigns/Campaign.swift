@@ -1,0 +1,88 @@
+
+/// A measurement campaign (kỳ đo lường).
+public struct Campaign: Sendable, Codable, Equatable {
+    public var id: Int
+    public var code: String
+    public var year: Int
+    public var title: String
+    public var legalBasis: String
+    public var questionnaireId: Int
+    public var ownerUnitId: Int?
+    public var status: CampaignStatus
+    public var createdAt: String
+    /// The smallest group a role without access to individual responses is shown.
+    public var disclosureMinN: Int
+
+    public init(id: Int, code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
+                status: CampaignStatus, createdAt: String, disclosureMinN: Int = Campaign.defaultDisclosureMinN) {
+        self.id = id
+        self.code = code
+        self.year = year
+        self.title = title
+        self.legalBasis = legalBasis
+        self.questionnaireId = questionnaireId
+        self.ownerUnitId = ownerUnitId
+        self.status = status
+        self.createdAt = createdAt
+        self.disclosureMinN = disclosureMinN
+    }
+
+    public static let defaultDisclosureMinN = 30
+}
+
+/// The phases a campaign moves through, in order. Moving forward or back one step is allowed;
+/// responses are accepted only during fieldwork and data entry.
+public enum CampaignStatus: String, Sendable, Codable, CaseIterable {
+    case draft, sampling, fieldwork, entry, analysis, published, closed
+
+    public var label: String {
+        switch self {
+        case .draft: return "Dự thảo kế hoạch"
+        case .sampling: return "Chọn mẫu"
+        case .fieldwork: return "Điều tra thực địa"
+        case .entry: return "Nhập liệu"
+        case .analysis: return "Phân tích"
+        case .published: return "Đã công bố"
+        case .closed: return "Đã đóng"
+        }
+    }
+
+    public var acceptsResponses: Bool { self == .fieldwork || self == .entry }
+
+    /// Entry is closed: figures no longer change, so they can be shown to roles that must not
+    /// see them move response by response.
+    public var figuresAreFinal: Bool { self == .analysis || self == .published || self == .closed }
+
+    public func canMove(to next: CampaignStatus) -> Bool {
+        let all = Self.allCases
+        let a = all.firstIndex(of: self)!, b = all.firstIndex(of: next)!
+        return abs(a - b) == 1
+    }
+}
+
+/// The phases of a campaign's plan with their dates.
+public enum CampaignPhase: String, Sendable, Codable, CaseIterable {
+    case plan, sampling, fieldwork, entry, analysis, publication
+}
+
+/// A unit's target for a campaign: "trên 93%" (above) or "đạt 93%" (at least).
+public struct Target: Sendable, Codable, Equatable {
+    public enum Comparator: String, Sendable, Codable, CaseIterable {
+        /// "trên": strictly above the value.
+        case above = ">"
+        /// "đạt": the value or more.
+        case atLeast = ">="
+
+        public var label: String { self == .above ? "trên" : "đạt" }
+    }
+
+    public var percent: Double
+    public var comparator: Comparator
+
+    public init(percent: Double, comparator: Comparator) {
+        self.percent = percent
+        self.comparator = comparator
+    }
+
+    public func isMet(by value: Double) -> Bool { comparator == .above ? value > percent : value >= percent }
+}

@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import SIPASCore
+
+/// The secret that seals the audit chain, and the chain's last known head, both kept outside the
+/// database: someone who can edit the database file but not read the key can neither recompute
+/// the chain after an edit nor truncate it unnoticed (the head says how far it reached).
+public struct AuditSeal: Sendable {
+    let key: SymmetricKey
+    /// Where the key lives (shown by `sipas audit verify` and in the README).
+    public let keyFile: String
+    /// The head checkpoint of this database's chain.
+    let checkpointFile: String
+    /// True when this call made the key (first start): chains written before it are re-sealed.
+    public let created: Bool
+
+    /// The key file: `SIPAS_AUDIT_KEY_FILE`, else `audit.key` beside the SQLite file, else
+    /// `./sipas-data/audit.key`.
+    public static func defaultKeyFile(for location: DatabaseLocation) -> String {
+        if let path = ProcessInfo.processInfo.environment["SIPAS_AUDIT_KEY_FILE"], !path.isEmpty { return path }
+        switch location {
+        case let .sqlite(path):
+            let directory = (path as NSString).deletingLastPathComponent
+            return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("audit.key")
+        case .sqliteInMemory, .postgres:
+            return "sipas-data/audit.key"
+        }
+    }
+
+    /// Reads the key, creating it (32 random bytes, mode 0600) when it does not exist yet.
+    public static func open(keyFile: String, database location: DatabaseLocation) throws -> AuditSeal {
+        let manager = FileManager.default
+        var created = false
+        if !manager.fileExists(atPath: keyFile) {
+            let directory = (keyFile as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let hex = SHA256Hex.hex(bytes) + "\n"
+            // O_EXCL: two processes starting at once must not each write a key of their own.
+            let fd = Foundation.open(keyFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if fd >= 0 {
+                _ = hex.utf8CString.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count - 1) }
+                fsync(fd)
+                close(fd)
+                created = true
+            }
+        }
+        guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8),
+              let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw DatabaseError.badLocation("không đọc được khóa nhật ký \(keyFile) (64 chữ số hex); khôi phục tệp khóa từ bản sao lưu (the audit key file is unreadable)")
+        }
+        let identity: String
+        switch location {
+        case let .sqlite(path): identity = "sqlite:" + (path.hasPrefix("/") ? path : manager.currentDirectoryPath + "/" + path)
+        case .sqliteInMemory: identity = "memory:\(UUID().uuidString)"
+        case let .postgres(host, port, _, _, database): identity = "postgres:\(host):\(port)/\(database)"
+        }
+        let directory = (keyFile as NSString).deletingLastPathComponent
+        let name = "audit-head-" + SHA256Hex.of(identity).prefix(16)
+        return AuditSeal(key: SymmetricKey(data: bytes), keyFile: keyFile,
+                         checkpointFile: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(String(name)),
+                         created: created)
+    }
+
+    private static func bytes(hex: String) -> [UInt8]? {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        for i in stride(from: 0, to: utf8.count, by: 2) {
+            guard let byte = UInt8(String(decoding: utf8[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
+
+    func mac(_ text: String) -> String {
+        SHA256Hex.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    }
+
+    // MARK: The head checkpoint
+
+    public struct Head: Sendable, Equatable {
+        public var id: Int
+        public var hash: String
+    }
+
+    enum Checkpoint: Equatable {
+        case missing, unsealed
+        case head(Head)
+    }
+
+    /// The last head written, if its seal holds.
+    func readCheckpoint() -> Checkpoint {
+        guard let text = try? String(contentsOfFile: checkpointFile, encoding: .utf8) else { return .missing }
+        let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard parts.count == 3, let id = Int(parts[0]), mac("\(parts[0]) \(parts[1])") == parts[2] else { return .unsealed }
+        return .head(Head(id: id, hash: parts[1]))
+    }
+
+    /// Moves the checkpoint forward (never back: a slower process must not undo a newer head).
+    func advance(to head: Head) {
+        if case let .head(current) = readCheckpoint(), current.id >= head.id { return }
+        write(head)
+    }
+
+    /// Sets the checkpoint to `head` whatever it was (a restore, a re-seal).
+    func write(_ head: Head) {
+        let body = "\(head.id) \(head.hash)"
+        let temporary = checkpointFile + ".\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data((body + " " + mac(body) + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else { return }
+        rename(temporary, checkpointFile)
+    }
+}
