@@ -6,7 +6,10 @@ import SIPASStore
 /// API, the form again with the message beside the field for the web, an exit code for the CLI.
 public struct AppError: Error, Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        /// The request itself is malformed or a value breaks a rule.
+        /// The request does not have the API's form: malformed JSON, a wrong type, an unknown
+        /// field, a parameter that is not a number (the adapter's reading of it).
+        case malformed
+        /// Well formed, but a value breaks a rule of the application.
         case invalid
         case unauthenticated
         case forbidden
@@ -59,6 +62,7 @@ public struct AppError: Error, Sendable, Equatable {
     }
 
     public static func invalid(_ message: String, field: String? = nil) -> AppError { AppError(.invalid, message, field: field) }
+    public static func malformed(_ message: String, field: String? = nil) -> AppError { AppError(.malformed, message, field: field) }
     public static func unauthenticated() -> AppError {
         AppError(.unauthenticated, "cần đăng nhập: gửi \"Authorization: Bearer <token>\" hoặc cookie phiên (authentication required)")
     }

@@ -57,3 +57,16 @@ final class ExpensiveWork: Sendable {
         }
     }
 }
+
+/// Synchronous CPU work (parsing a file, computing an index, rendering a large reply) runs on a
+/// thread outside Swift's cooperative pool: that pool has one thread per core, and a request that
+/// held one for a second would keep every other request — the health check too — waiting.
+public enum Offload {
+    private static let queue = DispatchQueue(label: "sipas.cpu-work", qos: .userInitiated, attributes: .concurrent)
+
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}

@@ -54,11 +54,15 @@ public struct Limits: Sendable {
     public var importBytes: Int
     /// A questionnaire document.
     public var questionnaireBytes: Int
+    /// The groups of one index result (a grouping by identifiers makes one per response).
+    public var indexGroups: Int
 
-    public init(jsonBytes: Int = 1 << 20, importBytes: Int = 256 << 20, questionnaireBytes: Int = 4 << 20) {
+    public init(jsonBytes: Int = 1 << 20, importBytes: Int = 256 << 20, questionnaireBytes: Int = 4 << 20,
+                indexGroups: Int = CampaignIndexQueries.maxGroups) {
         self.jsonBytes = jsonBytes
         self.importBytes = importBytes
         self.questionnaireBytes = questionnaireBytes
+        self.indexGroups = indexGroups
     }
 }
 

@@ -26,7 +26,7 @@ struct CLIFailure: Error {
         if error.totalItems > error.items.count { lines.append("… và \(error.totalItems - error.items.count) lỗi khác (and more)") }
         let code: Int32
         switch error.kind {
-        case .invalid, .invalidContent, .conflict, .tooLarge: code = 65
+        case .malformed, .invalid, .invalidContent, .conflict, .tooLarge: code = 65
         case .notFound: code = 66
         case .unauthenticated, .forbidden: code = 77
         case .throttled, .unavailable: code = 75

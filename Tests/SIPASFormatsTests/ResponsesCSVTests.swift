@@ -140,3 +140,21 @@ import SIPASCore
         #expect(result.rows.first?.group == [""])
     }
 }
+
+/// The one CSV writer: fields with CR, LF, CR LF, commas, quotes or edge spaces are quoted (byte
+/// by byte: Swift sees CR LF as one character), and spreadsheet cells cannot start a formula.
+@Suite struct CSVWriterTests {
+    @Test func fieldsThatWouldBreakARecordAreQuoted() {
+        #expect(CSVLine.encode(["a", "dòng 1\r\ndòng 2", "x,y", "q\"q", " edge", "\ttab"]) ==
+                "a,\"dòng 1\r\ndòng 2\",\"x,y\",\"q\"\"q\",\" edge\",\"\ttab\"")
+        #expect(CSVLine.decode(CSVLine.encode(["dòng 1\r\ndòng 2", "b"])) == ["dòng 1\r\ndòng 2", "b"])
+    }
+
+    @Test func spreadsheetCellsCannotStartAFormula() {
+        for formula in ["=HYPERLINK(\"x\")", "+cmd", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            #expect(CSVLine.spreadsheetText(formula) == "'" + formula)
+        }
+        #expect(CSVLine.spreadsheetText("Xã Điềm He") == "Xã Điềm He")
+        #expect(CSVLine.encodeForSpreadsheet(text: ["=1+1"], numbers: ["-3.5"]) == "'=1+1,-3.5")
+    }
+}

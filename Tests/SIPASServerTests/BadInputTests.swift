@@ -36,7 +36,8 @@ import SIPASStore
             try await expectRefused(s, 400, field: "/year", containing: "expected integer") {
                 try await s.call(.post, "/api/v1/campaigns", as: .systemAdmin, json: "{\"code\": \"X\", \"year\": \"2026\"}")
             }
-            try await expectRefused(s, 400, field: "/units/0/unit_id") {
+            // Well formed, but the unit does not exist: a rule of the application, 422.
+            try await expectRefused(s, 422, field: "/units/0/unit_id") {
                 try await s.call(.post, "/api/v1/campaigns", as: .systemAdmin, json: Self.validCampaign.replacingOccurrences(of: "OWNER", with: "1").replacingOccurrences(of: "UNIT", with: "999999"))
             }
         }

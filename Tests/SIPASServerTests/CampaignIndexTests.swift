@@ -42,7 +42,7 @@ import SIPASStore
             let reply = try await s.call(.get, "/api/v1/campaigns/\(s.campaign.id)/index?by=NEEDS", as: .systemAdmin)
             #expect(reply.status == 200)
             let unknown = try await s.call(.get, "/api/v1/campaigns/\(s.campaign.id)/index?by=colour", as: .systemAdmin)
-            #expect(unknown.status == 400 && unknown.object["field"] as? String == "?by", "\(unknown.body)")
+            #expect(unknown.status == 422 && unknown.object["field"] as? String == "?by", "\(unknown.body)")
         }
     }
 

@@ -134,9 +134,10 @@ enum SQLQueryStringWrapper {
 }
 
 /// Runs a test against the in-process router over a fresh database, with tokens for every role.
-func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(_ engine: TestEngine, limits: Limits = Limits(), trustProxy: Bool = false,
+                             _ test: @Sendable (TestServer) async throws -> T) async throws -> T {
     let db = try await TestDatabases.shared.fresh(engine)
-    let platform = Platform(db: db, bcryptCost: 4)
+    let platform = Platform(db: db, limits: limits, bcryptCost: 4)
     let services = TestRepositories(db: db)
     var tokens: [Role: String] = [:]
     for account in DemoData.accounts {
@@ -145,7 +146,7 @@ func withServer<T: Sendable>(_ engine: TestEngine, _ test: @Sendable (TestServer
     }
     let campaign = try await db.withConnection { try await services.campaigns.find(code: "LSN-VQ-2023", on: $0)! }
     let roleTokens = tokens
-    let (router, routes) = buildRouter(platform)
+    let (router, routes) = buildRouter(platform, trustProxy: trustProxy)
     let app = Application(router: router)
     do {
         let result = try await app.test(.router) { client in

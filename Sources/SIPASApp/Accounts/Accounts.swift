@@ -32,11 +32,9 @@ public struct Accounts: Sendable {
     /// Signs in. Refuses (throttled) a name or an address with too many recent failures; records
     /// every failure in the audit log, never the password.
     public func signIn(username: String, password: String, kind: TokenKind, from address: String?) async throws -> SignedIn {
-        let name = username.precomposedStringWithCanonicalMapping.lowercased()
-        guard name.utf8.count <= 64, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw AppError.invalid("tên đăng nhập không hợp lệ (invalid username)", field: "/username")
-        }
-        let attempt = try PasswordPolicy.attempt(password, field: "/password")
+        let name = String(username.precomposedStringWithCanonicalMapping.lowercased().unicodeScalars
+            .filter { $0.properties.generalCategory != .control }.prefix(64))
+        let attempt = PasswordPolicy.attempt(password)
         let accountKey = "account:" + name, addressKey = "address:" + (address ?? "?")
         for (key, rule) in [(accountKey, SignInThrottle.account), (addressKey, SignInThrottle.address)] {
             if let wait = await platform.throttle.wait(key, rule) {
@@ -44,7 +42,8 @@ public struct Accounts: Sendable {
                                retryAfter: wait)
             }
         }
-        guard let user = try await users.authenticate(username: name, password: attempt) else {
+        let found = try await attempt.asyncMap { try await users.authenticate(username: name, password: $0) } ?? nil
+        guard let user = found else {
             let lockedAccount = await platform.throttle.fail(accountKey, SignInThrottle.account)
             let lockedAddress = await platform.throttle.fail(addressKey, SignInThrottle.address)
             try await recordFailure(name, address: address, locked: lockedAccount || lockedAddress)
@@ -163,6 +162,9 @@ public struct Accounts: Sendable {
     /// Sets a new password (an administrator's reset, or the operator's); the account's sessions end.
     public func resetPassword(_ id: Int, to password: String, by admin: User?, operator isOperator: Bool = false) async throws {
         let actor = isOperator ? nil : try platform.require(admin, .manageUsers)
+        if let actor, actor.id == id {
+            throw AppError.conflict("để đổi mật khẩu của chính mình, dùng /auth/password với mật khẩu hiện tại (change your own password with the current one)")
+        }
         let checked = try PasswordPolicy.check(password, field: "/password")
         try await platform.transaction { sql in
             guard try await users.find(id: id, on: sql) != nil else { throw AppError.notFound("tài khoản \(id)") }
@@ -174,8 +176,7 @@ public struct Accounts: Sendable {
     /// A signed-in user changes their own password, proving the current one.
     public func changeOwnPassword(_ user: User?, current: String, new: String) async throws {
         let user = try platform.require(user, .readUnits)
-        let attempt = try PasswordPolicy.attempt(current, field: "/current_password")
-        guard try await users.authenticate(username: user.username, password: attempt) != nil else {
+        guard let attempt = PasswordPolicy.attempt(current), try await users.authenticate(username: user.username, password: attempt) != nil else {
             throw AppError.invalid("mật khẩu hiện tại không đúng (the current password is wrong)", field: "/current_password")
         }
         let checked = try PasswordPolicy.check(new, field: "/new_password")

@@ -21,11 +21,12 @@ enum PasswordPolicy {
         return normalised
     }
 
-    /// A password typed at sign-in: refused outright if it could never have been set.
-    static func attempt(_ password: String, field: String) throws -> String {
+    /// A password typed at sign-in, as it would have been hashed; nil when no password could
+    /// ever have been set so (it is then simply wrong — never cut down to a prefix that matches).
+    static func attempt(_ password: String) -> String? {
         let normalised = password.precomposedStringWithCanonicalMapping
         if normalised.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || normalised.utf8.count > maximumBytes {
-            throw AppError.invalid("mật khẩu chứa ký tự điều khiển hoặc dài quá \(maximumBytes) byte nên không thể đúng (such a password cannot exist)", field: field)
+            return nil
         }
         return normalised
     }

@@ -12,7 +12,10 @@ public struct Campaigns: Sendable {
     public static let codeLimit = 60
     public static let titleLimit = 500
     public static let legalBasisLimit = 4000
-    public static let targetTextLimit = 200
+    public static let targetTextLimit = 100
+    /// The 2025 register has 3,321 communes: a campaign measures at most that many units and a
+    /// little more (agencies beside them).
+    public static let maxMeasuredUnits = 4_000
     public static let years = 2000...2100
     public static let disclosureFloors = 10...10_000
 
@@ -152,6 +155,9 @@ public struct Campaigns: Sendable {
 
     private func measuredUnits(_ inputs: [MeasuredUnitInput], owner: AdminUnit?, user: User) async throws -> [CampaignRepository.MeasuredUnit] {
         guard !inputs.isEmpty else { throw AppError.invalid("cần ít nhất một đơn vị được đo lường (no measured units)", field: "/units") }
+        guard inputs.count <= Self.maxMeasuredUnits else {
+            throw AppError.invalid("tối đa \(Self.maxMeasuredUnits) đơn vị trong một kỳ đo lường (too many measured units)", field: "/units")
+        }
         var measured: [CampaignRepository.MeasuredUnit] = []
         for (i, u) in inputs.enumerated() {
             let field = "/units/\(i)"

@@ -12,6 +12,7 @@ public struct CampaignIndexQueries: Sendable {
 
     /// At most this many grouping columns, and this many groups (cells) in a result.
     public static let maxColumns = 4
+    /// Default cap on the groups of one result (`Limits.indexGroups`).
     public static let maxGroups = 50_000
     public static let columnNameLimit = 64
     /// Columns every reader may group by, besides one single-choice item.
@@ -140,7 +141,7 @@ public struct CampaignIndexQueries: Sendable {
                         offset += n
                         return n
                     }
-                    let outcome = try ResponsesIndexer.run(reader: reader, by: by, rollupOf: rollup, minN: minN, maxGroups: Self.maxGroups)
+                    let outcome = try ResponsesIndexer.run(reader: reader, by: by, rollupOf: rollup, minN: minN, maxGroups: platform.limits.indexGroups)
                     return (outcome.result, outcome.rows)
                 }
             }
@@ -183,11 +184,16 @@ public struct CampaignIndexQueries: Sendable {
                 bound *= Double((item.options?.count ?? 100) + 2)
             }
         }
-        if bound > Double(Self.maxGroups) { throw AppError.invalid(ResponsesIndexer.TooManyGroups(limit: Self.maxGroups).description, field: "?by") }
-        guard let outcome = CompactResponsesIndexer.run(rows, questionnaire: questionnaire.questionnaire, plan: questionnaire.schema.evaluator.plan,
-                                                        by: by, rollup: rollup, minN: minN, keys: keys, keep: scope == nil ? nil : keep) else {
-            return nil
+        if bound > Double(platform.limits.indexGroups) {
+            throw AppError.invalid(ResponsesIndexer.TooManyGroups(limit: platform.limits.indexGroups).description, field: "?by")
         }
+        let selected = scope == nil ? nil : keep, unitKeys = keys
+        let compute = { @Sendable in
+            CompactResponsesIndexer.run(rows, questionnaire: questionnaire.questionnaire, plan: questionnaire.schema.evaluator.plan,
+                                        by: by, rollup: rollup, minN: minN, keys: unitKeys, keep: selected)
+        }
+        // Small campaigns are computed in place; large ones off the request threads.
+        guard let outcome = rows.count < 20_000 ? compute() : try await Offload.run(compute) else { return nil }
         return (outcome.result, outcome.rows)
     }
 }

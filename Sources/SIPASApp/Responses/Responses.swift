@@ -69,6 +69,11 @@ public struct Responses: Sendable {
                 throw AppError.invalid("thuộc tính \"\(key)\" trùng một câu trả lời hoặc để trống tên (attribute name clashes)", field: "/attributes/\(key)")
             }
         }
+        let repositories = platform.store
+        let questionnaire = try await platform.read { sql in try await repositories.questionnaires.find(id: campaign.questionnaireId, on: sql) }
+        for key in submission.answers.keys.sorted() where questionnaire?.questionnaire.item(key) == nil {
+            throw AppError.invalid("bảng hỏi của kỳ đo lường không có câu hỏi \"\(key)\" (no such item)", field: "/answers/\(key)")
+        }
         var header = ["response_id", "channel"], row = [submission.responseId, channel]
         if let unitId = submission.unitId {
             guard let unit = try await platform.store.units.find(id: unitId) else { throw AppError.invalid("không có đơn vị \(unitId)", field: "/unit_id") }
@@ -114,14 +119,7 @@ public struct Responses: Sendable {
         let allowed = measured.filter { scope?.contains($0) ?? true }
         let parsed: (records: [ResponseRepository.Record], warnings: RelevanceWarnings)
         do {
-            switch source {
-            case let .bytes(bytes):
-                parsed = try ResponseRepository.parse(csv: bytes, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
-                                                     units: allowed, defaultChannel: channel)
-            case let .file(path):
-                parsed = try ResponseRepository.parse(file: path, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
-                                                     units: allowed, defaultChannel: channel)
-            }
+            parsed = try await Self.parse(source, questionnaire, units: allowed, channel: channel)
         } catch let failure as ResponsesImportFailed {
             throw AppError(.invalidContent, "tệp bị từ chối, không có phiếu nào được lưu: \(failure.total) lỗi (the file was refused; nothing was stored)",
                            items: failure.problems.map { AppError.Item(line: $0.line, column: $0.column, field: $0.columnName, message: $0.message) },
@@ -151,6 +149,23 @@ public struct Responses: Sendable {
         }
         return Summary(rows: parsed.records.count, added: stored.added, unchanged: stored.unchanged,
                        warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
+    }
+
+    private static func parse(_ source: Source, _ questionnaire: QuestionnaireRepository.Stored, units: [AdminUnit], channel: String)
+        async throws -> (records: [ResponseRepository.Record], warnings: RelevanceWarnings) {
+        let work = { @Sendable () throws -> (records: [ResponseRepository.Record], warnings: RelevanceWarnings) in
+            switch source {
+            case let .bytes(bytes):
+                return try ResponseRepository.parse(csv: bytes, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                                    units: units, defaultChannel: channel)
+            case let .file(path):
+                return try ResponseRepository.parse(file: path, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                                    units: units, defaultChannel: channel)
+            }
+        }
+        // A single submission is parsed in place: the hop would cost more than the work.
+        if case let .bytes(bytes) = source, bytes.count < 64 << 10 { return try work() }
+        return try await Offload.run(work)
     }
 
     /// A unique-key violation, as SQLite or PostgreSQL reports it.

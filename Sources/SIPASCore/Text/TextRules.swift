@@ -34,7 +34,8 @@ public enum TextRules {
             }
         }
         if normalised.isEmpty && !allowEmpty { throw .empty }
-        if normalised.count > maxLength { throw .tooLong(limit: maxLength) }
+        // Counted in code points, as JSON Schema's maxLength counts them.
+        if normalised.unicodeScalars.count > maxLength { throw .tooLong(limit: maxLength) }
         return normalised
     }
 
@@ -46,6 +47,16 @@ public enum TextRules {
     }
 
     public static let codePattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+    private static let controls = "\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uFEFF"
+    private static let controlsButBreaks = "\\u0000-\\u0009\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uFEFF"
+
+    /// The same rule as a regular expression (ECMA-262), for API documents: no control character
+    /// (but line breaks when `multiline`), and unless `allowBlank` something besides white space.
+    public static func pattern(multiline: Bool = false, allowBlank: Bool = false) -> String {
+        let c = multiline ? controlsButBreaks : controls
+        return allowBlank ? "^[^\(c)]*$" : "^[^\(c)]*[^\\s\(c)][^\(c)]*$"
+    }
 }
 
 extension Unicode.Scalar {

@@ -5,9 +5,9 @@ import SIPASStore
 
 func registerAuditRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.get, "/api/v1/audit", "Nhật ký thay đổi (audit log), mới nhất trước", tag: "audit", action: .readAudit,
-            query: [QueryParameter("entity", .string(maxLength: 100), "only entries about this kind of entity (campaign, user, …)"),
-                    QueryParameter("action", .string(maxLength: 100), "only this action (campaign.status, auth.failure, …)"),
-                    QueryParameter("actor", .string(maxLength: 100), "only entries by this account name"),
+            query: [QueryParameter("entity", .string(maxLength: 100, minLength: 0), "only entries about this kind of entity (campaign, user, …)"),
+                    QueryParameter("action", .string(maxLength: 100, minLength: 0), "only this action (campaign.status, auth.failure, …)"),
+                    QueryParameter("actor", .string(maxLength: 100, minLength: 0), "only entries by this account name"),
                     QueryParameter("since", .string(format: "date"), "from this date (YYYY-MM-DD, UTC)"),
                     QueryParameter("until", .string(format: "date"), "before this date")] + QueryParameter.paging,
             returns: APISchemas.page(of: "AuditEntry")) { request, context in
@@ -15,11 +15,13 @@ func registerAuditRoutes(_ api: APIRoutes, _ platform: Platform) {
         let q = request.uri.queryParameters
         for key in ["since", "until"] {
             if let value = q.get(key), value.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) == nil {
-                throw AppError.invalid("\(key) phải là ngày dạng YYYY-MM-DD", field: "?\(key)")
+                throw AppError.malformed("\(key) phải là ngày dạng YYYY-MM-DD", field: "?\(key)")
             }
         }
-        let filter = AuditLog.Filter(entity: q.get("entity"), action: q.get("action"), actor: q.get("actor"), since: q.get("since"),
-                                     until: q.get("until"))
+        // An empty filter is no filter.
+        let value = { (key: String) in q.get(key).flatMap { $0.isEmpty ? nil : $0 } }
+        let filter = AuditLog.Filter(entity: value("entity"), action: value("action"), actor: value("actor"), since: value("since"),
+                                     until: value("until"))
         let items = try await platform.audit.list(by: context.user, filter: filter, limit: page.limit, offset: page.offset)
         return try JSONOutput.response(Paged(items: items, limit: page.limit, offset: page.offset))
     }

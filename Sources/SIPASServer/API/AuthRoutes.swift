@@ -16,7 +16,7 @@ func registerAuthRoutes(_ api: APIRoutes, _ platform: Platform, trustProxy: Bool
         let body = try await JSONBody.read(request, schema: APISchemas.login)
         let kindName = try body.string("kind", required: false) ?? "api"
         guard let kind = Accounts.TokenKind(rawValue: kindName) else {
-            throw AppError.invalid("kind phải là \"api\" hoặc \"session\" (kind must be api or session)", field: "/kind")
+            throw AppError.malformed("kind phải là \"api\" hoặc \"session\" (kind must be api or session)", field: "/kind")
         }
         let signedIn = try await platform.accounts.signIn(username: try body.string("username")!, password: try body.string("password")!,
                                                           kind: kind, from: context.peerAddress)

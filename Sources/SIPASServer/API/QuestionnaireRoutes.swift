@@ -31,8 +31,9 @@ func registerQuestionnaireRoutes(_ api: APIRoutes, _ platform: Platform) {
 }
 
 func questionnaireKey(_ context: AppRequestContext) throws -> (String, Int) {
-    guard let code = context.parameters.get("code"), !code.isEmpty, code.count <= 100 else {
-        throw AppError.invalid("đường dẫn cần mã bảng hỏi (questionnaire code)", field: "{code}")
+    guard let code = context.parameters.get("code"), !code.isEmpty, code.count <= 100,
+          code.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+        throw AppError.malformed("đường dẫn cần mã bảng hỏi (questionnaire code)", field: "{code}")
     }
     return (code, try intParameter(context, "version"))
 }

@@ -26,7 +26,7 @@ func registerResponseRoutes(_ api: APIRoutes, _ platform: Platform) {
             responseId: try body.string("response_id")!, unitId: try body.integer("unit_id", required: false),
             channel: try body.string("channel", required: false), stratum: try body.string("stratum", required: false),
             psu: try body.string("psu", required: false), weight: try body.number("weight", required: false),
-            answers: try body.scalars("answers"), attributes: try body.scalars("attributes", required: false))
+            answers: try body.scalars("answers"), attributes: try body.scalars("attributes", required: false, lists: false))
         let outcome = try await platform.responses.submit(submission, campaign: id, by: context.user)
         return try JSONOutput.response(outcome.summary, status: outcome.created ? .created : .ok)
     }

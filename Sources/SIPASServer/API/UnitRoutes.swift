@@ -33,7 +33,7 @@ func registerUnitRoutes(_ api: APIRoutes, _ platform: Platform) {
         let page = try Page(request)
         let q = request.uri.queryParameters
         let within = try q.get("within").map { text -> Int in
-            guard let n = Int(text), n > 0 else { throw AppError.invalid("within phải là mã số đơn vị (within must be a unit id)", field: "?within") }
+            guard let n = Int(text), n > 0 else { throw AppError.malformed("within phải là mã số đơn vị (within must be a unit id)", field: "?within") }
             return n
         }
         let items = try await platform.unitRegister.search(.init(text: q.get("q") ?? "", register: q.get("register"), level: q.get("level"),

@@ -40,8 +40,8 @@ func registerUserRoutes(_ api: APIRoutes, _ platform: Platform) {
 
 /// A numeric path parameter, or a 400 naming it.
 func intParameter(_ context: AppRequestContext, _ name: String) throws -> Int {
-    guard let text = context.parameters.get(name), let value = Int(text), value >= 0, value <= Int(Int32.max) else {
-        throw AppError.invalid("{\(name)} phải là số nguyên dương (must be a positive integer)", field: "{\(name)}")
+    guard let text = context.parameters.get(name), let value = Int(text), value >= 1, value <= Int(Int32.max) else {
+        throw AppError.malformed("{\(name)} phải là số nguyên dương (must be a positive integer)", field: "{\(name)}")
     }
     return value
 }

@@ -1,6 +1,8 @@
 /// The JSON Schema subset the API is described with. One value serves three purposes: the
 /// OpenAPI document shows it, request bodies are read by it (an object's properties are the only
 /// fields accepted), and the tests check every response they receive against it.
+import SIPASCore
+
 indirect enum APISchema: Sendable {
     case text(enumeration: [String]?, format: String?)
     case integer
@@ -19,6 +21,8 @@ indirect enum APISchema: Sendable {
     case any
     /// A schema with the limits the application enforces on it.
     case limited(APISchema, Limits)
+    /// A value of any of these schemas.
+    case anyOf([APISchema])
 
     struct Limits: Sendable {
         var minLength: Int?
@@ -30,8 +34,11 @@ indirect enum APISchema: Sendable {
         var maxItems: Int?
     }
 
-    static func string(maxLength: Int, minLength: Int = 1, pattern: String? = nil) -> APISchema {
-        .limited(.string, Limits(minLength: minLength, maxLength: maxLength, pattern: pattern))
+    /// A text field as the application judges it: no control characters (line breaks only when
+    /// `multiline`), something besides white space unless `minLength` is 0, at most `maxLength`.
+    static func string(maxLength: Int, minLength: Int = 1, pattern: String? = nil, multiline: Bool = false) -> APISchema {
+        .limited(.string, Limits(minLength: minLength, maxLength: maxLength,
+                                 pattern: pattern ?? TextRules.pattern(multiline: multiline, allowBlank: minLength == 0)))
     }
     static func integer(_ range: ClosedRange<Int>) -> APISchema {
         .limited(.integer, Limits(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)))
@@ -95,6 +102,7 @@ indirect enum APISchema: Sendable {
             return out
         case let .ref(name): return ["$ref": "#/components/schemas/\(name)"]
         case .any: return [:]
+        case let .anyOf(options): return ["anyOf": options.map(\.json)]
         case let .limited(inner, limits):
             var out = inner.json
             if let v = limits.minLength { out["minLength"] = v }

@@ -7,6 +7,8 @@ import SIPASStore
 enum APISchemas {
     typealias S = APISchema
     static let id = APISchema.id
+    /// Questionnaire ids, as the interchange format defines them.
+    static let questionnaireCodePattern = "^[a-z0-9-]+$"
     static let date = S.string(format: "date")
     static let timestamp = S.string(format: "date-time")
 
@@ -117,14 +119,15 @@ enum APISchemas {
     // MARK: Request bodies (the limits are the application's own, stated here so clients know them)
 
     static let login = S.object([
-        .property("username", .string(maxLength: 64)), .property("password", .string(maxLength: 72, minLength: 1), "at most 72 bytes"),
+        .property("username", .limited(.string, .init(maxLength: 200))), .property("password", .limited(.string, .init(maxLength: 200))),
         .property("kind", .string(enumeration: ["api", "session"]), "api (bearer token, default) or session (cookie)"),
     ], required: ["username", "password"])
 
     static let newUser = S.object([
         .property("username", .string(maxLength: 64, minLength: 3, pattern: Accounts.usernamePattern)),
         .property("display_name", .string(maxLength: Accounts.displayNameLimit)),
-        .property("password", .string(maxLength: 72, minLength: 10), "10 characters to 72 bytes, no control characters"),
+        .property("password", .string(maxLength: 72, minLength: 10, pattern: TextRules.pattern(allowBlank: true)),
+                  "10 characters to 72 bytes (a letter with a diacritic takes 2–3), no control characters"),
         .property("role", .string(enumeration: Role.allCases.map(\.rawValue))),
         .property("scope_unit_id", id, "required for unit-scoped roles"),
     ], required: ["username", "display_name", "password", "role"])
@@ -142,17 +145,16 @@ enum APISchemas {
 
     static let phaseInput = S.object([
         .property("phase", .string(enumeration: CampaignPhase.allCases.map(\.rawValue))),
-        .property("starts_on", .string(maxLength: 10, minLength: 10, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
-        .property("ends_on", .string(maxLength: 10, minLength: 10, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+        .property("starts_on", date), .property("ends_on", date),
     ], required: ["phase", "starts_on", "ends_on"])
 
     static let newCampaign = S.object([
         .property("code", .string(maxLength: Campaigns.codeLimit, pattern: TextRules.codePattern)),
         .property("year", .integer(Campaigns.years)), .property("title", .string(maxLength: Campaigns.titleLimit)),
-        .property("legal_basis", .string(maxLength: Campaigns.legalBasisLimit, minLength: 0)),
-        .property("questionnaire_code", .string(maxLength: 100)), .property("questionnaire_version", .integer(1...Int(Int32.max))),
+        .property("legal_basis", .string(maxLength: Campaigns.legalBasisLimit, minLength: 0, multiline: true)),
+        .property("questionnaire_code", .string(maxLength: 100, pattern: questionnaireCodePattern)), .property("questionnaire_version", .integer(1...Int(Int32.max))),
         .property("owner_unit_id", id), .property("disclosure_min_n", .integer(Campaigns.disclosureFloors), "default 30"),
-        .property("units", .limited(.array(measuredUnit), .init(minItems: 1, maxItems: 20_000))),
+        .property("units", .limited(.array(measuredUnit), .init(minItems: 1, maxItems: Campaigns.maxMeasuredUnits))),
         .property("phases", .limited(.array(phaseInput), .init(maxItems: CampaignPhase.allCases.count))),
     ], required: ["code", "year", "title", "questionnaire_code", "questionnaire_version", "units"])
 
@@ -170,13 +172,15 @@ enum APISchemas {
         .property("channel", .string(maxLength: Responses.channelLimit), "default online"),
         .property("stratum", .string(maxLength: 200, minLength: 0)), .property("psu", .string(maxLength: 200, minLength: 0)),
         .property("weight", .limited(.number, .init(minimum: 0))),
-        .property("answers", .map(.any), "item code → code, number, text, or a list of codes (multiple choice)"),
-        .property("attributes", .map(.any), "other columns of the responses format (not unit, stratum, psu, weight, channel)"),
+        .property("answers", .map(.anyOf([.string, .number, .array(.integer(Int(Int32.min)...Int(Int32.max)))])), "item code → code, number, text, or a list of codes (multiple choice)"),
+        .property("attributes", .map(.anyOf([.string, .number])), "other columns of the responses format (not unit, stratum, psu, weight, channel)"),
     ], required: ["response_id", "answers"])
 
     static let passwordChange = S.object([
-        .property("current_password", .string(maxLength: 72)), .property("new_password", .string(maxLength: 72, minLength: 10)),
+        .property("current_password", .limited(.string, .init(maxLength: 200))),
+        .property("new_password", .string(maxLength: 72, minLength: 10, pattern: TextRules.pattern(allowBlank: true))),
     ], required: ["current_password", "new_password"])
 
-    static let passwordReset = S.object([.property("password", .string(maxLength: 72, minLength: 10))], required: ["password"])
+    static let passwordReset = S.object([.property("password", .string(maxLength: 72, minLength: 10, pattern: TextRules.pattern(allowBlank: true)))],
+                                        required: ["password"])
 }

@@ -45,17 +45,17 @@ struct JSONBody {
         do {
             parsed = try buffer.readableBytesView.withUnsafeBytes { try JSONParser.parse($0.bindMemory(to: UInt8.self)) }
         } catch {
-            throw AppError.invalid("nội dung không phải JSON hợp lệ; kiểm tra dấu ngoặc, dấu phẩy và dấu nháy kép (malformed JSON)")
+            throw AppError.malformed("nội dung không phải JSON hợp lệ; kiểm tra dấu ngoặc, dấu phẩy và dấu nháy kép (malformed JSON)")
         }
         guard case let .object(object) = parsed else {
-            throw AppError.invalid("cần một đối tượng JSON {…} (expected a JSON object)", field: "/")
+            throw AppError.malformed("cần một đối tượng JSON {…} (expected a JSON object)", field: "/")
         }
         return try JSONBody(object: object, path: "", allowed: allowed)
     }
 
     init(object: [String: JSONValue], path: String, allowed: Set<String>) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw AppError.invalid("trường không được hỗ trợ \"\(key)\"; các trường hợp lệ: \(allowed.sorted().joined(separator: ", ")) (unknown field)", field: "\(path)/\(key)")
+            throw AppError.malformed("trường không được hỗ trợ \"\(key)\"; các trường hợp lệ: \(allowed.sorted().joined(separator: ", ")) (unknown field)", field: "\(path)/\(key)")
         }
         self.object = object
         self.path = path
@@ -63,18 +63,20 @@ struct JSONBody {
 
     func field(_ key: String) -> String { "\(path)/\(key)" }
 
+    /// A field's value; `null` is not a value of any field (leave the field out instead).
     private func value(_ key: String, required: Bool) throws -> JSONValue? {
-        guard let value = object[key], case .null = value else {
-            if let value = object[key] { return value }
-            if required { throw AppError.invalid("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
+        guard let value = object[key] else {
+            if required { throw AppError.malformed("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
             return nil
         }
-        if required { throw AppError.invalid("thiếu trường bắt buộc \"\(key)\" (missing field)", field: field(key)) }
-        return nil
+        if case .null = value {
+            throw AppError.malformed("\"\(key)\" không nhận null; bỏ trường này nếu không có giá trị (null is not a value; omit the field)", field: field(key))
+        }
+        return value
     }
 
     private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> AppError {
-        AppError.invalid("\"\(key)\" phải là \(expected), không phải \(found.typeName) (expected \(expected))", field: field(key))
+        AppError.malformed("\"\(key)\" phải là \(expected), không phải \(found.typeName) (expected \(expected))", field: field(key))
     }
 
     /// A string as sent: the application layer normalises it and applies its rules.
@@ -102,31 +104,31 @@ struct JSONBody {
         guard case let .array(list) = value else { throw wrongType(key, "array", value) }
         return try list.enumerated().map { i, element in
             guard case let .object(object) = element else {
-                throw AppError.invalid("phần tử phải là đối tượng JSON (expected an object)", field: "\(field(key))/\(i)")
+                throw AppError.malformed("phần tử phải là đối tượng JSON (expected an object)", field: "\(field(key))/\(i)")
             }
             return try JSONBody(object: object, path: "\(field(key))/\(i)", allowed: allowed)
         }
     }
 
-    /// A flat object of scalar values, as text (e.g. a response's answers).
-    func scalars(_ key: String, required: Bool = true) throws -> [String: String] {
+    /// A flat object of scalar values, as text (e.g. a response's answers); lists of integer
+    /// codes (a multiple choice) only where `lists` allows them.
+    func scalars(_ key: String, required: Bool = true, lists: Bool = true) throws -> [String: String] {
         guard let value = try value(key, required: required) else { return [:] }
         guard case let .object(object) = value else { throw wrongType(key, "object", value) }
         var out: [String: String] = [:]
         for (k, v) in object {
             switch v {
-            case .null: out[k] = ""
             case let .string(s): out[k] = s
             case let .number(n): out[k] = n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
-            case let .array(list):
+            case let .array(list) where lists:
                 out[k] = try list.map { element -> String in
-                    guard case let .number(n) = element, let int = Int(exactly: n) else {
-                        throw AppError.invalid("câu nhiều lựa chọn cần danh sách mã số nguyên (expected integer codes)", field: "\(field(key))/\(k)")
+                    guard case let .number(n) = element, let int = Int32(exactly: n) else {
+                        throw AppError.malformed("câu nhiều lựa chọn cần danh sách mã số nguyên (expected integer codes)", field: "\(field(key))/\(k)")
                     }
                     return String(int)
                 }.joined(separator: ";")
             default:
-                throw AppError.invalid("giá trị của \"\(k)\" phải là số, chuỗi hoặc danh sách mã (expected a scalar)", field: "\(field(key))/\(k)")
+                throw AppError.malformed("giá trị của \"\(k)\" phải là số, chuỗi hoặc danh sách mã (expected a scalar)", field: "\(field(key))/\(k)")
             }
         }
         return out
@@ -160,8 +162,10 @@ struct Page: Encodable {
         let q = request.uri.queryParameters
         let limit = q.get("limit").map { Int($0) } ?? 50
         let offset = q.get("offset").map { Int($0) } ?? 0
-        guard let limit, (1...500).contains(limit) else { throw AppError.invalid("limit phải là số nguyên từ 1 đến 500 (limit must be 1-500)", field: "?limit") }
-        guard let offset, offset >= 0 else { throw AppError.invalid("offset phải là số nguyên không âm (offset must be >= 0)", field: "?offset") }
+        guard let limit, (1...500).contains(limit) else { throw AppError.malformed("limit phải là số nguyên từ 1 đến 500 (limit must be 1-500)", field: "?limit") }
+        guard let offset, (0...Int(Int32.max)).contains(offset) else {
+            throw AppError.malformed("offset phải là số nguyên từ 0 đến \(Int32.max) (offset out of range)", field: "?offset")
+        }
         self.limit = limit
         self.offset = offset
     }

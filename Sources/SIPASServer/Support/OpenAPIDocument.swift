@@ -25,14 +25,20 @@ enum OpenAPIDocument {
                 }
                 responses[String(code)] = response
             }
-            for code in [400, 401, 403, 404, 409, 422] where code != 401 || route.action != nil {
-                if responses[String(code)] == nil && (code != 401 && code != 403 || route.action != nil) {
-                    responses[String(code)] = ["description": description(code), "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
-                }
+            // Every problem an operation can answer with: protected ones 401/403, those with a body 413,
+            // any of them 503 when the server is too busy to take it.
+            var problems = [400, 404, 409, 422, 503]
+            if route.action != nil { problems += [401, 403] }
+            if route.body != nil { problems.append(413) }
+            for code in problems where responses[String(code)] == nil {
+                responses[String(code)] = ["description": description(code), "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
             }
             operation["responses"] = responses
             let parameters = route.pathParameters.map { name -> [String: Any] in
-                ["name": name, "in": "path", "required": true, "schema": ["type": name == "code" ? "string" : "integer"]]
+                let schema: [String: Any] = name == "code"
+                    ? ["type": "string", "minLength": 1, "maxLength": 100, "pattern": APISchemas.questionnaireCodePattern]
+                    : ["type": "integer", "minimum": 1, "maximum": Int(Int32.max)]
+                return ["name": name, "in": "path", "required": true, "schema": schema]
             } + route.query.map { q -> [String: Any] in
                 ["name": q.name, "in": "query", "required": false, "schema": q.schema.json, "description": q.description]
             }
@@ -72,12 +78,15 @@ enum OpenAPIDocument {
         case 200: return "OK"
         case 201: return "Created"
         case 204: return "No Content"
-        case 400: return "Bad request: the problem names the field"
+        case 400: return "Not in the API's form (malformed JSON, a wrong type, an unknown field): the problem names the field"
         case 401: return "Not signed in"
         case 403: return "Not allowed for this role or scope"
         case 404: return "Not found"
         case 409: return "Conflict with the current state"
-        case 422: return "The content was refused: every problem is listed"
+        case 413: return "The body is larger than the limit"
+        case 422: return "Well formed, but refused by a rule of the application (the problem names the field, or lists every problem of a file)"
+        case 429: return "Too many failed sign-ins: wait Retry-After seconds"
+        case 503: return "Too busy to take the request now; nothing was changed: retry after Retry-After seconds"
         default: return "Response"
         }
     }

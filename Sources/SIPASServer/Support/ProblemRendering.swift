@@ -10,7 +10,8 @@ import SIPASStore
 extension AppError {
     var status: HTTPResponse.Status {
         switch kind {
-        case .invalid: return .badRequest
+        case .malformed: return .badRequest
+        case .invalid: return .unprocessableContent
         case .unauthenticated: return .unauthorized
         case .forbidden: return .forbidden
         case .notFound: return .notFound
