@@ -22,7 +22,7 @@ public struct Responses: Sendable {
     public func importCSV(_ source: Source, campaign id: Int, by user: User?, channel: String = "paper") async throws -> Summary {
         let user = try platform.require(user, .importResponses)
         let campaign = try await platform.visibleCampaign(id, for: user)
-        return try await store(source, campaign: campaign, user: user, channel: channel)
+        return try await store(source, campaign: campaign, into: try await target(campaign), user: user, channel: channel)
     }
 
     public struct Submission: Sendable {
@@ -69,9 +69,8 @@ public struct Responses: Sendable {
                 throw AppError.invalid("thuộc tính \"\(key)\" trùng một câu trả lời hoặc để trống tên (attribute name clashes)", field: "/attributes/\(key)")
             }
         }
-        let repositories = platform.store
-        let questionnaire = try await platform.read { sql in try await repositories.questionnaires.find(id: campaign.questionnaireId, on: sql) }
-        for key in submission.answers.keys.sorted() where questionnaire?.questionnaire.item(key) == nil {
+        let target = try await target(campaign)
+        for key in submission.answers.keys.sorted() where target.questionnaire.questionnaire.item(key) == nil {
             throw AppError.invalid("bảng hỏi của kỳ đo lường không có câu hỏi \"\(key)\" (no such item)", field: "/answers/\(key)")
         }
         var header = ["response_id", "channel"], row = [submission.responseId, channel]
@@ -86,7 +85,7 @@ public struct Responses: Sendable {
         for (k, v) in submission.answers.sorted(by: { $0.key < $1.key }) { header.append(k); row.append(v) }
         let csv = Array((CSVLine.encode(header) + "\n" + CSVLine.encode(row) + "\n").utf8)
         do {
-            let summary = try await store(.bytes(csv), campaign: campaign, user: user, channel: channel)
+            let summary = try await store(.bytes(csv), campaign: campaign, into: target, user: user, channel: channel)
             return (summary, summary.added == 1)
         } catch var error as AppError {
             // Columns of the one-row file are fields of the submission.
@@ -106,15 +105,27 @@ public struct Responses: Sendable {
         }
     }
 
+    /// What responses to a campaign are checked against: its questionnaire and measured units
+    /// (read once per request).
+    private struct Target: Sendable {
+        let questionnaire: QuestionnaireRepository.Stored
+        let measured: [AdminUnit]
+    }
+
+    private func target(_ campaign: Campaign) async throws -> Target {
+        let store = platform.store
+        return try await platform.read { sql in
+            Target(questionnaire: try await store.questionnaires.find(id: campaign.questionnaireId, on: sql)!,
+                   measured: try await store.campaigns.units(of: campaign.id, on: sql).map(\.unit))
+        }
+    }
+
     /// Parses, checks and stores responses in one transaction (all or nothing).
-    private func store(_ source: Source, campaign: Campaign, user: User, channel: String) async throws -> Summary {
+    private func store(_ source: Source, campaign: Campaign, into target: Target, user: User, channel: String) async throws -> Summary {
         guard campaign.status.acceptsResponses else {
             throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
         }
-        let store = platform.store
-        let (questionnaire, measured) = try await platform.read { sql in
-            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql)!, try await store.campaigns.units(of: campaign.id, on: sql).map(\.unit))
-        }
+        let (questionnaire, measured) = (target.questionnaire, target.measured)
         let scope = try await platform.scope(of: user)
         let allowed = measured.filter { scope?.contains($0) ?? true }
         let parsed: (records: [ResponseRepository.Record], warnings: RelevanceWarnings)
