@@ -8,7 +8,7 @@ import SIPASStore
 
 /// Expensive requests of every kind at once — groupings only the file engine answers (each reads
 /// every stored response), audit verifications, an import — must neither hang the server nor keep
-/// its health check waiting: each is answered (or refused as busy), and `/healthz` within a second.
+/// its health check waiting: each is answered (or refused as busy), and `/healthz` always healthy.
 @Suite struct OverloadTests {
     @Test(arguments: TestEngine.available)
     func concurrentExpensiveRequestsNeverHoldUpTheHealthCheck(engine: TestEngine) async throws {
@@ -66,9 +66,9 @@ import SIPASStore
                 }
                 return (statuses, slowest)
             }
-            // On PostgreSQL the database server shares the machine's two cores with this whole suite
-            // running in parallel: a second more is allowed there.
-            #expect(slowest < (engine == .sqlite ? .seconds(1) : .seconds(2)), "the health check waited \(slowest)")
+            // A bound that tells a hang from a wait: the whole suite runs in parallel on two cores
+            // (and PostgreSQL with it), so this is no performance figure — the benchmark gives those.
+            #expect(slowest < .seconds(2), "the health check waited \(slowest)")
             #expect(statuses.count == expensive.count + 1)
             #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 }, "\(statuses)")
             #expect(ContinuousClock.now - started < .seconds(120), "nothing hung")

@@ -7,8 +7,10 @@ actor ConnectionPool {
     private var idle: [SQLiteConnection]
     private var all: [SQLiteConnection]
     private let limiter: AsyncLimiter
+    nonisolated let size: Int
 
     init(_ connections: [SQLiteConnection]) {
+        size = connections.count
         idle = connections
         all = connections
         limiter = AsyncLimiter(capacity: connections.count)

@@ -37,6 +37,11 @@ extension Database {
     /// milliseconds rather than seconds). Placeholders are written `?1`, `?2`…: they become `$1`…
     /// on PostgreSQL. Values are always bound, never spliced into the text.
     public func forEachRawRow(_ sql: String, _ binds: [RawBind], _ body: @escaping @Sendable ([RawValue]) -> Void) async throws {
+        if holdsConnection { return try await streamRawRows(sql, binds, body) }
+        try await bulkReads.run(timeout: Self.readTimeout) { try await streamRawRows(sql, binds, body) }
+    }
+
+    private func streamRawRows(_ sql: String, _ binds: [RawBind], _ body: @escaping @Sendable ([RawValue]) -> Void) async throws {
         switch engine {
         case .sqlite:
             try await withSQLiteReader { connection in

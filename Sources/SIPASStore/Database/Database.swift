@@ -18,6 +18,10 @@ public final class Database: Sendable {
     /// Seals the audit chain; its key lives outside the database.
     public let auditSeal: AuditSeal
     private let backend: Backend
+    /// Reads of whole tables (every response of a campaign, the whole audit log) take turns so
+    /// that they never hold every connection: one is always left for short reads — sign-in, a
+    /// page, the health check — however many such reads arrive at once.
+    let bulkReads: AsyncLimiter
     let questionnaireCache = QuestionnaireCache()
     let unitCache = ImmutableRowCache<AdminUnit>()
     /// A campaign's measured units are fixed when it is created.
@@ -57,7 +61,14 @@ public final class Database: Sendable {
         self.location = location
         auditSeal = seal
         self.backend = backend
+        switch backend {
+        case let .sqlite(_, _, readers, _): bulkReads = AsyncLimiter(capacity: max(1, (readers?.size ?? 1) - 1))
+        case .postgres: bulkReads = AsyncLimiter(capacity: Self.postgresConnections / 4)
+        }
     }
+
+    /// Whether the current task already holds a connection of this database (nested reads reuse it).
+    var holdsConnection: Bool { isWriting || heldByThisTask != nil }
 
     /// Opens the database; `auditKeyFile` overrides where the audit key is kept.
     public static func open(_ location: DatabaseLocation, auditKeyFile: String? = nil,
