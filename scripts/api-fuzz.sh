@@ -20,4 +20,4 @@ token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'Content-Type: application
 # Signing out would end the token the run uses: that operation is tested by the Swift suites.
 schemathesis --no-color --config-file Tests/API/schemathesis.toml run "$base/api/v1/openapi.json" \
   --checks all -H "Authorization: Bearer $token" --exclude-path /api/v1/auth/logout \
-  --max-examples "${FUZZ_EXAMPLES:-30}" -w 2 --seed "${FUZZ_SEED:-20261202}"
+  --max-examples "${FUZZ_EXAMPLES:-30}" -w 1 --seed "${FUZZ_SEED:-20261202}"

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 swift build
 scripts/with-postgres.sh swift test
 scripts/cli-test.sh
+scripts/api-fuzz.sh
 if command -v Rscript >/dev/null && Rscript -e 'library(survey); library(yaml)' >/dev/null 2>&1; then
   scripts/crosscheck/run.sh
 else

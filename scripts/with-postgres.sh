@@ -17,5 +17,7 @@ run_pg "'$bin/pg_ctl' -D '$data/db' -o \"-h 127.0.0.1 -p $pg_port -k '$data' -c 
 stop() { run_pg "'$bin/pg_ctl' -D '$data/db' -m fast -w stop" >/dev/null 2>&1 || true; rm -rf "$data"; }
 trap stop EXIT
 export SIPAS_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+# The throwaway databases' audit key and head checkpoints go with the cluster.
+export SIPAS_AUDIT_KEY_FILE="${SIPAS_AUDIT_KEY_FILE:-$data/audit/audit.key}"
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port for the tests" >&2
 "$@"

@@ -66,6 +66,19 @@ actor TestDatabases {
         }
     }
 
+    /// Where a restored copy can go: a new SQLite path, or a new empty PostgreSQL database.
+    func emptyLocation(_ engine: TestEngine) async throws -> DatabaseLocation {
+        counter += 1
+        switch engine {
+        case .sqlite:
+            return .sqlite(path: FileManager.default.temporaryDirectory.appendingPathComponent("sipas-restored-\(UUID().uuidString).sqlite").path)
+        case .postgres:
+            let name = "sipas_restored_\(ProcessInfo.processInfo.processIdentifier)_\(counter)_\(UInt32.random(in: 0...UInt32.max))"
+            try await admin("CREATE DATABASE \(name)")
+            return try Self.postgresLocation(database: name)
+        }
+    }
+
     /// A copy has the template's chain but no head checkpoint of its own yet.
     private static func withCheckpoint(_ db: Database) async throws -> Database {
         _ = try await AuditLog(db).resetCheckpoint()
