@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // Pure domain: no I/O, no framework imports beyond Foundation.
@@ -54,14 +55,17 @@ let package = Package(
             name: "SIPASApp",
             dependencies: ["SIPASCore", "SIPASFormats", "SIPASStore", .product(name: "SQLKit", package: "sql-kit")]
         ),
-        // The HTTP adapter: REST API, sessions, problem+json; thin over the application layer.
+        // The HTTP adapters: REST API (problem+json) and the web's screens (Mustache templates as
+        // resources), both thin over the application layer.
         .target(
             name: "SIPASServer",
             dependencies: [
                 "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/static")]
         ),
         .executableTarget(
             name: "sipas",

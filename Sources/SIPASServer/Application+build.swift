@@ -47,6 +47,11 @@ public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (rout
     registerResponseRoutes(api, platform)
     registerIndexRoutes(api, platform)
     registerAuditRoutes(api, platform)
+    let templates: WebTemplates
+    do { templates = try WebTemplates() } catch {
+        preconditionFailure("the screens' templates cannot be read (\(error)); reinstall the resources or set SIPAS_TEMPLATES")
+    }
+    WebScreens(router: router, platform: platform, templates: templates, trustProxy: trustProxy).registerAll()
     return (router, routes)
 }
 

@@ -239,7 +239,7 @@ extension TestServer {
                  compact: Bool = true) async throws -> (result: IndexResult, responses: Int) {
         let stored = try await services.db.read { try await services.questionnaires.find(id: campaign.questionnaireId, on: $0)! }
         let (result, responses) = try await platform.index.figures(campaign, questionnaire: stored, by: by, rollup: rollup, minN: minN,
-                                                                   within: scope, compact: compact)
+                                                                   within: scope.map { UnitScope($0) }, compact: compact)
         return (result, responses)
     }
 }

@@ -17,13 +17,23 @@ extension Platform {
         return user
     }
 
-    /// The user's scope unit (nil for national roles).
-    public func scope(of user: User) async throws -> AdminUnit? {
+    /// The user's scope (nil for national roles): the scope unit and its counterparts across the
+    /// reorganisation.
+    public func scope(of user: User) async throws -> UnitScope? {
         if user.role.isNational { return nil }
         guard let id = user.scopeUnitId, let unit = try await store.units.find(id: id) else {
             throw AppError.forbidden("tài khoản chưa được gán đơn vị phạm vi (the account has no scope unit)")
         }
-        return unit
+        return UnitScope(unit, counterparts: try await counterparts(of: unit))
+    }
+
+    private func counterparts(of unit: AdminUnit) async throws -> [AdminUnit] {
+        let units = store.units
+        if unit.level == "province" {
+            let other = unit.register == "2025" ? "legacy" : "2025"
+            return try await units.find(register: other, level: "province", code: unit.code).map { [$0] } ?? []
+        }
+        return unit.register == "2025" ? try await units.predecessors(of: unit) : try await units.successors(of: unit).map(\.unit)
     }
 
     /// Refuses a unit outside the user's scope.
@@ -42,7 +52,7 @@ extension Platform {
         guard let scope = try await scope(of: user) else { return campaign }
         if let ownerId = campaign.ownerUnitId, let owner = try await store.units.find(id: ownerId), scope.contains(owner) { return campaign }
         let measured = try await read { [store] sql in try await store.campaigns.units(of: campaign.id, on: sql) }
-        guard measured.contains(where: { scope.contains($0.unit) || $0.unit.contains(scope) }) else {
+        guard measured.contains(where: { scope.contains($0.unit) || scope.isInside($0.unit) }) else {
             throw AppError.notFound("kỳ đo lường \(id)")
         }
         return campaign

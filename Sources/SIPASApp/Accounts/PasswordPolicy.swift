@@ -2,8 +2,8 @@ import Foundation
 
 /// What a password must be. bcrypt reads at most 72 bytes and stops at a NUL, so a longer or
 /// NUL-holding password would be silently cut: such passwords are refused, never truncated.
-enum PasswordPolicy {
-    static let minimumCharacters = 10
+public enum PasswordPolicy {
+    public static let minimumCharacters = 10
     static let maximumBytes = 72
 
     /// The password as it will be hashed (NFC, so the same keys on any device give the same bytes).

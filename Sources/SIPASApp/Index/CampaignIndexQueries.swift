@@ -19,14 +19,25 @@ public struct CampaignIndexQueries: Sendable {
     public static let aggregateColumns: Set<String> = ["unit", "province", "channel"]
     public static let aggregateRollups: Set<String> = ["unit", "province"]
 
+    /// Which units a response counts for: the unit it was measured in, or — to compare a
+    /// campaign on the legacy units with one on the 2025 units (`dashboard-measures.md` §5) — that
+    /// unit's 2025 successor (the default one where the commune was split). Responses of units
+    /// without a successor are left out of the re-estimate.
+    public enum Geography: String, Sendable {
+        case asMeasured
+        case successors2025
+    }
+
     public struct Request: Sendable {
         public var by: [String]
         public var rollup: String?
         public var minN: Int?
-        public init(by: [String] = [], rollup: String? = nil, minN: Int? = nil) {
+        public var geography: Geography
+        public init(by: [String] = [], rollup: String? = nil, minN: Int? = nil, geography: Geography = .asMeasured) {
             self.by = by
             self.rollup = rollup
             self.minN = minN
+            self.geography = geography
         }
     }
 
@@ -54,7 +65,7 @@ public struct CampaignIndexQueries: Sendable {
         let minN = full ? try adminMinN(request.minN) : try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
         let scope = try await platform.scope(of: user)
         var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
-                                                    minN: minN, within: scope)
+                                                    minN: minN, within: scope, geography: request.geography)
         var withheld = 0
         if !full {
             let profile = request.by.firstIndex { !Self.aggregateColumns.contains($0) }
@@ -122,11 +133,15 @@ public struct CampaignIndexQueries: Sendable {
     /// file: from the compact responses kept in memory for the usual groupings, otherwise by
     /// reading every stored response (one such request at a time).
     public func figures(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?, minN: Int,
-                        within scope: AdminUnit?, compact: Bool = true) async throws -> (IndexResult, Int) {
+                        within scope: UnitScope?, compact: Bool = true, geography: Geography = .asMeasured) async throws -> (IndexResult, Int) {
         do {
-            if compact, let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup,
-                                                                      minN: minN, within: scope) {
+            if compact || geography != .asMeasured,
+               let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup,
+                                                            minN: minN, within: scope, geography: geography) {
                 return outcome
+            }
+            guard geography == .asMeasured else {
+                throw AppError.invalid("ước lượng lại theo đơn vị mới chỉ nhóm được theo unit, province, channel hoặc câu hỏi một lựa chọn (re-estimating on the 2025 units supports the usual groupings only)", field: "?by")
             }
             let db = platform.db
             return try await platform.expensive.run {
@@ -155,13 +170,13 @@ public struct CampaignIndexQueries: Sendable {
     }
 
     private func fromCompactResponses(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?,
-                                      minN: Int, within scope: AdminUnit?) async throws -> (IndexResult, Int)? {
+                                      minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int)? {
         let db = platform.db, units = platform.store.units
         let rows = try await db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: db)
         var keys: [CompactResponsesIndexer.UnitKeys] = []
         var keep: [Bool] = []
         for id in rows.unitIds {
-            guard let unit = try await units.find(id: id) else {
+            guard let unit = try await counted(id, geography) else {
                 keys.append(.init(unit: "", province: ""))
                 keep.append(false)
                 continue
@@ -187,7 +202,7 @@ public struct CampaignIndexQueries: Sendable {
         if bound > Double(platform.limits.indexGroups) {
             throw AppError.invalid(ResponsesIndexer.TooManyGroups(limit: platform.limits.indexGroups).description, field: "?by")
         }
-        let selected = scope == nil ? nil : keep, unitKeys = keys
+        let selected = scope == nil && geography == .asMeasured ? nil : keep, unitKeys = keys
         let compute = { @Sendable in
             CompactResponsesIndexer.run(rows, questionnaire: questionnaire.questionnaire, plan: questionnaire.schema.evaluator.plan,
                                         by: by, rollup: rollup, minN: minN, keys: unitKeys, keep: selected)
@@ -195,6 +210,19 @@ public struct CampaignIndexQueries: Sendable {
         // Small campaigns are computed in place; large ones off the request threads.
         guard let outcome = rows.count < 20_000 ? compute() : try await Offload.run(compute) else { return nil }
         return (outcome.result, outcome.rows)
+    }
+
+    /// The unit a response of unit `id` counts for.
+    private func counted(_ id: Int, _ geography: Geography) async throws -> AdminUnit? {
+        let units = platform.store.units
+        guard let unit = try await units.find(id: id) else { return nil }
+        switch geography {
+        case .asMeasured: return unit
+        case .successors2025:
+            if unit.register == "2025" { return unit }
+            let successors = try await units.successors(of: unit)
+            return (successors.first { $0.isDefault } ?? successors.first)?.unit
+        }
     }
 }
 

@@ -59,7 +59,7 @@ public struct Questionnaires: Sendable {
                                           before: QuestionnaireWriter.write(existing.questionnaire, as: .yaml), after: QuestionnaireWriter.write(q, as: .yaml), on: sql)
                 return false
             }
-            let ownerId: Int? = owner.map { $0.unitId } ?? scope?.id
+            let ownerId: Int? = owner.map { $0.unitId } ?? scope?.unit.id
             _ = try await repository.insert(q, ownerUnitId: ownerId, on: sql)
             try await platform.record(user, "questionnaire.create", entity: "questionnaire", id: "\(code)@\(version)",
                                       after: QuestionnaireWriter.write(q, as: .yaml), on: sql)
@@ -74,7 +74,7 @@ public struct Questionnaires: Sendable {
         return (any.ownerUnitId, any.ownerUnitId == nil)
     }
 
-    private func requireMayVersion(_ user: User, scope: AdminUnit?, owner: (unitId: Int?, national: Bool)?) async throws {
+    private func requireMayVersion(_ user: User, scope: UnitScope?, owner: (unitId: Int?, national: Bool)?) async throws {
         guard let owner else { return }
         if owner.national {
             guard user.role == .systemAdmin else {

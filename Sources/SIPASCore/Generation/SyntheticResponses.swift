@@ -23,6 +23,11 @@ public struct SyntheticResponses {
     public let design: Design
     public let seed: UInt64
     public let header: [String]
+    /// The range units' levels of satisfaction are drawn from (each item answered satisfied with
+    /// about that probability).
+    public let satisfaction: ClosedRange<Double>
+    /// Whether every seventh unit has a single PSU.
+    public let lonelyPsus: Bool
 
     private let items: [Item]
     private let scales: [String: Scale]
@@ -33,7 +38,10 @@ public struct SyntheticResponses {
     private var values: [Double]
     private var next = 0
 
-    public init(questionnaire: Questionnaire, rows: Int, units: Int, design: Design, seed: UInt64) {
+    public init(questionnaire: Questionnaire, rows: Int, units: Int, design: Design, seed: UInt64,
+                satisfaction: ClosedRange<Double> = 0.55...0.95, lonelyPsus: Bool = true) {
+        self.satisfaction = satisfaction
+        self.lonelyPsus = lonelyPsus
         self.questionnaire = questionnaire
         self.rows = rows
         self.units = max(1, units)
@@ -81,11 +89,11 @@ public struct SyntheticResponses {
         let unit = Int((Int64(r) * Int64(units)) / Int64(max(rows, 1)))
         let unitStart = Int((Int64(unit) * Int64(rows) + Int64(units) - 1) / Int64(units))
         let unitRows = max(1, Int((Int64(unit + 1) * Int64(rows) + Int64(units) - 1) / Int64(units)) - unitStart)
-        let psus = unit % 7 == 6 ? 1 : 3 + Int(hash(UInt64(unit), 1) % 4)
+        let psus = lonelyPsus && unit % 7 == 6 ? 1 : 3 + Int(hash(UInt64(unit), 1) % 4)
         let psu = min(psus - 1, (r - unitStart) * psus / unitRows)
         let globalPsu = unit * 8 + psu
 
-        let unitLevel = 0.55 + 0.4 * unitInterval(hash(UInt64(unit), 2))
+        let unitLevel = satisfaction.lowerBound + (satisfaction.upperBound - satisfaction.lowerBound) * unitInterval(hash(UInt64(unit), 2))
         let psuShift = 0.12 * (unitInterval(hash(UInt64(globalPsu), 3)) - 0.5)
         let level = min(0.98, max(0.05, unitLevel + psuShift))
 

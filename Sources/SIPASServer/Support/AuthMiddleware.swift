@@ -5,7 +5,7 @@ import SIPASApp
 /// Finds the user of a request: `Authorization: Bearer <token>` (API tokens only) or the
 /// `sipas_session` cookie (browser sessions only). Cookie-authenticated writes must carry the
 /// session's CSRF token in `X-CSRF-Token`; bearer tokens are not sent by browsers on their own,
-/// so they need none.
+/// so they need none. The web's forms carry it as their `_csrf` field instead.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: Accounts
@@ -28,7 +28,8 @@ struct AuthMiddleware: RouterMiddleware {
             context.user = found.user
             context.tokenKind = .session
             context.csrfToken = found.csrf
-            if ![.get, .head, .options].contains(request.method) {
+            // Web forms carry the token as a form field, checked where the form is read (WebForm).
+            if ![.get, .head, .options].contains(request.method), request.uri.path.hasPrefix("/api/") {
                 let sent = request.headers[.init("X-CSRF-Token")!]
                 guard let sent, sent == found.csrf else {
                     throw AppError.forbidden("thiếu hoặc sai mã chống giả mạo X-CSRF-Token (CSRF token missing or wrong)")

@@ -95,19 +95,27 @@ public struct CampaignRepository: Sendable {
 
     // Paths hold digits and slashes only, so LIKE's wildcards cannot come from them.
     /// Campaigns owned inside `scope` or measuring a unit inside or above it (all when nil).
-    public func list(covering scope: AdminUnit?, limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
+    public func list(covering scope: UnitScope?, limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
         if let scope {
-            return try await sql.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM campaigns c
-                WHERE EXISTS (SELECT 1 FROM units o WHERE o.id = c.owner_unit_id AND o.path LIKE \(bind: scope.path + "%"))
-                   OR EXISTS (SELECT 1 FROM campaign_units cu JOIN units u ON u.id = cu.unit_id
-                              WHERE cu.campaign_id = c.id AND (u.path LIKE \(bind: scope.path + "%")
-                                                               OR \(bind: scope.path) LIKE u.path || '%'))
-                ORDER BY c.year DESC, c.id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
-                """).all().map(Self.decode)
+            var found: [Int: Campaign] = [:]
+            for root in scope.roots {
+                for campaign in try await list(covering: root, limit: limit + offset, on: sql) { found[campaign.id] = campaign }
+            }
+            return Array(found.values.sorted { ($0.year, $0.id) > ($1.year, $1.id) }.dropFirst(offset).prefix(limit))
         }
         return try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM campaigns ORDER BY year DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)")
             .all().map(Self.decode)
+    }
+
+    private func list(covering scope: AdminUnit, limit: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM campaigns c
+            WHERE EXISTS (SELECT 1 FROM units o WHERE o.id = c.owner_unit_id AND o.path LIKE \(bind: scope.path + "%"))
+               OR EXISTS (SELECT 1 FROM campaign_units cu JOIN units u ON u.id = cu.unit_id
+                          WHERE cu.campaign_id = c.id AND (u.path LIKE \(bind: scope.path + "%")
+                                                           OR \(bind: scope.path) LIKE u.path || '%'))
+            ORDER BY c.year DESC, c.id DESC LIMIT \(bind: limit)
+            """).all().map(Self.decode)
     }
 
     /// The measured units with their targets. They are fixed when the campaign is created, so

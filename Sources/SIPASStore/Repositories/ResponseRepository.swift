@@ -307,10 +307,28 @@ public struct ResponseRepository: Sendable {
         try await sql.raw("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = \(bind: campaignId)").first()!.decode(column: "n", as: Int.self)
     }
 
+    /// Responses received, counted by unit, channel and day (UTC date of storage).
+    public struct Received: Sendable, Equatable {
+        public var unitId: Int?
+        public var channel: String
+        public var day: String
+        public var count: Int
+    }
+
+    public func received(campaignId: Int, on sql: any SQLDatabase) async throws -> [Received] {
+        try await sql.raw("""
+            SELECT unit_id, channel, substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM responses
+            WHERE campaign_id = \(bind: campaignId) GROUP BY unit_id, channel, substr(created_at, 1, 10) ORDER BY day, unit_id, channel
+            """).all().map { row in
+            Received(unitId: try row.decode(column: "unit_id", as: Int?.self), channel: try row.decode(column: "channel", as: String.self),
+                     day: try row.decode(column: "day", as: String.self), count: try row.decode(column: "n", as: Int.self))
+        }
+    }
+
     /// The stored responses of a campaign as a responses CSV (header and rows in storage order),
     /// with `unit` and `province` as unit codes. With `within`, only the responses of units inside
     /// that unit's subtree. Rows stream from the driver: no per-row decoding machinery.
-    public func exportCSV(campaignId: Int, questionnaire: Questionnaire, within: AdminUnit? = nil, on sql: any SQLDatabase) async throws -> [UInt8] {
+    public func exportCSV(campaignId: Int, questionnaire: Questionnaire, within: UnitScope? = nil, on sql: any SQLDatabase) async throws -> [UInt8] {
         // Units of the campaign's responses, with their province's code.
         var unitCode: [Int: (code: String, province: String)] = [:]
         var provinceCode: [Int: String] = [:]
@@ -326,7 +344,7 @@ public struct ResponseRepository: Sendable {
             unitCode[id] = (try row.decode(column: "code", as: String.self), province)
             if let within {
                 if allowed == nil { allowed = [] }
-                if path.hasPrefix(within.path) { allowed!.insert(id) }
+                if within.roots.contains(where: { path.hasPrefix($0.path) }) { allowed!.insert(id) }
             }
         }
         if within != nil && allowed == nil { allowed = [] }

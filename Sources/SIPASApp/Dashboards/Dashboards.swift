@@ -1,0 +1,59 @@
+import Foundation
+import SIPASCore
+import SIPASStore
+
+/// The figures of a campaign's dashboards (`dashboard-measures.md`): a view's index tree with
+/// its standing against the campaign and the target, improvement priorities, the ranking of
+/// units, change against an earlier campaign (across the 1 July 2025 reorganisation too) and the
+/// responses received. Every figure comes from the campaign index under the same disclosure
+/// control as the API's index; nothing here reads a response.
+public struct Dashboards: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+
+    /// A measured unit with its target.
+    public struct MeasuredUnit: Sendable {
+        public var unit: AdminUnit
+        public var target: Target?
+        public var targetText: String?
+    }
+
+    public struct Context: Sendable {
+        public var campaign: Campaign
+        public var questionnaire: Questionnaire
+        public var units: [MeasuredUnit]
+        /// False when the viewer sees aggregates under disclosure control.
+        public var fullAccess: Bool
+        public var minN: Int
+
+        public func unit(code: String) -> MeasuredUnit? { units.first { $0.unit.code == code } }
+        /// The root of the first tree: the index itself.
+        public var rootCode: String { questionnaire.indices.first?.code ?? "" }
+    }
+
+    func context(_ id: Int, user: User?) async throws -> Context {
+        let user = try platform.require(user, .readIndex)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        let store = platform.store
+        let (questionnaire, measured) = try await platform.read { sql in
+            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql), try await store.campaigns.units(of: campaign.id, on: sql))
+        }
+        guard let questionnaire else { throw AppError.notFound("bảng hỏi của kỳ đo lường") }
+        let scope = try await platform.scope(of: user)
+        let units = measured.filter { scope?.contains($0.unit) ?? true }
+            .map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) }
+        let full = try await platform.hasResponseAccess(user, campaign)
+        return Context(campaign: campaign, questionnaire: questionnaire.questionnaire, units: units, fullAccess: full,
+                       minN: full ? Campaign.defaultDisclosureMinN : campaign.disclosureMinN)
+    }
+
+    func index(_ context: Context, by: [String], geography: CampaignIndexQueries.Geography = .asMeasured,
+               user: User?) async throws -> CampaignIndexQueries.Answer {
+        try await platform.index.compute(campaign: context.campaign.id,
+                                         .init(by: by, minN: context.fullAccess ? nil : context.minN, geography: geography), by: user)
+    }
+}
+
+extension Platform {
+    public var dashboards: Dashboards { Dashboards(self) }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import Hummingbird
+import SIPASApp
+import SIPASCore
+
+/// A campaign's dashboards: the index of the campaign or of a unit, the ranking of units, change
+/// since an earlier campaign, and responses received. Figures come from the dashboards use case,
+/// the same as the API's; this file only lays them out.
+extension WebScreens {
+    func registerDashboardScreens() {
+        page("/campaigns/{id}/dashboard") { request, context, user in
+            let overview = try await platform.dashboards.overview(campaign: try Self.id(context), unitCode: Self.query(request, "unit"), by: user)
+            return templates.page("dashboard", DashboardPage(overview, user: user, csrf: context.csrfToken))
+        }
+        page("/campaigns/{id}/ranking") { request, context, user in
+            let ranking = try await platform.dashboards.ranking(campaign: try Self.id(context), node: Self.query(request, "node"), by: user)
+            return templates.page("ranking", RankingPage(ranking, user: user, csrf: context.csrfToken))
+        }
+        page("/campaigns/{id}/change") { request, context, user in
+            let id = try Self.id(context)
+            let earlier = try await platform.dashboards.earlierCampaigns(than: id, by: user)
+            guard let since = try Self.intQuery(request, "since") ?? earlier.first?.id else {
+                let campaign = try await platform.campaigns.campaign(id, by: user)
+                return templates.page("change", ChangePage(empty: campaign, user: user, csrf: context.csrfToken))
+            }
+            let change = try await platform.dashboards.change(campaign: id, since: since, by: user)
+            return templates.page("change", ChangePage(change, choices: earlier, user: user, csrf: context.csrfToken))
+        }
+        page("/campaigns/{id}/received") { _, context, user in
+            let received = try await platform.dashboards.received(campaign: try Self.id(context), by: user)
+            return templates.page("received", ReceivedPage(received, user: user, csrf: context.csrfToken))
+        }
+    }
+}
+
+/// Links between a campaign's dashboards.
+struct DashboardTabs: Sendable {
+    struct Tab: Sendable {
+        var href: String
+        var label: String
+        var current: Bool
+    }
+
+    var tabs: [Tab]
+
+    init(campaign: Campaign, current: String, user: User) {
+        var all = [("dashboard", "Chỉ số"), ("ranking", "Xếp hạng đơn vị"), ("change", "So sánh giữa các kỳ")]
+        if AccessPolicy.allows(user.role, .manageCampaigns) { all.append(("received", "Tiến độ nhận phiếu")) }
+        tabs = all.map { Tab(href: "/campaigns/\(campaign.id)/\($0.0)", label: $0.1, current: $0.0 == current) }
+    }
+}
+
+/// The notice every dashboard carries for a role that sees aggregates only.
+func disclosureNotice(_ controlled: Bool, minN: Int) -> String? {
+    controlled ? "Số liệu tổng hợp: nhóm dưới \(minN) phiếu không được hiển thị, để không ai suy ra được câu trả lời của từng người." : nil
+}
+
+struct DashboardPage: Sendable {
+    struct NodeLine: Sendable {
+        var title: String
+        var code: String
+        var depthClass: String
+        var isLeaf: Bool
+        var estimate: String
+        var interval: String
+        var n: String
+        var lowN: Bool
+        var standing: String?
+    }
+
+    struct PriorityLine: Sendable {
+        var rank: Int
+        var title: String
+        var code: String
+        var estimate: String
+        var gain: String
+        var gainSE: String
+        var lowN: Bool
+    }
+
+    struct UnitOption: Sendable {
+        var code: String
+        var name: String
+        var selected: Bool
+    }
+
+    var chrome: Chrome
+    var tabs: DashboardTabs
+    var campaign: CampaignLine
+    var scopeTitle: String
+    var units: [UnitOption]
+    var wholeSelected: Bool
+    var headline: NodeLine?
+    var target: String?
+    var targetOutcome: String?
+    var targetDistance: String?
+    var nodes: [NodeLine]
+    var chart: String
+    var priorities: [PriorityLine]
+    var responses: String
+    var notice: String?
+    var withheld: Bool
+    var comparedWithCampaign: Bool
+
+    init(_ o: Dashboards.Overview, user: User, csrf: String?) {
+        let c = o.context.campaign
+        let title = o.unit.map { "\($0.unit.name) — \(c.title)" } ?? c.title
+        chrome = Chrome(title: title, user: user, csrf: csrf, section: "campaigns")
+        tabs = DashboardTabs(campaign: c, current: "dashboard", user: user)
+        campaign = CampaignLine(c)
+        scopeTitle = o.unit?.unit.name ?? "Toàn bộ kỳ đo lường (các đơn vị trong phạm vi của tài khoản)"
+        units = o.context.units.map { UnitOption(code: $0.unit.code, name: $0.unit.name, selected: $0.unit.code == o.unit?.unit.code) }
+        wholeSelected = o.unit == nil
+        let lines = o.nodes.map { figure -> NodeLine in
+            let r = figure.row
+            return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
+                            estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
+                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label)
+        }
+        nodes = lines
+        headline = lines.first
+        if let t = o.target {
+            target = "\(t.comparator.label) \(VietnameseFormat.percent(t.percent))"
+            targetOutcome = o.targetStanding?.outcome.label
+            targetDistance = o.targetStanding.map { "\(VietnameseFormat.points($0.distance)) điểm \(VietnameseFormat.pointsInterval($0.distanceLow, $0.distanceHigh))" }
+        }
+        let rootCode = o.context.rootCode
+        let topLevel = o.nodes.filter { $0.row.depth <= 1 && $0.row.index == rootCode }
+        var lines2: [IntervalChart.Line] = []
+        if let t = o.target { lines2.append(.init(value: t.percent, label: "mục tiêu", dashed: true)) }
+        chart = IntervalChart(key: "nodes", title: "Chỉ số và các lĩnh vực, khoảng tin cậy 95%",
+                              rows: topLevel.map { .init(label: $0.row.title, estimate: $0.row.estimate, low: $0.row.ciLow, high: $0.row.ciHigh, lowN: $0.row.lowN) },
+                              lines: lines2).svg()
+        priorities = o.priorities.prefix(10).enumerated().map { i, p in
+            PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
+                         gain: DecimalText.vietnamese(p.gain), gainSE: DecimalText.vietnamese(p.gainSE), lowN: p.lowN)
+        }
+        responses = VietnameseFormat.count(o.responses)
+        notice = disclosureNotice(o.disclosureControlled, minN: o.context.minN)
+        withheld = o.withheld
+        comparedWithCampaign = o.unit != nil
+    }
+}
+
+struct RankingPage: Sendable {
+    struct Line: Sendable {
+        var rank: String
+        var rankRange: String
+        var code: String
+        var name: String
+        var href: String
+        var estimate: String
+        var interval: String
+        var n: String
+        var lowN: Bool
+        var standing: String
+        var target: String?
+        var targetOutcome: String?
+    }
+
+    struct NodeOption: Sendable {
+        var code: String
+        var title: String
+        var selected: Bool
+    }
+
+    var chrome: Chrome
+    var tabs: DashboardTabs
+    var campaign: CampaignLine
+    var nodeTitle: String
+    var nodes: [NodeOption]
+    var reference: String
+    var lines: [Line]
+    var chart: String
+    var withheld: Int
+    var notice: String?
+    var hasTargets: Bool
+
+    init(_ r: Dashboards.UnitRanking, user: User, csrf: String?) {
+        let c = r.context.campaign
+        chrome = Chrome(title: "Xếp hạng đơn vị — \(c.title)", user: user, csrf: csrf, section: "campaigns")
+        tabs = DashboardTabs(campaign: c, current: "ranking", user: user)
+        campaign = CampaignLine(c)
+        nodeTitle = r.nodeTitle
+        var options: [NodeOption] = []
+        for tree in r.context.questionnaire.indices {
+            options.append(NodeOption(code: tree.code, title: tree.title, selected: tree.code == r.node))
+            for case let .node(child) in tree.children {
+                options.append(NodeOption(code: child.code, title: "— " + child.title, selected: child.code == r.node))
+            }
+        }
+        nodes = options
+        reference = VietnameseFormat.percent(r.reference)
+        lines = r.rows.map { row in
+            let e = row.entry
+            return Line(rank: e.rank.map(String.init) ?? "—",
+                        rankRange: e.bestRank.map { best in best == e.worstRank ? "\(best)" : "\(best)–\(e.worstRank ?? best)" } ?? "—",
+                        code: row.code, name: row.unit?.unit.name ?? row.code,
+                        href: "/campaigns/\(c.id)/dashboard?unit=\(row.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                        estimate: VietnameseFormat.percent(e.estimate), interval: VietnameseFormat.interval(e.low, e.high),
+                        n: VietnameseFormat.count(row.n), lowN: e.lowN, standing: row.standing.label,
+                        target: row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" },
+                        targetOutcome: row.targetStanding?.outcome.label)
+        }
+        hasTargets = lines.contains { $0.target != nil }
+        chart = IntervalChart(key: "ranking", title: "Xếp hạng theo \(r.nodeTitle), khoảng tin cậy 95%",
+                              rows: r.rows.filter { $0.entry.estimate != nil }.map {
+                                  .init(label: $0.unit?.unit.name ?? $0.code, estimate: $0.entry.estimate, low: $0.entry.low, high: $0.entry.high, lowN: $0.entry.lowN)
+                              },
+                              lines: r.reference.map { [.init(value: $0, label: "cả kỳ", dashed: true)] } ?? []).svg()
+        withheld = r.withheld
+        notice = disclosureNotice(r.disclosureControlled, minN: r.context.minN)
+    }
+}
+
+struct ChangePage: Sendable {
+    struct Line: Sendable {
+        var title: String
+        var depthClass: String
+        var name: String
+        var earlier: String
+        var later: String
+        var delta: String
+        var interval: String
+        var direction: String
+    }
+
+    struct Choice: Sendable {
+        var id: Int
+        var title: String
+        var selected: Bool
+    }
+
+    var chrome: Chrome
+    var tabs: DashboardTabs
+    var campaign: CampaignLine
+    var earlierTitle: String?
+    var choices: [Choice]
+    var reform: String?
+    var questionnaireNote: String?
+    var nodes: [Line]
+    var units: [Line]
+    var notice: String?
+    var empty: Bool
+
+    init(empty campaign: Campaign, user: User, csrf: String?) {
+        chrome = Chrome(title: "So sánh giữa các kỳ — \(campaign.title)", user: user, csrf: csrf, section: "campaigns")
+        tabs = DashboardTabs(campaign: campaign, current: "change", user: user)
+        self.campaign = CampaignLine(campaign)
+        choices = []
+        nodes = []
+        units = []
+        self.empty = true
+    }
+
+    init(_ c: Dashboards.CampaignChange, choices: [Campaign], user: User, csrf: String?) {
+        let later = c.later.campaign, earlier = c.earlier.campaign
+        chrome = Chrome(title: "So sánh giữa các kỳ — \(later.title)", user: user, csrf: csrf, section: "campaigns")
+        tabs = DashboardTabs(campaign: later, current: "change", user: user)
+        campaign = CampaignLine(later)
+        earlierTitle = "\(earlier.title) (\(earlier.year))"
+        self.choices = choices.map { Choice(id: $0.id, title: "\($0.title) (\($0.year))", selected: $0.id == earlier.id) }
+        if c.reestimated {
+            reform = "Kỳ \(earlier.year) đo trên đơn vị hành chính cũ nên được ước lượng lại trên đơn vị sau sắp xếp ngày 01/07/2025: mỗi phiếu tính cho xã/phường kế thừa (xã được chia thì tính cho đơn vị kế thừa mặc định), cách chọn mẫu giữ nguyên"
+                + (c.leftOut > 0 ? "; \(VietnameseFormat.count(c.leftOut)) phiếu của đơn vị không có đơn vị kế thừa không được tính." : ".")
+        }
+        questionnaireNote = c.sameQuestionnaire ? nil : "Hai kỳ dùng hai bảng hỏi khác nhau: chỉ so sánh các chỉ tiêu cùng mã, và cần thận trọng khi đọc."
+        func line(_ row: Dashboards.ChangeRow, name: String) -> Line {
+            Line(title: row.title, depthClass: "depth-\(min(row.depth, 4))", name: name,
+                 earlier: VietnameseFormat.percent(row.earlier?.estimate), later: VietnameseFormat.percent(row.later?.estimate),
+                 delta: VietnameseFormat.points(row.change?.delta), interval: VietnameseFormat.pointsInterval(row.change?.low, row.change?.high),
+                 direction: row.change?.direction.label ?? "không so sánh được")
+        }
+        nodes = c.nodes.map { line($0, name: "") }
+        units = c.units.map { line($0, name: $0.unit?.unit.name ?? $0.code) }
+        notice = disclosureNotice(!c.later.fullAccess, minN: c.later.minN)
+        empty = false
+    }
+}
+
+struct ReceivedPage: Sendable {
+    struct Count: Sendable {
+        var label: String
+        var count: String
+        var share: String
+    }
+
+    var chrome: Chrome
+    var tabs: DashboardTabs
+    var campaign: CampaignLine
+    var total: String
+    var units: [Count]
+    var channels: [Count]
+    var days: [Count]
+
+    init(_ r: Dashboards.Received, user: User, csrf: String?) {
+        let c = r.context.campaign
+        chrome = Chrome(title: "Tiến độ nhận phiếu — \(c.title)", user: user, csrf: csrf, section: "campaigns")
+        tabs = DashboardTabs(campaign: c, current: "received", user: user)
+        campaign = CampaignLine(c)
+        total = VietnameseFormat.count(r.total)
+        func share(_ n: Int) -> String { r.total == 0 ? "—" : VietnameseFormat.percent(100 * Double(n) / Double(r.total)) }
+        units = r.byUnit.map { Count(label: $0.unit?.unit.name ?? ($0.code.isEmpty ? "Không rõ đơn vị" : $0.code), count: VietnameseFormat.count($0.count), share: share($0.count)) }
+        channels = r.byChannel.map { Count(label: Self.channelLabel($0.channel), count: VietnameseFormat.count($0.count), share: share($0.count)) }
+        days = r.byDay.map { Count(label: VietnameseFormat.date($0.day), count: VietnameseFormat.count($0.count), share: share($0.count)) }
+    }
+
+    static func channelLabel(_ channel: String) -> String {
+        switch channel {
+        case "paper": return "Phiếu giấy"
+        case "online": return "Trực tuyến"
+        case "kiosk": return "Ki-ốt tại bộ phận một cửa"
+        case "tablet", "odk": return "Máy tính bảng (ODK)"
+        default: return channel
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import SIPASApp
+import SIPASCore
+
+/// The first page after signing in: what this account can do next, and its campaigns.
+struct HomePage: Sendable {
+    struct Step: Sendable {
+        var text: String
+        var href: String?
+        var linkText: String?
+    }
+
+    var chrome: Chrome
+    var greeting: String
+    var roleLabel: String
+    var scopeName: String?
+    var steps: [Step]
+    var campaigns: [CampaignLine]
+    var hasCampaigns: Bool
+
+    static func make(_ platform: Platform, user: User, csrf: String?) async throws -> HomePage {
+        let scope = try await platform.scope(of: user)
+        let campaigns = try await platform.campaigns.list(by: user, limit: 200, offset: 0)
+        let first = campaigns.first
+        return HomePage(chrome: Chrome(title: "Trang chủ", user: user, csrf: csrf, section: "home"),
+                        greeting: "Xin chào, \(user.displayName)", roleLabel: user.role.label, scopeName: scope?.unit.name,
+                        steps: steps(for: user.role, first: first), campaigns: campaigns.map(CampaignLine.init),
+                        hasCampaigns: !campaigns.isEmpty)
+    }
+
+    private static func steps(for role: Role, first: Campaign?) -> [Step] {
+        let dashboard = first.map { "/campaigns/\($0.id)/dashboard" }
+        switch role {
+        case .systemAdmin:
+            return [Step(text: "Theo dõi các kỳ đo lường và trạng thái của chúng.", href: "/campaigns", linkText: "Danh sách kỳ đo lường"),
+                    Step(text: "Xem kết quả: chỉ số, xếp hạng đơn vị, so sánh giữa các năm.", href: dashboard, linkText: "Bảng điều khiển"),
+                    Step(text: "Tra cứu đơn vị hành chính trước và sau ngày 01/07/2025.", href: "/units", linkText: "Đơn vị hành chính")]
+        case .provinceAdmin:
+            return [Step(text: "Chuyển kỳ đo lường qua các giai đoạn: chọn mẫu, điều tra, nhập liệu, phân tích.", href: "/campaigns",
+                         linkText: "Kỳ đo lường của tỉnh"),
+                    Step(text: "Theo dõi số phiếu đã nhận theo đơn vị, kênh và ngày.", href: first.map { "/campaigns/\($0.id)/received" },
+                         linkText: "Tiến độ nhận phiếu"),
+                    Step(text: "Xem chỉ số, xếp hạng và mức đạt mục tiêu của từng đơn vị.", href: dashboard, linkText: "Bảng điều khiển")]
+        case .ministryAnalyst:
+            return [Step(text: "Đọc kết quả mọi kỳ đo lường: chỉ số với khoảng tin cậy 95%, xếp hạng có khoảng thứ hạng.", href: dashboard,
+                         linkText: "Bảng điều khiển"),
+                    Step(text: "So sánh với năm trước, kể cả qua đợt sắp xếp đơn vị hành chính 01/07/2025.",
+                         href: first.map { "/campaigns/\($0.id)/change" }, linkText: "So sánh giữa các kỳ")]
+        case .unitViewer:
+            return [Step(text: "Khi kỳ đo lường kết thúc nhập liệu, xem chỉ số của đơn vị mình, mức đạt mục tiêu và tiêu chí nên cải thiện trước.",
+                         href: dashboard, linkText: "Kết quả của đơn vị"),
+                    Step(text: "Đơn vị chỉ thấy số liệu tổng hợp, không bao giờ thấy ai trả lời thế nào: khảo sát giữ khách quan.", href: nil, linkText: nil)]
+        case .enumerator, .dataEntryClerk:
+            return [Step(text: "Xem các kỳ đo lường đang điều tra hoặc nhập liệu trong phạm vi của mình.", href: "/campaigns", linkText: "Kỳ đo lường"),
+                    Step(text: "Phiếu được gửi qua API hoặc tệp CSV; kết quả chỉ số do cán bộ phân tích xem.", href: nil, linkText: nil)]
+        }
+    }
+}
+
+/// A campaign in a list.
+struct CampaignLine: Sendable {
+    var id: Int
+    var code: String
+    var year: Int
+    var title: String
+    var statusLabel: String
+    var figuresFinal: Bool
+
+    init(_ campaign: Campaign) {
+        id = campaign.id
+        code = campaign.code
+        year = campaign.year
+        title = campaign.title
+        statusLabel = campaign.status.label
+        figuresFinal = campaign.status.figuresAreFinal
+    }
+}

@@ -1,0 +1,86 @@
+import SIPASCore
+
+/// A dot-and-whisker chart drawn on the server as SVG: one row per figure, the dot its estimate
+/// and the whisker its 95% interval, with optional vertical reference lines (the campaign's
+/// figure, a target). Every text is escaped here, since the SVG goes into the page unescaped.
+struct IntervalChart: Sendable {
+    struct Row: Sendable {
+        var label: String
+        var estimate: Double?
+        var low: Double?
+        var high: Double?
+        /// Drawn hollow: few responses.
+        var lowN: Bool
+    }
+
+    struct Line: Sendable {
+        var value: Double
+        var label: String
+        var dashed: Bool
+    }
+
+    /// Unique on its page (labels the chart for assistive technology).
+    var key: String
+    var title: String
+    var rows: [Row]
+    var lines: [Line] = []
+
+    private static let labelWidth = 230.0, plotWidth = 430.0, rowHeight = 22.0, top = 34.0
+
+    func svg() -> String {
+        let values = rows.flatMap { [$0.low, $0.high, $0.estimate].compactMap { $0 } } + lines.map(\.value)
+        let lowest = max(0, (((values.min() ?? 0) - 2) / 5).rounded(.down) * 5)
+        let from = min(lowest, 95), to = 100.0
+        func x(_ v: Double) -> Double { Self.labelWidth + (v - from) / (to - from) * Self.plotWidth }
+        let height = Self.top + Double(rows.count) * Self.rowHeight + 30
+        let width = Self.labelWidth + Self.plotWidth + 20
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-t\">"
+        out += "<title id=\"\(id)-t\">\(Self.escape(title))</title>"
+        // Axis ticks every 5 points.
+        var tick = (from / 5).rounded(.up) * 5
+        while tick <= to {
+            out += "<line x1=\"\(n(x(tick)))\" y1=\"\(n(Self.top - 6))\" x2=\"\(n(x(tick)))\" y2=\"\(n(height - 26))\" class=\"grid\"/>"
+            out += "<text x=\"\(n(x(tick)))\" y=\"\(n(height - 10))\" class=\"tick\" text-anchor=\"middle\">\(Int(tick))%</text>"
+            tick += 5
+        }
+        for line in lines {
+            out += "<line x1=\"\(n(x(line.value)))\" y1=\"\(n(Self.top - 12))\" x2=\"\(n(x(line.value)))\" y2=\"\(n(height - 26))\" class=\"\(line.dashed ? "ref dashed" : "ref")\"/>"
+            out += "<text x=\"\(n(x(line.value)))\" y=\"\(n(Self.top - 16))\" class=\"reflabel\" text-anchor=\"middle\">\(Self.escape(line.label))</text>"
+        }
+        for (i, row) in rows.enumerated() {
+            let y = Self.top + Double(i) * Self.rowHeight + Self.rowHeight / 2
+            out += "<g><title>\(Self.escape(row.label)): \(Self.escape(VietnameseFormat.percent(row.estimate))) \(Self.escape(VietnameseFormat.interval(row.low, row.high)))</title>"
+            out += "<text x=\"\(n(Self.labelWidth - 8))\" y=\"\(n(y + 4))\" class=\"label\" text-anchor=\"end\">\(Self.escape(Self.shorten(row.label)))</text>"
+            if let low = row.low, let high = row.high {
+                out += "<line x1=\"\(n(x(low)))\" y1=\"\(n(y))\" x2=\"\(n(x(high)))\" y2=\"\(n(y))\" class=\"whisker\"/>"
+            }
+            if let e = row.estimate {
+                out += "<circle cx=\"\(n(x(e)))\" cy=\"\(n(y))\" r=\"5\" class=\"\(row.lowN ? "dot hollow" : "dot")\"/>"
+            }
+            out += "</g>"
+        }
+        return out + "</svg>"
+    }
+
+    private var id: String { "chart-" + key }
+
+    private func n(_ v: Double) -> String { DecimalText.plain((v * 10).rounded() / 10) }
+
+    static func shorten(_ text: String) -> String { text.count > 34 ? String(text.prefix(33)) + "…" : text }
+
+    /// XML text and attribute escaping.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SIPASCore
+
+/// How figures read on a Vietnamese screen (`dashboard-measures.md` §6): "92,70%", intervals
+/// "(90,12–94,85)", counts "1.800", dates "22/11/2026". Machine formats never pass through here.
+enum VietnameseFormat {
+    static let missing = "—"
+
+    static func percent(_ value: Double?) -> String {
+        value.map { DecimalText.vietnamese($0) + "%" } ?? missing
+    }
+
+    static func interval(_ low: Double?, _ high: Double?) -> String {
+        guard let low, let high else { return missing }
+        return "(\(DecimalText.vietnamese(low))–\(DecimalText.vietnamese(high)))"
+    }
+
+    /// Percentage points with their sign: "+5,00", "−0,30".
+    static func points(_ value: Double?) -> String {
+        guard let value else { return missing }
+        let text = DecimalText.vietnamese(abs(value))
+        if text == "0,00" { return "0,00" }
+        return (value < 0 ? "−" : "+") + text
+    }
+
+    static func pointsInterval(_ low: Double?, _ high: Double?) -> String {
+        guard let low, let high else { return missing }
+        return "(\(points(low)) đến \(points(high)))"
+    }
+
+    static func count(_ value: Int) -> String { DecimalText.groupThousands(value) }
+
+    /// "2025-07-01" or an ISO timestamp → "01/07/2025".
+    static func date(_ iso: String?) -> String {
+        guard let iso, iso.count >= 10 else { return iso ?? missing }
+        let parts = iso.prefix(10).split(separator: "-")
+        guard parts.count == 3 else { return iso }
+        return "\(parts[2])/\(parts[1])/\(parts[0])"
+    }
+
+    /// An ISO timestamp → "22/11/2026 14:05 (UTC)".
+    static func dateTime(_ iso: String) -> String {
+        guard iso.count >= 16 else { return date(iso) }
+        let time = iso.dropFirst(11).prefix(5)
+        return "\(date(iso)) \(time) (UTC)"
+    }
+}
