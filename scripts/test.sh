@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # The project's test command: unit and integration tests (Swift Testing) on SQLite and — when
 # PostgreSQL is installed — on a throwaway PostgreSQL cluster too, the command-line checks, and the
-# cross-check of the index engine against R's survey package.
+# cross-check of the index engine against R's survey package, the dashboards against an
+# independent implementation, the screens in Chromium, the API fuzzed from its OpenAPI document.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/test-dependencies.sh
 swift build
 scripts/with-postgres.sh swift test
 scripts/cli-test.sh
-scripts/api-fuzz.sh
-if command -v Rscript >/dev/null && Rscript -e 'library(survey); library(yaml)' >/dev/null 2>&1; then
-  scripts/crosscheck/run.sh
-else
-  echo "R with the survey and yaml packages is missing: install r-cran-survey r-cran-yaml (.ci/run does)" >&2
-  exit 1
-fi
+scripts/server-checks.sh
+scripts/crosscheck/run.sh

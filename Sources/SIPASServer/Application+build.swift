@@ -46,6 +46,7 @@ public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (rout
     registerCampaignRoutes(api, platform)
     registerResponseRoutes(api, platform)
     registerIndexRoutes(api, platform)
+    registerDashboardRoutes(api, platform)
     registerAuditRoutes(api, platform)
     let templates: WebTemplates
     do { templates = try WebTemplates() } catch {

@@ -93,6 +93,43 @@ enum APISchemas {
                 .property("ci_low", .nullable(.number)), .property("ci_high", .nullable(.number)), .property("low_n", .boolean),
             ], required: ["index", "node", "n", "estimate", "se", "ci_low", "ci_high", "low_n"], additional: .string))),
         ], required: ["campaign", "by", "rollup", "min_n", "responses", "low_n_suppressed", "withheld_groups", "rows"]),
+        "DashboardPriorities": .object([
+            .property("campaign", .integer), .property("unit", .nullable(.string), "the unit's code; null for the whole campaign"),
+            .property("rows", .array(.object([
+                .property("index", .string), .property("item", .string), .property("weight", .number, "the leaf's weight in its tree"),
+                .property("estimate", .nullable(.number)), .property("se", .nullable(.number)), .property("n", .integer),
+                .property("low_n", .boolean), .property("gain", .number, "index points gained if the criterion reached 100%"),
+                .property("gain_se", .number),
+            ], required: ["index", "item", "weight", "estimate", "se", "n", "low_n", "gain", "gain_se"]))),
+        ], required: ["campaign", "unit", "rows"]),
+        "DashboardRanking": .object([
+            .property("campaign", .integer), .property("node", .string), .property("reference", .nullable(.number), "the campaign's pooled figure"),
+            .property("withheld_units", .integer, "measured units without a figure for this account"),
+            .property("rows", .array(.object([
+                .property("unit", .string), .property("n", .integer), .property("estimate", .nullable(.number)),
+                .property("ci_low", .nullable(.number)), .property("ci_high", .nullable(.number)), .property("low_n", .boolean),
+                .property("rank", .nullable(.integer)), .property("best_rank", .nullable(.integer)), .property("worst_rank", .nullable(.integer)),
+                .property("standing", .string(enumeration: Standing.allCases.map(\.rawValue))),
+                .property("target_percent", .nullable(.number)), .property("target_comparator", .nullable(.string(enumeration: [">", ">="]))),
+                .property("target_outcome", .nullable(.string(enumeration: TargetStanding.Outcome.allCases.map(\.rawValue)))),
+                .property("target_distance", .nullable(.number)),
+            ], required: ["unit", "n", "estimate", "ci_low", "ci_high", "low_n", "rank", "best_rank", "worst_rank", "standing",
+                          "target_percent", "target_comparator", "target_outcome", "target_distance"]))),
+        ], required: ["campaign", "node", "reference", "withheld_units", "rows"]),
+        "DashboardChange": .object([
+            .property("campaign", .integer), .property("since", .integer),
+            .property("reestimated", .boolean, "the earlier campaign re-estimated on the 2025 successors of its units"),
+            .property("left_out", .integer, "earlier responses of units without a 2025 successor"),
+            .property("same_questionnaire", .boolean),
+            .property("rows", .array(.object([
+                .property("unit", .string, "empty for the whole view"), .property("index", .string), .property("node", .string),
+                .property("earlier", .nullable(.number)), .property("earlier_se", .nullable(.number)),
+                .property("later", .nullable(.number)), .property("later_se", .nullable(.number)),
+                .property("delta", .nullable(.number)), .property("se", .nullable(.number)),
+                .property("ci_low", .nullable(.number)), .property("ci_high", .nullable(.number)),
+                .property("direction", .nullable(.string(enumeration: Change.Direction.allCases.map(\.rawValue)))),
+            ], required: ["unit", "index", "node", "earlier", "earlier_se", "later", "later_se", "delta", "se", "ci_low", "ci_high", "direction"]))),
+        ], required: ["campaign", "since", "reestimated", "left_out", "same_questionnaire", "rows"]),
         "AuditEntry": .object([
             .property("id", .integer), .property("at", timestamp), .property("user_id", .integer), .property("actor", .string),
             .property("action", .string), .property("entity", .string), .property("entity_id", .string),

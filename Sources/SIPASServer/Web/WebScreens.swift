@@ -69,8 +69,9 @@ struct WebScreens: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
+    /// A query parameter as a browser's GET form sends it (`+` for a space, then percent-encoding).
     static func query(_ request: Request, _ name: String) -> String? {
-        request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        WebForm.parse(request.uri.query ?? "").first { $0.0 == name }.flatMap { $0.1.isEmpty ? nil : $0.1 }
     }
 
     static func intQuery(_ request: Request, _ name: String) throws -> Int? {

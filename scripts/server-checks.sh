@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Property-based tests of the REST API from its own OpenAPI document (schemathesis): every
-# operation with generated valid and invalid requests, as the system administrator. A reply must
-# conform to the document, never be a 5xx, and refuse what the document says is invalid.
+# Checks against a running demo server (the debug build, SQLite, in a scratch directory):
+#  1. the dashboards' figures against an independent implementation of dashboard-measures.md;
+#  2. the screens in headless Chromium (Selenium): journeys, HTML parsing, axe-core accessibility;
+#  3. property-based tests of the REST API from its own OpenAPI document (schemathesis), which
+#     changes data and so runs last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIPAS=${SIPAS:-$PWD/.build/debug/sipas}
-command -v schemathesis >/dev/null || { echo "schemathesis is missing: pip install schemathesis (.ci/run does)" >&2; exit 1; }
+for tool in schemathesis chromium chromedriver; do
+  command -v $tool >/dev/null || { echo "$tool is missing: .ci/run installs it (see its list)" >&2; exit 1; }
+done
+python3 -c 'import selenium, html5lib, axe_selenium_python' 2>/dev/null || { echo "pip install selenium html5lib axe-selenium-python (.ci/run does)" >&2; exit 1; }
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 (cd "$work" && exec "$SIPAS" serve --demo --port "$port" >"$work/server.log" 2>&1) &
@@ -17,6 +22,16 @@ curl -sf "$base/healthz" >/dev/null || { echo "the server did not start:"; cat "
 password=$(sed -n 's/.*public static let password = "\(.*\)"/\1/p' Sources/SIPASApp/Setup/DemoData.swift)
 token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+python3 Tests/Dashboard/check_measures.py "$base" "$token"
+
+export SCREENSHOTS=${SCREENSHOTS:-$PWD/.build/screenshots}
+rm -rf "$SCREENSHOTS"
+if ! SIPAS_URL=$base SIPAS_TOKEN=$token SIPAS_DEMO_PASSWORD=$password python3 -m unittest -v Tests/Browser/test_screens.py; then
+  echo "browser tests failed: screenshots of the failing pages are in $SCREENSHOTS" >&2
+  exit 1
+fi
+
 # Signing out would end the token the run uses: that operation is tested by the Swift suites.
 schemathesis --no-color --config-file Tests/API/schemathesis.toml run "$base/api/v1/openapi.json" \
   --checks all -H "Authorization: Bearer $token" --exclude-path /api/v1/auth/logout \

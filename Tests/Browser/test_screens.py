@@ -1,0 +1,202 @@
+"""The screens in a real browser (headless Chromium through Selenium), against a running demo
+server: the main journeys, HTML that parses without errors, no serious accessibility violation
+(axe-core), and figures equal to the API's. Screenshots of failing pages go to $SCREENSHOTS.
+
+Usage: python3 -m unittest Tests/Browser/test_screens.py   (SIPAS_URL, SIPAS_TOKEN set)
+"""
+import json
+import os
+import re
+import unittest
+import urllib.request
+
+import html5lib
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["SIPAS_URL"]
+TOKEN = os.environ["SIPAS_TOKEN"]
+PASSWORD = os.environ.get("SIPAS_DEMO_PASSWORD", "sipas-demo-2023")
+SHOTS = os.environ.get("SCREENSHOTS", "/tmp/sipas-screenshots")
+
+
+def api(path):
+    request = urllib.request.Request(BASE + path, headers={"Authorization": "Bearer " + TOKEN})
+    with urllib.request.urlopen(request) as reply:
+        return json.load(reply)
+
+
+def vietnamese_percent(value):
+    text = f"{value:.2f}".replace(".", ",")
+    whole, fraction = text.split(",")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return ".".join([whole] + groups) + "," + fraction + "%"
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--lang=vi"]:
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+
+
+class Screens(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.driver = browser()
+        os.makedirs(SHOTS, exist_ok=True)
+        cls.campaigns = {c["code"]: c["id"] for c in api("/api/v1/campaigns")["items"]}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+
+    def run(self, result=None):
+        failures = len(result.failures) + len(result.errors) if result else 0
+        outcome = super().run(result)
+        if result and len(result.failures) + len(result.errors) > failures:
+            self.driver.save_screenshot(os.path.join(SHOTS, self.id().split(".")[-1] + ".png"))
+        return outcome
+
+    def sign_in(self, username, password=PASSWORD):
+        d = self.driver
+        d.delete_all_cookies()
+        d.get(BASE + "/sign-in")
+        d.find_element(By.ID, "username").send_keys(username)
+        d.find_element(By.ID, "password").send_keys(password)
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        # The sign-in answers with a redirect (or the form again): wait for that page.
+        WebDriverWait(d, 20).until(lambda d: "/sign-in" not in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+
+    def raw(self, path):
+        """The page's HTML as the server sent it, with this browser's session."""
+        cookie = self.driver.get_cookie("sipas_session")
+        request = urllib.request.Request(BASE + path, headers={"Cookie": f"sipas_session={cookie['value']}"} if cookie else {})
+        with urllib.request.urlopen(request) as reply:
+            return reply.status, reply.read().decode("utf-8")
+
+    def assert_valid_html(self, path):
+        status, text = self.raw(path)
+        self.assertEqual(status, 200, path)
+        parser = html5lib.HTMLParser(strict=True)
+        try:
+            parser.parse(text)
+        except Exception as error:  # html5lib raises on the first parse error in strict mode
+            self.fail(f"{path}: HTML does not parse: {error}")
+
+    def assert_accessible(self, path):
+        self.driver.get(BASE + path)
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        self.assertEqual(serious, [], f"{path}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious))
+
+    def test_a_wrong_password_is_refused_beside_the_form(self):
+        self.sign_in("admin", "not-the-password")
+        error = self.driver.find_element(By.CSS_SELECTOR, "[role=alert]")
+        self.assertIn("sai tên đăng nhập hoặc mật khẩu", error.text)
+        self.assertEqual(self.driver.find_element(By.ID, "username").get_attribute("value"), "admin")
+
+    def test_home_tells_each_role_what_to_do_next(self):
+        for username, expected in [("admin", "Quản trị hệ thống"), ("snv.langson", "Tiến độ nhận phiếu"),
+                                   ("phantich", "So sánh giữa các kỳ"), ("xa.diemhe", "Kết quả của đơn vị")]:
+            self.sign_in(username)
+            self.assertIn("Bạn có thể làm gì tiếp theo", self.driver.page_source)
+            self.assertIn(expected, self.driver.find_element(By.TAG_NAME, "main").text, username)
+
+    def test_the_dashboard_shows_the_apis_figures(self):
+        self.sign_in("snv.langson")
+        cid = self.campaigns["LSN-VQ-2023"]
+        self.driver.get(f"{BASE}/campaigns/{cid}/dashboard")
+        self.driver.find_element(By.ID, "unit").send_keys("Xã Điềm He")
+        self.driver.find_element(By.CSS_SELECTOR, "main form button").click()
+        WebDriverWait(self.driver, 20).until(lambda d: "unit=" in d.current_url)
+        self.assertIn("unit=06280", self.driver.current_url)
+        index = api(f"/api/v1/campaigns/{cid}/index?by=unit")
+        root = next(r for r in index["rows"] if r["unit"] == "06280" and r["node"] == "SIPAS")
+        figure = self.driver.find_element(By.CSS_SELECTOR, ".headline .figure").text
+        self.assertEqual(figure, vietnamese_percent(root["estimate"]))
+        table = self.driver.find_element(By.CSS_SELECTOR, "table.tree").text
+        for row in index["rows"]:
+            if row["unit"] == "06280" and row["estimate"] is not None:
+                self.assertIn(vietnamese_percent(row["estimate"]), table, row["node"])
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "figure svg.chart circle"))
+
+    def test_the_ranking_shows_rank_ranges_and_targets(self):
+        self.sign_in("phantich")
+        cid = self.campaigns["LSN-VQ-2023"]
+        self.driver.get(f"{BASE}/campaigns/{cid}/ranking")
+        ranking = api(f"/api/v1/campaigns/{cid}/dashboard/ranking")
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+        self.assertEqual(len(rows), len(ranking["rows"]))
+        first = rows[0].find_elements(By.TAG_NAME, "td")
+        top = ranking["rows"][0]
+        self.assertEqual(first[0].text, str(top["rank"]))
+        self.assertEqual(first[1].text, f"{top['best_rank']}–{top['worst_rank']}" if top["best_rank"] != top["worst_rank"] else str(top["best_rank"]))
+        self.assertIn(vietnamese_percent(top["estimate"]), rows[0].text)
+
+    def test_change_across_the_reorganisation_states_its_rule(self):
+        self.sign_in("phantich")
+        later = self.campaigns["LSN-VQ-2025"]
+        self.driver.get(f"{BASE}/campaigns/{later}/change")
+        rule = self.driver.find_element(By.CSS_SELECTOR, ".notice.rule").text
+        self.assertIn("01/07/2025", rule)
+        self.assertIn("kế thừa", rule)
+        change = api(f"/api/v1/campaigns/{later}/dashboard/change?since={self.campaigns['LSN-VQ-2023']}")
+        whole = next(r for r in change["rows"] if r["unit"] == "" and r["node"] == "SIPAS")
+        text = self.driver.find_element(By.TAG_NAME, "main").text
+        self.assertIn(vietnamese_percent(whole["later"]), text)
+
+    def test_a_unit_sees_only_itself_and_aggregates(self):
+        self.sign_in("xa.diemhe")
+        cid = self.campaigns["LSN-VQ-2023"]
+        self.driver.get(f"{BASE}/campaigns/{cid}/ranking")
+        names = [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, "main table tbody th")]
+        self.assertEqual(names, ["Xã Điềm He"])
+        self.assertIn("không được hiển thị", self.driver.find_element(By.TAG_NAME, "main").text)
+        self.driver.get(f"{BASE}/campaigns/{cid}/received")
+        self.assertIn("Không có quyền", self.driver.find_element(By.TAG_NAME, "h1").text)
+
+    def test_status_change_needs_the_forms_token(self):
+        self.sign_in("admin")
+        cid = self.campaigns["LSN-VQ-2023"]
+        cookie = self.driver.get_cookie("sipas_session")["value"]
+        request = urllib.request.Request(f"{BASE}/campaigns/{cid}/status", data=b"status=entry", method="POST",
+                                         headers={"Cookie": f"sipas_session={cookie}", "Content-Type": "application/x-www-form-urlencoded"})
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        self.assertEqual(refused.exception.code, 403)
+        self.assertEqual(api(f"/api/v1/campaigns/{cid}")["campaign"]["status"], "analysis")
+
+    def test_units_search_ignores_diacritics(self):
+        self.sign_in("admin")
+        self.driver.get(f"{BASE}/units?q=diem+he&register=legacy")
+        link = self.driver.find_element(By.LINK_TEXT, "Xã Điềm He")
+        link.click()
+        WebDriverWait(self.driver, 20).until(lambda d: "/units/" in d.current_url)
+        self.assertIn("Được kế thừa bởi", self.driver.find_element(By.TAG_NAME, "main").text)
+
+    def test_every_page_parses_and_the_main_ones_are_accessible(self):
+        self.sign_in("admin")
+        a, b = self.campaigns["LSN-VQ-2023"], self.campaigns["LSN-VQ-2025"]
+        pages = ["/", "/campaigns", f"/campaigns/{a}", f"/campaigns/{a}/dashboard", f"/campaigns/{a}/dashboard?unit=06280",
+                 f"/campaigns/{a}/ranking", f"/campaigns/{b}/change", f"/campaigns/{a}/received", "/units?q=van+quan&register=legacy",
+                 "/account/password"]
+        for path in pages:
+            self.assert_valid_html(path)
+        for path in ["/", f"/campaigns/{a}", f"/campaigns/{a}/dashboard?unit=06280", f"/campaigns/{a}/ranking", f"/campaigns/{b}/change"]:
+            self.assert_accessible(path)
+        self.driver.delete_all_cookies()
+        self.assert_accessible("/sign-in")
+
+
+if __name__ == "__main__":
+    unittest.main()

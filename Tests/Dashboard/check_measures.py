@@ -1,0 +1,179 @@
+"""An independent implementation of ../shared/spec/dashboard-measures.md, checked against the
+server's dashboard API to 1e-9: improvement priorities (§1), standing against the campaign and
+targets (§2), rank ranges (§3), change between campaigns (§4) and the re-estimate across the
+1 July 2025 reorganisation where it can be rebuilt from published figures (§5).
+
+Usage: check_measures.py BASE_URL TOKEN   (prints "dashboard: N passed, M failed")
+"""
+import json
+import math
+import sys
+import urllib.request
+
+BASE, TOKEN = sys.argv[1], sys.argv[2]
+Z = 1.959964
+passed = failed = 0
+
+
+def get(path):
+    request = urllib.request.Request(BASE + path, headers={"Authorization": "Bearer " + TOKEN})
+    with urllib.request.urlopen(request) as reply:
+        return json.load(reply)
+
+
+def close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def check(what, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL", what, detail)
+
+
+def rows_by(index, group_column=None):
+    out = {}
+    for r in index["rows"]:
+        key = r.get(group_column, "") if group_column else ""
+        out[(key, r["index"], r["node"])] = r
+    return out
+
+
+def priorities(tree, rows, group, questionnaire_items):
+    """§1: leaf weights along the path, shares over the children defined in the group."""
+    result = []
+
+    def estimate(code):
+        r = rows.get((group, tree["code"], code))
+        return None if r is None else r["estimate"]
+
+    def walk(node, weight):
+        children = node["children"]
+        codes = [c if isinstance(c, str) else c["code"] for c in children]
+        defined = [estimate(c) is not None for c in codes]
+        if node.get("rule", "mean") == "weighted":
+            weights = node["weights"]
+            total = sum(w for w, d in zip(weights, defined) if d)
+            shares = [w / total if d and total > 0 else 0 for w, d in zip(weights, defined)]
+        else:
+            k = sum(defined)
+            shares = [1 / k if d and k > 0 else 0 for d in defined]
+        for child, code, share in zip(children, codes, shares):
+            if isinstance(child, str):
+                if questionnaire_items.get(code) != "likert":
+                    continue
+                r = rows.get((group, tree["code"], code))
+                e = None if r is None else r["estimate"]
+                se = None if r is None else r["se"]
+                result.append({"index": tree["code"], "item": code, "weight": weight * share,
+                               "gain": weight * share * (100 - e) if e is not None else 0,
+                               "gain_se": weight * share * se if se is not None else 0})
+            else:
+                walk(child, weight * share)
+
+    walk(tree, 1 if estimate(tree["code"]) is not None else 0)
+    order = {id(p): i for i, p in enumerate(result)}
+    return sorted(result, key=lambda p: (-p["gain"], order[id(p)]))
+
+
+def items_of(q):
+    return {item["code"]: item["type"] for section in q["sections"] for item in section["items"]}
+
+
+def check_priorities(campaign, q, index_by_unit, pooled):
+    items = items_of(q)
+    for unit in sorted({r["unit"] for r in index_by_unit["rows"]}):
+        api = get(f"/api/v1/campaigns/{campaign}/dashboard/priorities?unit={unit}")["rows"]
+        mine = [p for tree in q["indices"] for p in priorities(tree, rows_by(index_by_unit, "unit"), unit, items)]
+        mine.sort(key=lambda p: -p["gain"])
+        check(f"priorities {campaign}/{unit} count", len(api) == len(mine), f"{len(api)} vs {len(mine)}")
+        for a, b in zip(api, mine):
+            check(f"priorities {campaign}/{unit} {b['item']}", a["item"] == b["item"] and close(a["weight"], b["weight"])
+                  and close(a["gain"], b["gain"]) and close(a["gain_se"], b["gain_se"]), f"{a} vs {b}")
+        root = rows_by(index_by_unit, "unit").get((unit, q["indices"][0]["code"], q["indices"][0]["code"]))
+        first_tree = [a for a in api if a["index"] == q["indices"][0]["code"]]
+        if root and root["estimate"] is not None:
+            check(f"gains add up {campaign}/{unit}", close(sum(a["gain"] for a in first_tree), 100 - root["estimate"]))
+
+
+def check_ranking(campaign, q, index_by_unit, pooled, detail):
+    root = q["indices"][0]["code"]
+    api = get(f"/api/v1/campaigns/{campaign}/dashboard/ranking")
+    reference = rows_by(pooled)[("", root, root)]["estimate"]
+    check(f"ranking {campaign} reference", close(api["reference"], reference))
+    rows = [r for r in index_by_unit["rows"] if r["node"] == root and r["index"] == root]
+    ranked = [r for r in rows if not r["low_n"] and r["estimate"] is not None]
+    ranked.sort(key=lambda r: (-r["estimate"], r["unit"]))
+    targets = {u["unit"]["code"]: u for u in detail["units"]}
+    by_unit = {r["unit"]: r for r in api["rows"]}
+    for i, u in enumerate(ranked):
+        best = 1 + sum(1 for v in ranked if v is not u and v["ci_low"] > u["ci_high"])
+        worst = len(ranked) - sum(1 for v in ranked if v is not u and v["ci_high"] < u["ci_low"])
+        a = by_unit[u["unit"]]
+        standing = "above" if u["ci_low"] > reference else "below" if u["ci_high"] < reference else "indistinguishable"
+        check(f"ranking {campaign}/{u['unit']}", a["rank"] == i + 1 and a["best_rank"] == best and a["worst_rank"] == worst
+              and a["standing"] == standing and close(a["estimate"], u["estimate"]), f"{a} vs rank {i + 1} {best}-{worst} {standing}")
+        t = targets.get(u["unit"], {})
+        if "target_percent" in t:
+            value, comparator = t["target_percent"], t["target_comparator"]
+            met = u["ci_low"] > value if comparator == ">" else u["ci_low"] >= value
+            outcome = "met" if met else "not met" if u["ci_high"] < value else "too close to call"
+            check(f"target {campaign}/{u['unit']}", a["target_outcome"] == outcome and close(a["target_distance"], u["estimate"] - value),
+                  f"{a['target_outcome']} vs {outcome}")
+    check(f"ranking {campaign} order", [r["unit"] for r in api["rows"][:len(ranked)]] == [r["unit"] for r in ranked])
+
+
+def check_change(later, earlier, q):
+    api = get(f"/api/v1/campaigns/{later}/dashboard/change?since={earlier}")
+    for r in api["rows"]:
+        if r["earlier"] is None or r["later"] is None:
+            continue
+        delta = r["later"] - r["earlier"]
+        se = math.sqrt(r["earlier_se"] ** 2 + r["later_se"] ** 2)
+        low, high = delta - Z * se, delta + Z * se
+        direction = "up" if low > 0 else "down" if high < 0 else "no clear change"
+        check(f"change {r['unit'] or 'all'}/{r['node']}", close(r["delta"], delta) and close(r["se"], se) and close(r["ci_low"], low)
+              and close(r["ci_high"], high) and (r["direction"] == direction or r["direction"] == "low n"), f"{r}")
+    # §5, where published figures rebuild it: with nothing left out, the whole earlier campaign
+    # re-estimated on the new units is the earlier campaign itself.
+    if api["reestimated"] and api["left_out"] == 0:
+        pooled = rows_by(get(f"/api/v1/campaigns/{earlier}/index"))
+        for r in api["rows"]:
+            if r["unit"] == "":
+                check(f"re-estimate whole {r['node']}", close(r["earlier"], pooled[("", r["index"], r["node"])]["estimate"]))
+    # A 2025 unit formed from exactly one legacy unit keeps that unit's earlier figure.
+    later_units = {u["unit"]["code"]: u["unit"]["id"] for u in get(f"/api/v1/campaigns/{later}")["units"]}
+    earlier_index = rows_by(get(f"/api/v1/campaigns/{earlier}/index?by=unit"), "unit")
+    earlier_codes = {u["unit"]["code"] for u in get(f"/api/v1/campaigns/{earlier}")["units"]}
+    root = q["indices"][0]["code"]
+    for r in api["rows"]:
+        if not r["unit"]:
+            continue
+        detail = get(f"/api/v1/units/{later_units[r['unit']]}")
+        sources = [p["code"] for p in detail["predecessors"] if p["code"] in earlier_codes]
+        if len(sources) == 1 and len(detail["predecessors"]) == 1:
+            check(f"re-estimate {r['unit']} from {sources[0]}", close(r["earlier"], earlier_index[(sources[0], root, root)]["estimate"]))
+
+
+def main():
+    campaigns = {c["code"]: c["id"] for c in get("/api/v1/campaigns")["items"]}
+    for code, cid in sorted(campaigns.items()):
+        detail = get(f"/api/v1/campaigns/{cid}")
+        qid = detail["questionnaire"]
+        code_, version = qid.split("@")
+        q = get(f"/api/v1/questionnaires/{code_}/{version}")
+        by_unit, pooled = get(f"/api/v1/campaigns/{cid}/index?by=unit"), get(f"/api/v1/campaigns/{cid}/index")
+        check_priorities(cid, q, by_unit, pooled)
+        check_ranking(cid, q, by_unit, pooled, detail)
+    if "LSN-VQ-2023" in campaigns and "LSN-VQ-2025" in campaigns:
+        check_change(campaigns["LSN-VQ-2025"], campaigns["LSN-VQ-2023"], q)
+    print(f"dashboard: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()
