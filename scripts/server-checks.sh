@@ -11,27 +11,48 @@ for tool in schemathesis chromium chromedriver; do
   command -v $tool >/dev/null || { echo "$tool is missing: .ci/run installs it (see its list)" >&2; exit 1; }
 done
 python3 -c 'import selenium, html5lib, axe_selenium_python' 2>/dev/null || { echo "pip install selenium html5lib axe-selenium-python (.ci/run does)" >&2; exit 1; }
+# Checks run on SQLite and, with scripts/with-postgres.sh around this script, on PostgreSQL too;
+# the fuzzer (which changes data at random) on SQLite only.
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$work" && exec "$SIPAS" serve --demo --port "$port" >"$work/server.log" 2>&1) &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-base=http://127.0.0.1:$port
-for _ in $(seq 1 120); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.5; done
-curl -sf "$base/healthz" >/dev/null || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
+server=
+trap '[ -n "$server" ] && kill $server 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 password=$(sed -n 's/.*public static let password = "\(.*\)"/\1/p' Sources/SIPASApp/Setup/DemoData.swift)
-token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-
-python3 Tests/Dashboard/check_measures.py "$base" "$token"
-
 export SCREENSHOTS=${SCREENSHOTS:-$PWD/.build/screenshots}
 rm -rf "$SCREENSHOTS"
-if ! SIPAS_URL=$base SIPAS_TOKEN=$token SIPAS_DEMO_PASSWORD=$password python3 -m unittest -v Tests/Browser/test_screens.py; then
-  echo "browser tests failed: screenshots of the failing pages are in $SCREENSHOTS" >&2
-  exit 1
+
+start_server() {  # database-argument...
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  (cd "$work" && exec "$SIPAS" serve --demo --port "$port" "$@" >"$work/server.log" 2>&1) &
+  server=$!
+  base=http://127.0.0.1:$port
+  for _ in $(seq 1 120); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.5; done
+  curl -sf "$base/healthz" >/dev/null || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
+  token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+}
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=; }
+
+check() {  # label
+  echo "== $1: dashboards and screens"
+  python3 Tests/Dashboard/check_measures.py "$base" "$token"
+  if ! SIPAS_URL=$base SIPAS_TOKEN=$token SIPAS_DEMO_PASSWORD=$password SCREENSHOTS=$SCREENSHOTS/$1 \
+      python3 -m unittest Tests/Browser/test_screens.py; then
+    echo "browser tests failed on $1: screenshots of the failing pages are in $SCREENSHOTS/$1" >&2
+    exit 1
+  fi
+}
+
+if [ -n "${SIPAS_TEST_POSTGRES_URL:-}" ]; then
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  "$bin/psql" "$SIPAS_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS sipas_screens" -c "CREATE DATABASE sipas_screens" >/dev/null
+  start_server --database "${SIPAS_TEST_POSTGRES_URL%/*}/sipas_screens"
+  check postgres
+  stop_server
 fi
 
+start_server
+check sqlite
+echo "== sqlite: the API fuzzed from its OpenAPI document"
 # Signing out would end the token the run uses: that operation is tested by the Swift suites.
 schemathesis --no-color --config-file Tests/API/schemathesis.toml run "$base/api/v1/openapi.json" \
   --checks all -H "Authorization: Bearer $token" --exclude-path /api/v1/auth/logout \

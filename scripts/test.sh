@@ -9,5 +9,5 @@ scripts/test-dependencies.sh
 swift build
 scripts/with-postgres.sh swift test
 scripts/cli-test.sh
-scripts/server-checks.sh
+scripts/with-postgres.sh scripts/server-checks.sh
 scripts/crosscheck/run.sh

@@ -58,7 +58,7 @@ class Screens(unittest.TestCase):
     def tearDownClass(cls):
         cls.driver.quit()
 
-    def run(self, result=None):
+    def run(self, result=None):  # keeps a screenshot of every failing test's page
         failures = len(result.failures) + len(result.errors) if result else 0
         outcome = super().run(result)
         if result and len(result.failures) + len(result.errors) > failures:
@@ -175,6 +175,50 @@ class Screens(unittest.TestCase):
             urllib.request.urlopen(request)
         self.assertEqual(refused.exception.code, 403)
         self.assertEqual(api(f"/api/v1/campaigns/{cid}")["campaign"]["status"], "analysis")
+
+    def test_z_create_a_campaign_then_upload_a_bad_and_a_good_file(self):
+        """Runs last: it adds a campaign."""
+        self.sign_in("snv.langson")
+        d = self.driver
+        d.get(BASE + "/campaigns")
+        d.find_element(By.LINK_TEXT, "Tạo kỳ đo lường").click()
+        WebDriverWait(d, 20).until(lambda d: d.current_url.endswith("/campaigns/new"))
+        code = "LSN-VQ-%d" % (int.from_bytes(os.urandom(2), "big"))
+        d.find_element(By.ID, "code").send_keys(code)
+        d.find_element(By.ID, "year").clear()
+        d.find_element(By.ID, "year").send_keys("2026")
+        d.find_element(By.ID, "title").send_keys("Đo lường sự hài lòng năm 2026 — thử nghiệm trình duyệt")
+        for select in ("owner", "units_of"):
+            d.find_element(By.ID, select).send_keys("Huyện Văn Quan")
+        d.find_element(By.ID, "target_percent").send_keys("92,7")
+        d.find_element(By.ID, "targets").send_keys("06280 đạt 95")
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(d, 20).until(lambda d: "message=created" in d.current_url or d.find_elements(By.CSS_SELECTOR, ".field-error, .error"))
+        self.assertIn("message=created", d.current_url, d.find_element(By.TAG_NAME, "main").text[:500])
+        main = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("đạt 95%", main)
+        self.assertIn("trên 92,7%", main)
+        for status in ("Chọn mẫu", "Điều tra thực địa"):
+            d.find_element(By.ID, "status").send_keys(status)
+            d.find_element(By.CSS_SELECTOR, "form[action$='/status'] button").click()
+            WebDriverWait(d, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == status)
+        d.find_element(By.LINK_TEXT, "Tải tệp phiếu (CSV)").click()
+        bad = os.path.join(SHOTS, "bad.csv")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("response_id,unit,A1\nB1,06280,4\nB2,06280,8\n")
+        d.find_element(By.ID, "file").send_keys(bad)
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        alert = WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))[0]
+        self.assertIn("không phiếu nào được lưu", alert.text)
+        self.assertIn("dòng 3", d.find_element(By.CSS_SELECTOR, "main table").text)
+        good = os.path.join(SHOTS, "good.csv")
+        with open(good, "w", encoding="utf-8") as f:
+            f.write("response_id,unit,A1,A2\nG1,06280,4,5\nG2,06283,5,4\nG3,06283,2,4\n")
+        d.find_element(By.ID, "file").send_keys(good)
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        status = WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status]"))[0]
+        self.assertIn("3 phiếu mới", status.text)
+        self.assert_valid_html(d.current_url.replace(BASE, "").split("?")[0].replace("/upload", ""))
 
     def test_units_search_ignores_diacritics(self):
         self.sign_in("admin")

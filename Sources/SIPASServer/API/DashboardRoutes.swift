@@ -8,7 +8,7 @@ import SIPASFormats
 /// the same use case the screens lay out.
 func registerDashboardRoutes(_ api: APIRoutes, _ platform: Platform) {
     let format = QueryParameter("format", .string(enumeration: ["json", "csv"]), "default json")
-    let unit = QueryParameter("unit", .string(maxLength: 20, pattern: "^[A-Za-z0-9_.-]{1,20}$"), "a measured unit's code; default: the whole campaign")
+    let unit = QueryParameter("unit", .string(maxLength: 20, minLength: 0, pattern: "^$|^[A-Za-z0-9_.-]{1,20}$"), "a measured unit's code; empty or absent: the whole campaign")
     api.add(.get, "/api/v1/campaigns/{id}/dashboard/priorities",
             "Tiêu chí nên cải thiện trước: điểm chỉ số tăng thêm nếu tiêu chí đạt 100% (improvement priorities, dashboard-measures §1)",
             tag: "dashboards", action: .readIndex, query: [unit, format], responses: [200, 403], returns: .ref("DashboardPriorities")) { request, context in
@@ -23,7 +23,7 @@ func registerDashboardRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.get, "/api/v1/campaigns/{id}/dashboard/ranking",
             "Xếp hạng đơn vị với khoảng thứ hạng, so với cả kỳ và với mục tiêu (ranking with rank ranges, dashboard-measures §2–3)",
             tag: "dashboards", action: .readIndex,
-            query: [QueryParameter("node", .string(maxLength: 64, pattern: "^[A-Za-z0-9_.-]{1,64}$"), "the node ranked on; default: the index"), format],
+            query: [QueryParameter("node", .string(maxLength: 64, minLength: 0, pattern: "^$|^[A-Za-z0-9_.-]{1,64}$"), "the node ranked on; empty or absent: the index"), format],
             responses: [200, 403], returns: .ref("DashboardRanking")) { request, context in
         let ranking = try await platform.dashboards.ranking(campaign: try intParameter(context, "id"), node: try textQuery(request, "node"), by: context.user)
         let rows = ranking.rows.map { row -> [String: Any] in
@@ -42,13 +42,18 @@ func registerDashboardRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.get, "/api/v1/campaigns/{id}/dashboard/change",
             "Thay đổi so với một kỳ trước, kể cả qua sắp xếp đơn vị hành chính 01/07/2025 (change, dashboard-measures §4–5)",
             tag: "dashboards", action: .readIndex,
-            query: [QueryParameter("since", .integer(1...Int(Int32.max)), "the earlier campaign's id"), format],
+            query: [QueryParameter("since", .integer(1...Int(Int32.max)), "the earlier campaign's id; default: the latest earlier campaign the account sees"), format],
             responses: [200, 403], returns: .ref("DashboardChange")) { request, context in
-        guard let since = try request.uri.queryParameters.get("since").map({ text -> Int in
+        let id = try intParameter(context, "id")
+        var since = try request.uri.queryParameters.get("since").map { text -> Int in
             guard let n = Int(text), n > 0 else { throw AppError.malformed("since phải là mã số kỳ đo lường", field: "?since") }
             return n
-        }) else { throw AppError.malformed("thiếu since: mã số kỳ đo lường trước để so sánh (since is required)", field: "?since") }
-        let change = try await platform.dashboards.change(campaign: try intParameter(context, "id"), since: since, by: context.user)
+        }
+        if since == nil { since = try await platform.dashboards.earlierCampaigns(than: id, by: context.user).first?.id }
+        guard let since else {
+            throw AppError.invalid("chưa có kỳ đo lường nào trước kỳ này để so sánh (no earlier campaign)", field: "?since")
+        }
+        let change = try await platform.dashboards.change(campaign: id, since: since, by: context.user)
         func row(_ r: Dashboards.ChangeRow) -> [String: Any] {
             ["unit": r.code, "index": r.index, "node": r.node, "earlier": r.earlier?.estimate ?? NSNull(), "earlier_se": r.earlier?.se ?? NSNull(),
              "later": r.later?.estimate ?? NSNull(), "later_se": r.later?.se ?? NSNull(), "delta": r.change?.delta ?? NSNull(),

@@ -10,7 +10,8 @@ extension WebScreens {
         page("/campaigns") { _, context, user in
             let campaigns = try await platform.campaigns.list(by: user, limit: 500, offset: 0)
             return templates.page("campaigns", CampaignsPage(chrome: Chrome(title: "Kỳ đo lường", user: user, csrf: context.csrfToken, section: "campaigns"),
-                                                             campaigns: campaigns.map(CampaignLine.init), hasCampaigns: !campaigns.isEmpty))
+                                                             campaigns: campaigns.map(CampaignLine.init), hasCampaigns: !campaigns.isEmpty,
+                                                             canCreate: AccessPolicy.allows(user.role, .manageCampaigns)))
         }
         page("/campaigns/{id}") { request, context, user in
             let detail = try await platform.campaigns.detail(try Self.id(context), by: user)
@@ -34,6 +35,7 @@ struct CampaignsPage: Sendable {
     var chrome: Chrome
     var campaigns: [CampaignLine]
     var hasCampaigns: Bool
+    var canCreate: Bool
 }
 
 struct CampaignPage: Sendable {
@@ -69,9 +71,11 @@ struct CampaignPage: Sendable {
     var phases: [PhaseLine]
     var history: [HistoryLine]
     var canManage: Bool
+    var canUpload: Bool
     var nextStatuses: [StatusOption]
     var statusError: String?
     var statusChanged: Bool
+    var created: Bool
 
     init(_ detail: Campaigns.Detail, user: User, csrf: String?, message: String?) {
         let campaign = detail.campaign
@@ -93,8 +97,10 @@ struct CampaignPage: Sendable {
             return HistoryLine(at: VietnameseFormat.dateTime(change.at), change: from.map { "\($0) → \(to)" } ?? to)
         }
         canManage = AccessPolicy.allows(user.role, .manageCampaigns)
+        canUpload = AccessPolicy.allows(user.role, .importResponses) && campaign.status.acceptsResponses
         nextStatuses = CampaignStatus.allCases.filter { campaign.status.canMove(to: $0) }.map { StatusOption(value: $0.rawValue, label: $0.label) }
         statusChanged = message == "status"
+        created = message == "created"
     }
 }
 

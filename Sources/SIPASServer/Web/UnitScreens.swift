@@ -65,7 +65,7 @@ struct UnitsPage: Sendable {
     init(chrome: Chrome, query: String, register: String, level: String?, units: [AdminUnit]) {
         self.chrome = chrome
         self.query = query
-        registers = [("2025", "Sau sắp xếp (từ 01/07/2025)"), ("legacy", "Trước sắp xếp (đến 30/06/2025)")]
+        registers = [("2025", "Sau sắp xếp (từ 01/07/2025)"), ("legacy", "Trước sắp xếp (đến 30/06/2025)"), ("local", "Cơ quan, bộ phận do địa phương thêm")]
             .map { Option(value: $0.0, label: $0.1, selected: $0.0 == register) }
         levels = [("", "Mọi cấp"), ("province", "Tỉnh/thành phố"), ("district", "Quận/huyện"), ("commune", "Xã/phường"), ("agency", "Cơ quan")]
             .map { Option(value: $0.0, label: $0.1, selected: $0.0 == (level ?? "")) }
@@ -87,7 +87,8 @@ struct UnitPage: Sendable {
     init(_ d: UnitRegister.Detail, user: User, csrf: String?) {
         chrome = Chrome(title: d.unit.name, user: user, csrf: csrf, section: "units")
         unit = UnitLink(d.unit)
-        registerLabel = d.unit.register == "2025" ? "Danh mục sau sắp xếp (từ 01/07/2025)" : "Danh mục trước sắp xếp (đến 30/06/2025)"
+        registerLabel = ["2025": "Danh mục sau sắp xếp (từ 01/07/2025)", "legacy": "Danh mục trước sắp xếp (đến 30/06/2025)"][d.unit.register]
+            ?? "Cơ quan, bộ phận do địa phương thêm"
         validity = [d.unit.validFrom.map { "từ \(VietnameseFormat.date($0))" }, d.unit.validTo.map { "đến \(VietnameseFormat.date($0))" }]
             .compactMap { $0 }.joined(separator: " ")
         parent = d.parent.map { UnitLink($0) }

@@ -14,12 +14,15 @@ struct WebForm: Sendable {
     static func read(_ request: Request, context: AppRequestContext, checkingCSRF: Bool = true) async throws -> WebForm {
         let buffer = try await request.body.collect(upTo: maxBytes)
         let form = WebForm(fields: parse(String(buffer: buffer)))
-        if checkingCSRF {
-            guard let expected = context.csrfToken, let sent = form["_csrf"], constantTimeEqual(sent, expected) else {
-                throw AppError.forbidden("biểu mẫu đã hết hạn hoặc không do trang này gửi; hãy tải lại trang và gửi lại (the form's anti-forgery token is missing or wrong)")
-            }
-        }
+        if checkingCSRF { try checkToken(form["_csrf"], context: context) }
         return form
+    }
+
+    /// Refuses a form whose anti-forgery token is not the session's.
+    static func checkToken(_ sent: String?, context: AppRequestContext) throws {
+        guard let expected = context.csrfToken, let sent, constantTimeEqual(sent, expected) else {
+            throw AppError.forbidden("biểu mẫu đã hết hạn hoặc không do trang này gửi; hãy tải lại trang và gửi lại (the form's anti-forgery token is missing or wrong)")
+        }
     }
 
     subscript(_ name: String) -> String? { fields.first { $0.0 == name }?.1 }

@@ -16,8 +16,10 @@ struct WebScreens: Sendable {
     func registerAll() {
         registerStaticFiles()
         registerAccountScreens()
+        registerCampaignCreation()
         registerCampaignScreens()
         registerDashboardScreens()
+        registerUploadScreens()
         registerUnitScreens()
     }
 

@@ -1,0 +1,256 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import SIPASApp
+import SIPASCore
+import SIPASStore
+@testable import SIPASServer
+
+/// The screens through the same router as the API: the access policy page by page for every role,
+/// anti-forgery tokens on forms, and escaping of every user-supplied text, SVG included.
+@Suite struct WebScreensTests {
+    @Test(arguments: TestEngine.available)
+    func everyPageWithEveryRole(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let id = s.campaign.id
+            let pages = ["/", "/campaigns", "/campaigns/\(id)", "/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280",
+                         "/campaigns/\(id)/ranking", "/campaigns/\(id)/change", "/campaigns/\(id)/received", "/units?q=van+quan", "/units/1",
+                         "/account/password"]
+            for page in pages {
+                let anonymous = try await s.page(page, cookie: nil)
+                #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
+            }
+            let figures: Set<String> = ["/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280", "/campaigns/\(id)/ranking",
+                                        "/campaigns/\(id)/change"]
+            for account in DemoData.accounts {
+                let cookie = try await s.signIn(account.username)
+                for page in pages {
+                    let reply = try await s.page(page, cookie: cookie)
+                    let expected: Int
+                    if page.hasSuffix("/received") {
+                        expected = [.systemAdmin, .provinceAdmin].contains(account.role) ? 200 : 403
+                    } else if figures.contains(page) {
+                        expected = AccessPolicy.allows(account.role, .readIndex) ? 200 : 403
+                    } else {
+                        expected = 200
+                    }
+                    #expect(reply.status == expected, "\(account.username) \(page): \(reply.status)")
+                    #expect(reply.headers[.contentType]?.hasPrefix("text/html") == true)
+                }
+            }
+            // A campaign outside a unit's scope does not exist for it.
+            let hanoi = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "00004"))
+            let other = try await s.platform.campaigns.create(.init(code: "HN-2026", year: 2026, title: "Hà Nội 2026", questionnaireCode: "sipas-2017",
+                                                                    questionnaireVersion: 1, ownerUnitId: hanoi.rootId, units: [.init(unitId: hanoi.id)]),
+                                                              by: try await s.platform.accounts.find(username: "admin"))
+            let viewer = try await s.signIn("xa.diemhe")
+            #expect(try await s.page("/campaigns/\(other.id)", cookie: viewer).status == 404)
+            #expect(try await s.page("/campaigns/\(other.id)/dashboard", cookie: viewer).status == 404)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func formsNeedTheirAntiForgeryToken(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let id = s.campaign.id
+            let cookie = try await s.signIn("admin")
+            let before = try await s.state()
+            for form in ["status=entry", "status=entry&_csrf=wrong"] {
+                let refused = try await s.post("/campaigns/\(id)/status", form: form, cookie: cookie)
+                #expect(refused.status == 403 && refused.body.contains("biểu mẫu"), "\(refused.body.prefix(200))")
+            }
+            #expect(try await s.state() == before, "a refused form changes nothing")
+            let page = try await s.page("/campaigns/\(id)", cookie: cookie)
+            let token = try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+            let moved = try await s.post("/campaigns/\(id)/status", form: "status=entry&_csrf=\(token)", cookie: cookie)
+            #expect(moved.status == 303)
+            #expect(try await s.services.campaigns.findCommitted(id: id)?.status == .entry)
+            // The API's header token is not a form token's stand-in, and the reverse.
+            #expect(try await s.post("/api/v1/campaigns/\(id)/status", form: "status=analysis&_csrf=\(token)", cookie: cookie).status == 403)
+            // Sign-out is a form too.
+            #expect(try await s.post("/sign-out", form: "", cookie: cookie).status == 403)
+            let out = try await s.post("/sign-out", form: "_csrf=\(token)", cookie: cookie)
+            #expect(out.status == 303)
+            #expect(try await s.page("/", cookie: cookie).status == 303, "the session ended")
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func signInRefusalsAndReturnPaths(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let wrong = try await s.post("/sign-in", form: "username=admin&password=nope&next=%2Fcampaigns", cookie: nil)
+            #expect(wrong.status == 401 && wrong.body.contains("sai tên đăng nhập") && wrong.body.contains("value=\"admin\""))
+            let right = try await s.post("/sign-in", form: "username=admin&password=\(DemoData.password)&next=%2Fcampaigns", cookie: nil)
+            #expect(right.status == 303 && right.headers[.location] == "/campaigns")
+            #expect(right.headers[.setCookie]?.contains("HttpOnly") == true && right.headers[.setCookie]?.contains("SameSite=Strict") == true)
+            for next in ["https%3A%2F%2Fevil.example", "%2F%2Fevil.example", "%2F%5Cevil.example"] {
+                let reply = try await s.post("/sign-in", form: "username=admin&password=\(DemoData.password)&next=\(next)", cookie: nil)
+                #expect(reply.headers[.location] == "/", "never sent off the site: \(next)")
+            }
+            // A bearer token is not a browser session.
+            let api = try await s.client.execute(uri: "/", method: .get, headers: [.authorization: "Bearer \(s.tokens[.systemAdmin]!)"]) { $0.status.code }
+            #expect(api == 303)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func everyUserSuppliedTextIsEscapedEverywhere(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let nasty = "<script>alert(\"x\")</script> & 'q'"
+            let admin = try await s.platform.accounts.find(username: "admin")
+            let yaml = """
+                format: sipas-questionnaire/1
+                id: escape-test
+                version: 1
+                title: "\(nasty.replacingOccurrences(of: "\"", with: "\\\""))"
+                language: vi
+                scales:
+                  sat5: {codes: {1: "a", 2: "b", 3: "c", 4: "d", 5: "e"}, satisfied: [4, 5]}
+                sections:
+                  - code: S
+                    title: "S"
+                    items:
+                      - {code: Q1, type: likert, scale: sat5, text: "Q1 \(nasty.replacingOccurrences(of: "\"", with: "\\\""))"}
+                      - {code: Q2, type: likert, scale: sat5, text: "Q2"}
+                indices:
+                  - code: IDX
+                    title: "Chỉ số \(nasty.replacingOccurrences(of: "\"", with: "\\\""))"
+                    rule: mean
+                    children:
+                      - {code: N1, title: "Nhóm \(nasty.replacingOccurrences(of: "\"", with: "\\\""))", rule: mean, children: [Q1, Q2]}
+                """
+            _ = try await s.platform.questionnaires.put(code: "escape-test", version: 1, text: yaml, by: admin)
+            let commune = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
+            let agency = try await s.platform.unitRegister.addAgency(.init(code: "MC-1", name: "Bộ phận một cửa \(nasty)", kind: "one-stop"),
+                                                                      under: commune.id, by: admin)
+            let campaign = try await s.platform.campaigns.create(.init(code: "ESC-1", year: 2026, title: "Kỳ \(nasty)", legalBasis: "Căn cứ \(nasty)",
+                                                                       questionnaireCode: "escape-test", questionnaireVersion: 1,
+                                                                       ownerUnitId: commune.id,
+                                                                       units: [.init(unitId: agency.id, targetPercent: 90, targetText: "trên 90% \(nasty)")]),
+                                                                 by: admin)
+            for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, by: admin) }
+            let csv = "response_id,unit,Q1,Q2\n" + (0..<40).map { "E\($0),MC-1,\($0 % 5 + 1),\(($0 + 2) % 5 + 1)" }.joined(separator: "\n") + "\n"
+            _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: campaign.id, by: admin)
+            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
+
+            let cookie = try await s.signIn("admin")
+            for page in ["/", "/campaigns", "/campaigns/\(campaign.id)", "/campaigns/\(campaign.id)/dashboard",
+                         "/campaigns/\(campaign.id)/dashboard?unit=MC-1", "/campaigns/\(campaign.id)/ranking", "/campaigns/\(campaign.id)/received",
+                         "/units/\(agency.id)", "/units/\(commune.id)", "/units?q=mot+cua&register=local"] {
+                let reply = try await s.page(page, cookie: cookie)
+                #expect(reply.status == 200, "\(page)")
+                #expect(!reply.body.contains("<script"), "\(page) shows a raw script tag")
+                #expect(!reply.body.contains("\"x\")"), "\(page) shows a raw quote")
+                #expect(reply.body.contains("&lt;script&gt;"), "\(page) does not show the text at all")
+                #expect(!reply.body.contains("& 'q'"), "\(page) shows a raw ampersand or apostrophe")
+            }
+            let ranking = try await s.page("/campaigns/\(campaign.id)/ranking", cookie: cookie).body
+            let svg = try #require(ranking.firstMatch(of: /<svg[\s\S]*?<\/svg>/)).0
+            #expect(svg.contains("&lt;script&gt;") && !svg.contains("<script"), "the chart escapes its labels")
+        }
+    }
+}
+
+extension TestServer {
+    struct Page: Sendable {
+        let status: Int
+        let body: String
+        let headers: HTTPFields
+    }
+
+    /// Signs in through the web's form; the session cookie.
+    func signIn(_ username: String) async throws -> String {
+        let reply = try await post("/sign-in", form: "username=\(username)&password=\(DemoData.password)", cookie: nil)
+        let cookie = try #require(reply.headers[.setCookie]?.split(separator: ";").first, "\(username): \(reply.status) \(reply.body.prefix(200))")
+        return String(cookie)
+    }
+
+    func page(_ uri: String, cookie: String?) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if let cookie { headers[.cookie] = cookie }
+        return try await client.execute(uri: uri, method: .get, headers: headers) {
+            Page(status: Int($0.status.code), body: String(buffer: $0.body), headers: $0.headers)
+        }
+    }
+
+    func post(_ uri: String, form: String, cookie: String?) async throws -> Page {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { headers[.cookie] = cookie }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: form)) {
+            Page(status: Int($0.status.code), body: String(buffer: $0.body), headers: $0.headers)
+        }
+    }
+}
+
+/// Running a campaign in the browser: creation with units picked from the register, a refused
+/// upload that stores nothing, then a good one.
+@Suite struct WebCampaignJourneyTests {
+    @Test(arguments: TestEngine.available)
+    func createACampaignThenUploadABadAndAGoodFile(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let cookie = try await s.signIn("snv.langson")
+            let form = try await s.page("/campaigns/new", cookie: cookie)
+            #expect(form.status == 200)
+            let token = String(try #require(form.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
+            #expect(form.body.contains("value=\"\(district.id)\""), "Văn Quan is offered as the owner and as the units' source")
+            func fields(_ code: String, targets: String) -> String {
+                ["_csrf=\(token)", "code=\(code)", "year=2026", "title=%C4%90o+l%C6%B0%E1%BB%9Dng+2026", "questionnaire=sipas-2017%401",
+                 "owner=\(district.id)", "units_of=\(district.id)", "target_percent=92%2C7", "target_comparator=%3E", "targets=\(targets)",
+                 "disclosure_min_n=30", "fieldwork_start=2026-11-01", "fieldwork_end=2026-11-30"].joined(separator: "&")
+            }
+            let before = try await s.state()
+            let refused = try await s.post("/campaigns/new", form: fields("LSN VQ", targets: ""), cookie: cookie)
+            #expect(refused.status == 422 && refused.body.contains("id=\"code-error\""), "the message is beside the code field")
+            let badTarget = try await s.post("/campaigns/new", form: fields("LSN-VQ-2026", targets: "99999+tren+93"), cookie: cookie)
+            #expect(badTarget.status == 422 && badTarget.body.contains("id=\"targets-error\""))
+            #expect(try await s.state() == before, "refused forms change nothing")
+            let created = try await s.post("/campaigns/new", form: fields("LSN-VQ-2026", targets: "06280+%C4%91%E1%BA%A1t+95"), cookie: cookie)
+            #expect(created.status == 303, "\(created.body.prefix(300))")
+            let location = try #require(created.headers[.location])
+            let match = try #require(location.firstMatch(of: /\/campaigns\/(\d+)/))
+            let id = try #require(Int(String(match.1)))
+            let detail = try await s.platform.campaigns.detail(id, by: try await s.platform.accounts.find(username: "snv.langson"))
+            #expect(detail.units.count == 15)
+            let diemHe = try #require(detail.units.first { $0.unit.code == "06280" })
+            #expect(diemHe.target.target == Target(percent: 95, comparator: .atLeast) && diemHe.target.targetText == "đạt 95%")
+            #expect(detail.units.first { $0.unit.code != "06280" }?.target.target == Target(percent: 92.7, comparator: .above))
+
+            // Responses are taken during fieldwork.
+            for status in ["sampling", "fieldwork"] {
+                #expect(try await s.post("/campaigns/\(id)/status", form: "_csrf=\(token)&status=\(status)", cookie: cookie).status == 303)
+            }
+            let bad = "response_id,unit,A1\nW1,06280,4\nW2,99999,4\nW3,06280,8\n"
+            let refusedUpload = try await s.upload("/campaigns/\(id)/upload", file: bad, token: token, cookie: cookie)
+            #expect(refusedUpload.status == 422, "\(refusedUpload.body.prefix(300))")
+            #expect(refusedUpload.body.contains("không phiếu nào được lưu") && refusedUpload.body.contains("dòng 3") && refusedUpload.body.contains("dòng 4"))
+            #expect(try await s.platform.campaigns.detail(id, by: try await s.platform.accounts.find(username: "admin")).responses == 0)
+            let good = "response_id,unit,A1\nW1,06280,4\nW2,06283,5\n"
+            let stored = try await s.upload("/campaigns/\(id)/upload", file: good, token: token, cookie: cookie)
+            #expect(stored.status == 200 && stored.body.contains("2 phiếu mới"), "\(stored.body.prefix(300))")
+            let again = try await s.upload("/campaigns/\(id)/upload", file: good, token: token, cookie: cookie)
+            #expect(again.body.contains("0 phiếu mới") && again.body.contains("2 phiếu đã có"))
+            // Without the form's token nothing is read.
+            #expect(try await s.upload("/campaigns/\(id)/upload", file: good, token: "forged", cookie: cookie).status == 403)
+            // A unit viewer may not upload.
+            let viewer = try await s.signIn("xa.diemhe")
+            #expect(try await s.page("/campaigns/\(id)/upload", cookie: viewer).status == 403)
+        }
+    }
+}
+
+extension TestServer {
+    func upload(_ uri: String, file: String, token: String, cookie: String) async throws -> Page {
+        let boundary = "----sipas\(UUID().uuidString)"
+        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"channel\"\r\n\r\npaper\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"phieu.csv\"\r\nContent-Type: text/csv\r\n\r\n\(file)\r\n"
+            + "--\(boundary)--\r\n"
+        let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)", .cookie: cookie]
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            Page(status: Int($0.status.code), body: String(buffer: $0.body), headers: $0.headers)
+        }
+    }
+}
