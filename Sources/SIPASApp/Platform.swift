@@ -14,6 +14,7 @@ public final class Platform: Sendable {
     let responseWriter: ResponseWriter
     let throttle = SignInThrottle()
     let expensive = ExpensiveWork()
+    let figuresCache = FiguresCache()
 
     public init(db: Database, limits: Limits = Limits(), bcryptCost: UInt8 = 12) {
         self.db = db

@@ -173,6 +173,9 @@ public struct CampaignIndexQueries: Sendable {
                                       minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int)? {
         let db = platform.db, units = platform.store.units
         let rows = try await db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: db)
+        let cacheKey = FiguresCache.Key(campaign: campaign.id, responses: rows.count, lastId: rows.lastId, by: by, rollup: rollup, minN: minN,
+                                        geography: geography.rawValue, scope: scope?.roots.map(\.id) ?? [])
+        if let cached = platform.figuresCache.get(cacheKey) { return cached }
         var keys: [CompactResponsesIndexer.UnitKeys] = []
         var keep: [Bool] = []
         for id in rows.unitIds {
@@ -209,6 +212,7 @@ public struct CampaignIndexQueries: Sendable {
         }
         // Small campaigns are computed in place; large ones off the request threads.
         guard let outcome = rows.count < 20_000 ? compute() : try await Offload.run(compute) else { return nil }
+        platform.figuresCache.set(cacheKey, (outcome.result, outcome.rows))
         return (outcome.result, outcome.rows)
     }
 
