@@ -15,6 +15,7 @@ public final class Platform: Sendable {
     let throttle = SignInThrottle()
     let expensive = ExpensiveWork()
     let figuresCache = FiguresCache()
+    let receivedCounts = ReceivedCounts()
 
     public init(db: Database, limits: Limits = Limits(), bcryptCost: UInt8 = 12) {
         self.db = db

@@ -15,7 +15,11 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
+
+# Waits outlast a page being replaced under them: an element found on the old page goes stale.
+PATIENT = dict(timeout=20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 BASE = os.environ["SIPAS_URL"]
 TOKEN = os.environ["SIPAS_TOKEN"]
@@ -73,7 +77,7 @@ class Screens(unittest.TestCase):
         d.find_element(By.ID, "password").send_keys(password)
         d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         # The sign-in answers with a redirect (or the form again): wait for that page.
-        WebDriverWait(d, 20).until(lambda d: "/sign-in" not in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        WebDriverWait(d, **PATIENT).until(lambda d: "/sign-in" not in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
 
     def raw(self, path):
         """The page's HTML as the server sent it, with this browser's session."""
@@ -118,7 +122,7 @@ class Screens(unittest.TestCase):
         self.driver.get(f"{BASE}/campaigns/{cid}/dashboard")
         self.driver.find_element(By.ID, "unit").send_keys("Xã Điềm He")
         self.driver.find_element(By.CSS_SELECTOR, "main form button").click()
-        WebDriverWait(self.driver, 20).until(lambda d: "unit=" in d.current_url)
+        WebDriverWait(self.driver, **PATIENT).until(lambda d: "unit=" in d.current_url)
         self.assertIn("unit=06280", self.driver.current_url)
         index = api(f"/api/v1/campaigns/{cid}/index?by=unit")
         root = next(r for r in index["rows"] if r["unit"] == "06280" and r["node"] == "SIPAS")
@@ -182,7 +186,7 @@ class Screens(unittest.TestCase):
         d = self.driver
         d.get(BASE + "/campaigns")
         d.find_element(By.LINK_TEXT, "Tạo kỳ đo lường").click()
-        WebDriverWait(d, 20).until(lambda d: d.current_url.endswith("/campaigns/new"))
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/campaigns/new"))
         code = "LSN-VQ-%d" % (int.from_bytes(os.urandom(2), "big"))
         d.find_element(By.ID, "code").send_keys(code)
         d.find_element(By.ID, "year").clear()
@@ -193,7 +197,7 @@ class Screens(unittest.TestCase):
         d.find_element(By.ID, "target_percent").send_keys("92,7")
         d.find_element(By.ID, "targets").send_keys("06280 đạt 95")
         d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(d, 20).until(lambda d: "message=created" in d.current_url or d.find_elements(By.CSS_SELECTOR, ".field-error, .error"))
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=created" in d.current_url or d.find_elements(By.CSS_SELECTOR, ".field-error, .error"))
         self.assertIn("message=created", d.current_url, d.find_element(By.TAG_NAME, "main").text[:500])
         main = d.find_element(By.TAG_NAME, "main").text
         self.assertIn("đạt 95%", main)
@@ -201,14 +205,14 @@ class Screens(unittest.TestCase):
         for status in ("Chọn mẫu", "Điều tra thực địa"):
             d.find_element(By.ID, "status").send_keys(status)
             d.find_element(By.CSS_SELECTOR, "form[action$='/status'] button").click()
-            WebDriverWait(d, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == status)
+            WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == status)
         d.find_element(By.LINK_TEXT, "Tải tệp phiếu (CSV)").click()
         bad = os.path.join(SHOTS, "bad.csv")
         with open(bad, "w", encoding="utf-8") as f:
             f.write("response_id,unit,A1\nB1,06280,4\nB2,06280,8\n")
         d.find_element(By.ID, "file").send_keys(bad)
         d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        alert = WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))[0]
+        alert = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))[0]
         self.assertIn("không phiếu nào được lưu", alert.text)
         self.assertIn("dòng 3", d.find_element(By.CSS_SELECTOR, "main table").text)
         good = os.path.join(SHOTS, "good.csv")
@@ -216,7 +220,7 @@ class Screens(unittest.TestCase):
             f.write("response_id,unit,A1,A2\nG1,06280,4,5\nG2,06283,5,4\nG3,06283,2,4\n")
         d.find_element(By.ID, "file").send_keys(good)
         d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        status = WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status]"))[0]
+        status = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status]"))[0]
         self.assertIn("3 phiếu mới", status.text)
         self.assert_valid_html(d.current_url.replace(BASE, "").split("?")[0].replace("/upload", ""))
 
@@ -225,7 +229,7 @@ class Screens(unittest.TestCase):
         self.driver.get(f"{BASE}/units?q=diem+he&register=legacy")
         link = self.driver.find_element(By.LINK_TEXT, "Xã Điềm He")
         link.click()
-        WebDriverWait(self.driver, 20).until(lambda d: "/units/" in d.current_url)
+        WebDriverWait(self.driver, **PATIENT).until(lambda d: "/units/" in d.current_url)
         self.assertIn("Được kế thừa bởi", self.driver.find_element(By.TAG_NAME, "main").text)
 
     def test_every_page_parses_and_the_main_ones_are_accessible(self):

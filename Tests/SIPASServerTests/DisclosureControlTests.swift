@@ -143,6 +143,41 @@ import SIPASStore
         }
     }
 
+    /// The attack an independent tester found: a unit with 60 men and one woman, another with 60
+    /// and 40. `by=unit,GENDER` withholds both units' splits, but the mean of units per gender,
+    /// beside the pooled figure per gender, solved for the woman's answers. A roll-up is now given
+    /// to these roles only when every group it averages is shown.
+    @Test(arguments: TestEngine.available)
+    func aMeanOfGroupsCannotSolveForAWithheldGroup(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let admin = try await s.platform.accounts.find(username: "admin")
+            let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
+            let a = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06253"))
+            let b = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06256"))
+            let campaign = try await s.platform.campaigns.create(.init(code: "ATK-1", year: 2026, title: "attack", questionnaireCode: "sipas-2017",
+                                                                       questionnaireVersion: 1, ownerUnitId: district.id,
+                                                                       units: [.init(unitId: a.id), .init(unitId: b.id)]), by: admin)
+            for status in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: status, by: admin) }
+            var lines = ["response_id,unit,GENDER,A1"]
+            lines += (0..<60).map { "M\($0),06253,1,\($0 % 3 == 0 ? 3 : 4)" }
+            lines.append("W0,06253,2,1")
+            lines += (0..<60).map { "N\($0),06256,1,\($0 % 4 == 0 ? 2 : 5)" }
+            lines += (0..<40).map { "V\($0),06256,2,\($0 % 2 == 0 ? 2 : 4)" }
+            _ = try await s.platform.responses.importCSV(.bytes(Array((lines.joined(separator: "\n") + "\n").utf8)), campaign: campaign.id, by: admin)
+            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
+            let id = campaign.id
+            #expect(Self.rows(try await s.call(.get, "/api/v1/campaigns/\(id)/index?by=unit,GENDER", as: .ministryAnalyst)).isEmpty)
+            for query in ["by=GENDER&rollup=unit", "by=GENDER&rollup=unit&format=csv", "by=province,GENDER&rollup=unit"] {
+                let reply = try await s.call(.get, "/api/v1/campaigns/\(id)/index?\(query)", as: .ministryAnalyst)
+                #expect(reply.status == 403 && reply.object["field"] as? String == "?rollup", "\(query): \(reply.status) \(reply.body.prefix(200))")
+            }
+            // A mean of units that are all shown adds nothing hidden, and stays available.
+            #expect(try await s.call(.get, "/api/v1/campaigns/\(id)/index?by=province&rollup=unit", as: .ministryAnalyst).status == 200)
+            // The campaign's administrators see every figure, as before.
+            #expect(try await s.call(.get, "/api/v1/campaigns/\(id)/index?by=GENDER&rollup=unit", as: .systemAdmin).status == 200)
+        }
+    }
+
     static func expectNoRecoverableDifference(parent: [String], _ parentRows: [[String: Any]], child: [String], _ childRows: [[String: Any]],
                                               role: Role, sourceLocation: SourceLocation = #_sourceLocation) {
         func key(_ row: [String: Any], _ columns: [String]) -> String { columns.map { "\(row[$0] ?? "")" }.joined(separator: "\u{1F}") }

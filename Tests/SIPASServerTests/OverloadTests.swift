@@ -66,9 +66,10 @@ import SIPASStore
                 }
                 return (statuses, slowest)
             }
-            // A bound that tells a hang from a wait: the whole suite runs in parallel on two cores
-            // (and PostgreSQL with it), so this is no performance figure — the benchmark gives those.
-            #expect(slowest < .seconds(2), "the health check waited \(slowest)")
+            // A bound that tells a hang (requests queued behind held connections until their 10 s
+            // timeouts, as before) from a wait: the whole suite runs in parallel on two cores, and
+            // PostgreSQL with it, so this is no performance figure — the benchmarks give those.
+            #expect(slowest < .seconds(5), "the health check waited \(slowest)")
             #expect(statuses.count == expensive.count + 1)
             #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 }, "\(statuses)")
             #expect(ContinuousClock.now - started < .seconds(120), "nothing hung")

@@ -29,7 +29,7 @@ actor SignInThrottle {
         states[key] = state
         if let until = state.lockedUntil, until > now { return Int(until.timeIntervalSince(now).rounded(.up)) }
         guard state.failures.count >= rule.backoffAfter, let last = state.failures.last else { return nil }
-        let delay = min(60.0, pow(2, Double(state.failures.count - rule.backoffAfter)))
+        let delay = min(60.0, 5 * pow(2, Double(state.failures.count - rule.backoffAfter)))
         let ready = last.addingTimeInterval(delay)
         return ready > now ? Int(ready.timeIntervalSince(now).rounded(.up)) : nil
     }

@@ -21,12 +21,26 @@ public struct Dashboards: Sendable {
     public struct Context: Sendable {
         public var campaign: Campaign
         public var questionnaire: Questionnaire
-        public var units: [MeasuredUnit]
+        public var units: [MeasuredUnit] { didSet { byCode = Self.index(units) } }
+        private var byCode: [String: Int]
         /// False when the viewer sees aggregates under disclosure control.
         public var fullAccess: Bool
         public var minN: Int
 
-        public func unit(code: String) -> MeasuredUnit? { units.first { $0.unit.code == code } }
+        init(campaign: Campaign, questionnaire: Questionnaire, units: [MeasuredUnit], fullAccess: Bool, minN: Int) {
+            self.campaign = campaign
+            self.questionnaire = questionnaire
+            self.units = units
+            byCode = Self.index(units)
+            self.fullAccess = fullAccess
+            self.minN = minN
+        }
+
+        private static func index(_ units: [MeasuredUnit]) -> [String: Int] {
+            Dictionary(units.enumerated().map { ($0.element.unit.code, $0.offset) }) { first, _ in first }
+        }
+
+        public func unit(code: String) -> MeasuredUnit? { byCode[code].map { units[$0] } }
         /// The root of the first tree: the index itself.
         public var rootCode: String { questionnaire.indices.first?.code ?? "" }
     }

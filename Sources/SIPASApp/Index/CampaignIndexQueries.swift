@@ -67,6 +67,9 @@ public struct CampaignIndexQueries: Sendable {
         var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
                                                     minN: minN, within: scope, geography: request.geography)
         var withheld = 0
+        if !full, let rollup = request.rollup {
+            try await requireDisclosedGroups(of: rollup, request, campaign: campaign, questionnaire: questionnaire, minN: minN, scope: scope)
+        }
         if !full {
             let profile = request.by.firstIndex { !Self.aggregateColumns.contains($0) }
             let outcome = Disclosure.apply(result, minN: minN, profileColumn: profile)
@@ -77,6 +80,21 @@ public struct CampaignIndexQueries: Sendable {
         }
         return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
                       disclosureControlled: !full, withheldGroups: withheld)
+    }
+
+    /// A mean of groups is a new equation over the groups' figures: with the pooled figures it
+    /// can solve for a group the floor withholds (one respondent's answers). So for accounts under
+    /// disclosure control a roll-up is given only when every group it averages is itself shown.
+    private func requireDisclosedGroups(of rollup: String, _ request: Request, campaign: Campaign, questionnaire: QuestionnaireRepository.Stored,
+                                        minN: Int, scope: UnitScope?) async throws {
+        let unrolled = request.by.contains(rollup) ? request.by : request.by + [rollup]
+        let (groups, _) = try await figures(campaign, questionnaire: questionnaire, by: unrolled, rollup: nil, minN: minN, within: scope,
+                                            geography: request.geography)
+        let profile = unrolled.firstIndex { !Self.aggregateColumns.contains($0) }
+        let outcome = Disclosure.apply(groups, minN: minN, profileColumn: profile)
+        if outcome.withheldGroups > 0 {
+            throw AppError.forbidden("không lấy được trung bình theo \(rollup): \(outcome.withheldGroups) nhóm có dưới \(minN) phiếu, và trung bình của các nhóm sẽ làm lộ số liệu của những nhóm đó; hãy xem số liệu chung, hoặc theo \(unrolled.joined(separator: ", ")) (a roll-up over groups below the floor would reveal them)", field: "?rollup")
+        }
     }
 
     /// Rules for every account: a bounded grouping, and never by free text.

@@ -18,14 +18,14 @@ final class FiguresCache: Sendable {
         var scope: [Int]
     }
 
-    static let maxRows = 1_000_000
+    static let maxRows = 600_000
     private let state = Mutex<(entries: [Key: (IndexResult, Int)], order: [Key], rows: Int)>(([:], [], 0))
 
     func get(_ key: Key) -> (IndexResult, Int)? { state.withLock { $0.entries[key] } }
 
     func set(_ key: Key, _ value: (IndexResult, Int)) {
         let rows = value.0.rows.count
-        guard rows <= Self.maxRows / 4 else { return }
+        guard rows <= Self.maxRows / 2 else { return }
         state.withLock { s in
             guard s.entries[key] == nil else { return }
             s.entries[key] = value

@@ -27,18 +27,27 @@ public enum Ranking {
             a.estimate! != b.estimate! ? a.estimate! > b.estimate! : a.code < b.code
         }
         let count = figures.count
+        // Counts of intervals clearly above or below each one, by binary search over the sorted
+        // ends: a unit's own interval never counts (its low end is not above its high end).
+        let lows = figures.map { $0.low! }.sorted(), highs = figures.map { $0.high! }.sorted()
         for i in figures.indices {
-            let u = figures[i]
-            var above = 0, below = 0
-            for (j, v) in figures.enumerated() where j != i {
-                if v.low! > u.high! { above += 1 }
-                if v.high! < u.low! { below += 1 }
-            }
+            let above = count - firstIndex(in: lows) { $0 > figures[i].high! }
+            let below = firstIndex(in: highs) { $0 >= figures[i].low! }
             figures[i].rank = i + 1
             figures[i].bestRank = 1 + above
             figures[i].worstRank = count - below
         }
         let rest = entries.filter { !ranked($0) }.sorted { $0.code < $1.code }
         return figures + rest
+    }
+
+    /// The first index of sorted `values` where `isAtOrPast` holds (it holds from there on).
+    private static func firstIndex(in values: [Double], where isAtOrPast: (Double) -> Bool) -> Int {
+        var low = 0, high = values.count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAtOrPast(values[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }

@@ -79,7 +79,10 @@ private func textQuery(_ request: Request, _ name: String) throws -> String? {
 private func reply(_ request: Request, _ object: [String: Any], columns: [String]) throws -> Response {
     let format = request.uri.queryParameters.get("format") ?? "json"
     guard format == "json" || format == "csv" else { throw AppError.malformed("format phải là json hoặc csv", field: "?format") }
-    guard format == "csv" else { return try JSONOutput.raw(object) }
+    guard format == "csv" else {
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: JSONText.encode(object))))
+    }
     var lines = [CSVLine.encode(columns)]
     for row in object["rows"] as? [[String: Any]] ?? [] {
         lines.append(CSVLine.encode(columns.map { column -> String in

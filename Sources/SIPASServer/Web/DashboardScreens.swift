@@ -14,7 +14,7 @@ extension WebScreens {
         }
         page("/campaigns/{id}/ranking") { request, context, user in
             let ranking = try await platform.dashboards.ranking(campaign: try Self.id(context), node: Self.query(request, "node"), by: user)
-            return templates.page("ranking", RankingPage(ranking, user: user, csrf: context.csrfToken))
+            return templates.page("ranking", RankingPage(ranking, page: try Self.intQuery(request, "page") ?? 1, user: user, csrf: context.csrfToken))
         }
         page("/campaigns/{id}/change") { request, context, user in
             let id = try Self.id(context)
@@ -66,6 +66,8 @@ struct DashboardPage: Sendable {
         var n: String
         var lowN: Bool
         var standing: String?
+        /// Whether the table has the "against the campaign" column (a unit's view).
+        var compared: Bool
     }
 
     struct PriorityLine: Sendable {
@@ -115,7 +117,7 @@ struct DashboardPage: Sendable {
             let r = figure.row
             return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
                             estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
-                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label)
+                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil)
         }
         nodes = lines
         headline = lines.first
@@ -156,6 +158,7 @@ struct RankingPage: Sendable {
         var standing: String
         var target: String?
         var targetOutcome: String?
+        var hasTargets: Bool
     }
 
     struct NodeOption: Sendable {
@@ -175,8 +178,13 @@ struct RankingPage: Sendable {
     var withheld: Int
     var notice: String?
     var hasTargets: Bool
+    /// Long rankings (a national campaign's 3,321 communes) come a page at a time.
+    var pageText: String?
+    var previousHref: String?
+    var nextHref: String?
+    static let pageSize = 200
 
-    init(_ r: Dashboards.UnitRanking, user: User, csrf: String?) {
+    init(_ r: Dashboards.UnitRanking, page: Int, user: User, csrf: String?) {
         let c = r.context.campaign
         chrome = Chrome(title: "Xếp hạng đơn vị — \(c.title)", user: user, csrf: csrf, section: "campaigns")
         tabs = DashboardTabs(campaign: c, current: "ranking", user: user)
@@ -200,11 +208,27 @@ struct RankingPage: Sendable {
                         estimate: VietnameseFormat.percent(e.estimate), interval: VietnameseFormat.interval(e.low, e.high),
                         n: VietnameseFormat.count(row.n), lowN: e.lowN, standing: row.standing.label,
                         target: row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" },
-                        targetOutcome: row.targetStanding?.outcome.label)
+                        targetOutcome: row.targetStanding?.outcome.label, hasTargets: false)
         }
         hasTargets = lines.contains { $0.target != nil }
-        chart = IntervalChart(key: "ranking", title: "Xếp hạng theo \(r.nodeTitle), khoảng tin cậy 95%",
-                              rows: r.rows.filter { $0.entry.estimate != nil }.map {
+        for i in lines.indices { lines[i].hasTargets = hasTargets }
+        let pages = max(1, (lines.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
+        if pages > 1 {
+            let base = "/campaigns/\(c.id)/ranking?node=\(r.node.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page="
+            pageText = "Trang \(current)/\(pages) — đơn vị thứ \((current - 1) * Self.pageSize + 1) đến \(min(current * Self.pageSize, lines.count)) trong \(VietnameseFormat.count(lines.count))"
+            previousHref = current > 1 ? base + String(current - 1) : nil
+            nextHref = current < pages ? base + String(current + 1) : nil
+            lines = Array(lines[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, lines.count)])
+        }
+        // A chart of thousands of rows reads as nothing: the 25 best and 25 worst then.
+        var charted = r.rows.filter { $0.entry.estimate != nil }
+        var chartTitle = "Xếp hạng theo \(r.nodeTitle), khoảng tin cậy 95%"
+        if charted.count > 60 {
+            charted = Array(charted.prefix(25) + charted.suffix(25))
+            chartTitle += ": 25 đơn vị cao nhất và 25 đơn vị thấp nhất"
+        }
+        chart = IntervalChart(key: "ranking", title: chartTitle,
+                              rows: charted.map {
                                   .init(label: $0.unit?.unit.name ?? $0.code, estimate: $0.entry.estimate, low: $0.entry.low, high: $0.entry.high, lowN: $0.entry.lowN)
                               },
                               lines: r.reference.map { [.init(value: $0, label: "cả kỳ", dashed: true)] } ?? []).svg()

@@ -315,14 +315,21 @@ public struct ResponseRepository: Sendable {
         public var count: Int
     }
 
-    public func received(campaignId: Int, on sql: any SQLDatabase) async throws -> [Received] {
-        try await sql.raw("""
+    /// Counts of the responses stored after storage id `afterId`, and the last id counted:
+    /// responses are never edited or removed, so counts kept from earlier calls stay right.
+    public func received(campaignId: Int, after afterId: Int, on sql: any SQLDatabase) async throws -> (counts: [Received], lastId: Int) {
+        let last = try await sql.raw("SELECT MAX(id) AS m FROM responses WHERE campaign_id = \(bind: campaignId)").first()?
+            .decode(column: "m", as: Int?.self) ?? nil
+        guard let last, last > afterId else { return ([], afterId) }
+        let counts = try await sql.raw("""
             SELECT unit_id, channel, substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM responses
-            WHERE campaign_id = \(bind: campaignId) GROUP BY unit_id, channel, substr(created_at, 1, 10) ORDER BY day, unit_id, channel
+            WHERE campaign_id = \(bind: campaignId) AND id > \(bind: afterId) AND id <= \(bind: last)
+            GROUP BY unit_id, channel, substr(created_at, 1, 10)
             """).all().map { row in
             Received(unitId: try row.decode(column: "unit_id", as: Int?.self), channel: try row.decode(column: "channel", as: String.self),
                      day: try row.decode(column: "day", as: String.self), count: try row.decode(column: "n", as: Int.self))
         }
+        return (counts, last)
     }
 
     /// The stored responses of a campaign as a responses CSV (header and rows in storage order),
