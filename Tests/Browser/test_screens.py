@@ -237,10 +237,11 @@ class Screens(unittest.TestCase):
         a, b = self.campaigns["LSN-VQ-2023"], self.campaigns["LSN-VQ-2025"]
         pages = ["/", "/campaigns", f"/campaigns/{a}", f"/campaigns/{a}/dashboard", f"/campaigns/{a}/dashboard?unit=06280",
                  f"/campaigns/{a}/ranking", f"/campaigns/{b}/change", f"/campaigns/{a}/received", "/units?q=van+quan&register=legacy",
-                 "/account/password"]
+                 "/account/password", "/users", "/audit?verify=1"]
         for path in pages:
             self.assert_valid_html(path)
-        for path in ["/", f"/campaigns/{a}", f"/campaigns/{a}/dashboard?unit=06280", f"/campaigns/{a}/ranking", f"/campaigns/{b}/change"]:
+        for path in ["/", f"/campaigns/{a}", f"/campaigns/{a}/dashboard?unit=06280", f"/campaigns/{a}/ranking", f"/campaigns/{b}/change",
+                     "/campaigns/new", f"/campaigns/{a}/received", "/users", "/audit"]:
             self.assert_accessible(path)
         self.driver.delete_all_cookies()
         self.assert_accessible("/sign-in")

@@ -17,7 +17,7 @@ import SIPASStore
             let id = s.campaign.id
             let pages = ["/", "/campaigns", "/campaigns/\(id)", "/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280",
                          "/campaigns/\(id)/ranking", "/campaigns/\(id)/change", "/campaigns/\(id)/received", "/units?q=van+quan", "/units/1",
-                         "/account/password"]
+                         "/account/password", "/users", "/audit", "/audit?verify=1&action=campaign.create"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
@@ -29,7 +29,9 @@ import SIPASStore
                 for page in pages {
                     let reply = try await s.page(page, cookie: cookie)
                     let expected: Int
-                    if page.hasSuffix("/received") {
+                    if page.hasPrefix("/users") || page.hasPrefix("/audit") {
+                        expected = account.role == .systemAdmin ? 200 : 403
+                    } else if page.hasSuffix("/received") {
                         expected = [.systemAdmin, .provinceAdmin].contains(account.role) ? 200 : 403
                     } else if figures.contains(page) {
                         expected = AccessPolicy.allows(account.role, .readIndex) ? 200 : 403
@@ -180,6 +182,35 @@ extension TestServer {
         if let cookie { headers[.cookie] = cookie }
         return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: form)) {
             Page(status: Int($0.status.code), body: String(buffer: $0.body), headers: $0.headers)
+        }
+    }
+}
+
+/// The administrator's screens: an account made, refused, locked and reset through forms, each
+/// change in the audit log, whose verification the page shows.
+@Suite struct WebAdministrationTests {
+    @Test(arguments: TestEngine.available)
+    func accountsAndTheAuditLog(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let cookie = try await s.signIn("admin")
+            let page = try await s.page("/users", cookie: cookie)
+            let token = String(try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let before = try await s.state()
+            let refused = try await s.post("/users", form: "_csrf=\(token)&username=xa.moi&display_name=UBND&role=unit-viewer&scope_code=99999&password=mat-khau-moi-2026", cookie: cookie)
+            #expect(refused.status == 422 && refused.body.contains("99999"), "\(refused.body.prefix(200))")
+            #expect(try await s.state() == before)
+            let made = try await s.post("/users", form: "_csrf=\(token)&username=xa.moi&display_name=UBND+x%C3%A3+m%E1%BB%9Bi&role=unit-viewer&scope_code=06280&scope_register=legacy&password=mat-khau-moi-2026", cookie: cookie)
+            #expect(made.status == 303)
+            let user = try #require(try await s.platform.accounts.find(username: "xa.moi"))
+            #expect(user.role == .unitViewer && user.displayName == "UBND xã mới")
+            #expect(try await s.post("/users/\(user.id)/disabled", form: "_csrf=\(token)&disabled=true", cookie: cookie).status == 303)
+            #expect(try await s.platform.accounts.find(username: "xa.moi")?.disabled == true)
+            #expect(try await s.post("/users/\(user.id)/password", form: "_csrf=\(token)&password=short", cookie: cookie).status == 422)
+            #expect(try await s.post("/users/\(user.id)/password", form: "_csrf=\(token)&password=mat-khau-khac-2026", cookie: cookie).status == 303)
+            let audit = try await s.page("/audit?verify=1&entity=user", cookie: cookie)
+            #expect(audit.status == 200 && audit.body.contains("Toàn vẹn"))
+            for action in ["user.create", "user.disable", "user.password"] { #expect(audit.body.contains(action), "\(action)") }
+            #expect(!audit.body.contains("mat-khau"), "no password on the page")
         }
     }
 }

@@ -56,6 +56,15 @@ public struct UnitRegister: Sendable {
         return unit
     }
 
+    /// The unit with this code in a register, at the highest level that has it.
+    public func unit(code: String, register: String, by user: User?) async throws -> AdminUnit {
+        _ = try platform.require(user, .readUnits)
+        for level in ["province", "district", "commune", "agency"] {
+            if let unit = try await units.find(register: register, level: level, code: code) { return unit }
+        }
+        throw AppError.invalid("không có đơn vị mã \(code) trong danh mục \(register) (unknown unit code)", field: "/scope_unit_id")
+    }
+
     public struct Detail: Sendable {
         public var unit: AdminUnit
         public var parent: AdminUnit?

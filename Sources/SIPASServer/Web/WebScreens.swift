@@ -21,6 +21,7 @@ struct WebScreens: Sendable {
         registerDashboardScreens()
         registerUploadScreens()
         registerUnitScreens()
+        registerAdministrationScreens()
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext, User) async throws -> Response
@@ -127,6 +128,8 @@ struct Chrome: Sendable {
         roleLabel = user?.role.label
         self.csrf = csrf
         var links = [("/", "Trang chủ", "home"), ("/campaigns", "Kỳ đo lường", "campaigns"), ("/units", "Đơn vị hành chính", "units")]
+        if let user, AccessPolicy.allows(user.role, .manageUsers) { links.append(("/users", "Tài khoản", "users")) }
+        if let user, AccessPolicy.allows(user.role, .readAudit) { links.append(("/audit", "Nhật ký", "audit")) }
         if user == nil { links = [] }
         nav = links.map { Link(href: $0.0, label: $0.1, current: $0.2 == section) }
     }
