@@ -202,6 +202,17 @@ class Screens(unittest.TestCase):
         main = d.find_element(By.TAG_NAME, "main").text
         self.assertIn("đạt 95%", main)
         self.assertIn("trên 92,7%", main)
+        campaign_page = d.current_url.split("?")[0]
+        d.find_element(By.LINK_TEXT, "Đầu mối").click()
+        form = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.focal"))[0]
+        for field, value in [("name", "Hoàng Thị Lan"), ("position", "Công chức Văn phòng - Thống kê"), ("phone", "0205 3830 123"),
+                             ("email", "lan@vanquan.langson.gov.vn")]:
+            form.find_element(By.NAME, field).send_keys(value)
+        form.find_element(By.TAG_NAME, "button").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=saved" in d.current_url)
+        self.assertIn("Hoàng Thị Lan", d.page_source)
+        self.assert_accessible(d.current_url.replace(BASE, "").split("#")[0])
+        d.get(campaign_page)
         for status in ("Chọn mẫu", "Điều tra thực địa"):
             d.find_element(By.ID, "status").send_keys(status)
             d.find_element(By.CSS_SELECTOR, "form[action$='/status'] button").click()

@@ -265,9 +265,18 @@ extension TestServer {
             #expect(again.body.contains("0 phiếu mới") && again.body.contains("2 phiếu đã có"))
             // Without the form's token nothing is read.
             #expect(try await s.upload("/campaigns/\(id)/upload", file: good, token: "forged", cookie: cookie).status == 403)
-            // A unit viewer may not upload.
+            // Focal points: a refused phone number is shown beside its unit's form, then a good one is kept.
+            let diemHeId = diemHe.unit.id
+            let badPhone = try await s.post("/campaigns/\(id)/focal-points/\(diemHeId)", form: "_csrf=\(token)&name=Nguy%E1%BB%85n+V%C4%83n+A&position=C%C3%B4ng+ch%E1%BB%A9c&phone=abc&email=a%40b.vn", cookie: cookie)
+            #expect(badPhone.status == 422 && badPhone.body.contains("class=\"field-error\""), "\(badPhone.body.prefix(300))")
+            let saved = try await s.post("/campaigns/\(id)/focal-points/\(diemHeId)", form: "_csrf=\(token)&name=Nguy%E1%BB%85n+V%C4%83n+A&position=C%C3%B4ng+ch%E1%BB%A9c&phone=0205+3830+123&email=a%40b.vn", cookie: cookie)
+            #expect(saved.status == 303)
+            let points = try await s.page("/campaigns/\(id)/focal-points", cookie: cookie)
+            #expect(points.status == 200 && points.body.contains("Nguyễn Văn A") && points.body.contains("0205 3830 123"))
+            // A unit viewer may not upload, nor see the focal points.
             let viewer = try await s.signIn("xa.diemhe")
             #expect(try await s.page("/campaigns/\(id)/upload", cookie: viewer).status == 403)
+            #expect(try await s.page("/campaigns/\(id)/focal-points", cookie: viewer).status == 403)
         }
     }
 }

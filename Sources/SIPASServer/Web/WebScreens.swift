@@ -22,6 +22,7 @@ struct WebScreens: Sendable {
         registerUploadScreens()
         registerUnitScreens()
         registerAdministrationScreens()
+        registerFocalPointScreens()
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext, User) async throws -> Response
