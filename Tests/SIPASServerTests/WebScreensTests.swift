@@ -17,7 +17,8 @@ import SIPASStore
             let id = s.campaign.id
             let pages = ["/", "/campaigns", "/campaigns/\(id)", "/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280",
                          "/campaigns/\(id)/ranking", "/campaigns/\(id)/change", "/campaigns/\(id)/received", "/units?q=van+quan", "/units/1",
-                         "/account/password", "/users", "/audit", "/audit?verify=1&action=campaign.create"]
+                         "/account/password", "/users", "/audit", "/audit?verify=1&action=campaign.create", "/campaigns/new",
+                         "/campaigns/\(id)/upload", "/campaigns/\(id)/focal-points"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
@@ -29,7 +30,13 @@ import SIPASStore
                 for page in pages {
                     let reply = try await s.page(page, cookie: cookie)
                     let expected: Int
-                    if page.hasPrefix("/users") || page.hasPrefix("/audit") {
+                    if page == "/campaigns/new" {
+                        expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 200 : 403
+                    } else if page.hasSuffix("/upload") {
+                        expected = AccessPolicy.allows(account.role, .importResponses) ? 200 : 403
+                    } else if page.hasSuffix("/focal-points") {
+                        expected = [.systemAdmin, .provinceAdmin].contains(account.role) ? 200 : 403
+                    } else if page.hasPrefix("/users") || page.hasPrefix("/audit") {
                         expected = account.role == .systemAdmin ? 200 : 403
                     } else if page.hasSuffix("/received") {
                         expected = [.systemAdmin, .provinceAdmin].contains(account.role) ? 200 : 403
@@ -50,6 +57,15 @@ import SIPASStore
             let viewer = try await s.signIn("xa.diemhe")
             #expect(try await s.page("/campaigns/\(other.id)", cookie: viewer).status == 404)
             #expect(try await s.page("/campaigns/\(other.id)/dashboard", cookie: viewer).status == 404)
+            // Another province's campaign, through every form that writes to one: nothing changes.
+            let province = try await s.signIn("snv.langson")
+            let token = String(try #require(try await s.page("/campaigns", cookie: province).body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let before = try await s.state()
+            #expect(try await s.post("/campaigns/\(other.id)/status", form: "_csrf=\(token)&status=sampling", cookie: province).status == 404)
+            #expect(try await s.post("/campaigns/\(other.id)/focal-points/\(hanoi.id)", form: "_csrf=\(token)&name=A&position=B&phone=0243+1234+567&email=a%40b.vn",
+                                     cookie: province).status == 404)
+            #expect(try await s.upload("/campaigns/\(other.id)/upload", file: "response_id,unit,A1\nX,00004,4\n", token: token, cookie: province).status == 404)
+            #expect(try await s.state() == before)
         }
     }
 
