@@ -325,17 +325,7 @@ struct ReceivedPage: Sendable {
         total = VietnameseFormat.count(r.total)
         func share(_ n: Int) -> String { r.total == 0 ? "—" : VietnameseFormat.percent(100 * Double(n) / Double(r.total)) }
         units = r.byUnit.map { Count(label: $0.unit?.unit.name ?? ($0.code.isEmpty ? "Không rõ đơn vị" : $0.code), count: VietnameseFormat.count($0.count), share: share($0.count)) }
-        channels = r.byChannel.map { Count(label: Self.channelLabel($0.channel), count: VietnameseFormat.count($0.count), share: share($0.count)) }
+        channels = r.byChannel.map { Count(label: VietnameseFormat.channel($0.channel), count: VietnameseFormat.count($0.count), share: share($0.count)) }
         days = r.byDay.map { Count(label: VietnameseFormat.date($0.day), count: VietnameseFormat.count($0.count), share: share($0.count)) }
-    }
-
-    static func channelLabel(_ channel: String) -> String {
-        switch channel {
-        case "paper": return "Phiếu giấy"
-        case "online": return "Trực tuyến"
-        case "kiosk": return "Ki-ốt tại bộ phận một cửa"
-        case "tablet", "odk": return "Máy tính bảng (ODK)"
-        default: return channel
-        }
     }
 }

@@ -27,7 +27,7 @@ extension WebScreens {
                     return templates.page("upload", page, status: .unprocessableContent)
                 }
                 page.fileName = upload.fileName
-                let channel = upload.fields["channel"].flatMap { UploadPage.channels.map(\.0).contains($0) ? $0 : nil } ?? "paper"
+                let channel = upload.fields["channel"].flatMap { VietnameseFormat.channels.map(\.0).contains($0) ? $0 : nil } ?? "paper"
                 do {
                     let summary = try await platform.responses.importCSV(.file(path), campaign: id, by: user, channel: channel)
                     page.result = .init(rows: VietnameseFormat.count(summary.rows), added: VietnameseFormat.count(summary.added),
@@ -58,12 +58,10 @@ struct UploadPage: Sendable {
         var label: String
     }
 
-    static let channels = [("paper", "Phiếu giấy (nhập liệu)"), ("online", "Trực tuyến"), ("kiosk", "Ki-ốt tại bộ phận một cửa"), ("tablet", "Máy tính bảng")]
-
     var chrome: Chrome
     var campaign: CampaignLine
     var accepts: Bool
-    var channels = UploadPage.channels.map { Option(value: $0.0, label: $0.1) }
+    var channels = VietnameseFormat.channels.map { Option(value: $0.0, label: $0.1) }
     var maxSize: String
     var fileName: String?
     var fileError: String?

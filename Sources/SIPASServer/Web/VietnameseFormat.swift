@@ -30,6 +30,11 @@ enum VietnameseFormat {
 
     static func count(_ value: Int) -> String { DecimalText.groupThousands(value) }
 
+    /// Collection channels, in the order the upload form offers them.
+    static let channels = [("paper", "Phiếu giấy"), ("online", "Trực tuyến"), ("kiosk", "Ki-ốt tại bộ phận một cửa"), ("tablet", "Máy tính bảng")]
+
+    static func channel(_ code: String) -> String { channels.first { $0.0 == code }?.1 ?? code }
+
     /// "2025-07-01" or an ISO timestamp → "01/07/2025".
     static func date(_ iso: String?) -> String {
         guard let iso, iso.count >= 10 else { return iso ?? missing }
