@@ -231,9 +231,75 @@ class Screens(unittest.TestCase):
             f.write("response_id,unit,A1,A2\nG1,06280,4,5\nG2,06283,5,4\nG3,06283,2,4\n")
         d.find_element(By.ID, "file").send_keys(good)
         d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        status = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status]"))[0]
-        self.assertIn("3 phiếu mới", status.text)
+        # The page is replaced when the upload's answer arrives (with its progress shown meanwhile).
+        WebDriverWait(d, **PATIENT).until(lambda d: "phiếu mới" in d.find_element(By.CSS_SELECTOR, "main .notice").text)
+        self.assertIn("3 phiếu mới", d.find_element(By.CSS_SELECTOR, "main .notice").text)
         self.assert_valid_html(d.current_url.replace(BASE, "").split("?")[0].replace("/upload", ""))
+
+    def test_wishes_and_the_map_show_the_apis_figures(self):
+        self.sign_in("phantich")
+        cid = self.campaigns["LSN-VQ-2023"]
+        self.driver.get(f"{BASE}/campaigns/{cid}/wishes")
+        main = self.driver.find_element(By.TAG_NAME, "main").text
+        for row in api(f"/api/v1/campaigns/{cid}/dashboard/wishes")["rows"]:
+            if row["share"] is not None:
+                self.assertIn(vietnamese_percent(row["share"]), main, row)
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "figure svg.chart circle"))
+        self.driver.get(f"{BASE}/campaigns/{cid}/map")
+        dots = self.driver.find_elements(By.CSS_SELECTOR, "svg.map a circle")
+        ranking = [r for r in api(f"/api/v1/campaigns/{cid}/dashboard/ranking")["rows"] if r["estimate"] is not None]
+        self.assertEqual(len(dots), len(ranking), "one linked dot per unit with a figure")
+        table = self.driver.find_element(By.CSS_SELECTOR, "main table").text
+        for row in ranking:
+            self.assertIn(vietnamese_percent(row["estimate"]), table)
+
+    def test_import_a_questionnaire_then_preview_it_with_its_skips(self):
+        self.sign_in("snv.langson")
+        d = self.driver
+        d.get(BASE + "/questionnaires")
+        d.find_element(By.LINK_TEXT, "Nhập bảng hỏi từ tệp YAML/JSON").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/questionnaires/import"))
+        code = "xa-thu-%d" % (int.from_bytes(os.urandom(2), "big"))
+        document = f"""format: sipas-questionnaire/1
+id: {code}
+version: 1
+title: "Phiếu thử nghiệm trình duyệt"
+language: vi
+scales:
+  sat5: {{codes: {{1: "Rất không hài lòng", 2: "Không hài lòng", 3: "Bình thường", 4: "Hài lòng", 5: "Rất hài lòng"}}, satisfied: [4, 5]}}
+sections:
+  - code: S
+    title: "Phần I"
+    items:
+      - {{code: Q0, type: single, text: "Ông/Bà đã góp ý?", options: {{1: "Có", 2: "Không"}}}}
+      - {{code: Q1, type: likert, scale: SCALE, text: "Hài lòng với việc tiếp nhận góp ý", relevant: "Q0 == 1"}}
+indices:
+  - {{code: IDX, title: "Chỉ số", rule: mean, children: [Q1]}}
+"""
+        path = os.path.join(SHOTS, "questionnaire.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(document.replace("SCALE", "thang-thieu"))
+        d.find_element(By.ID, "file").send_keys(path)
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        alert = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))[0]
+        self.assertIn("chưa được lưu", alert.text)
+        self.assertIn("sections[0].items[1].scale", d.find_element(By.CSS_SELECTOR, "main table").text)
+        editor = d.find_element(By.ID, "document")
+        text = editor.get_attribute("value").replace("thang-thieu", "sat5")
+        editor.clear()
+        editor.send_keys(text)
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: "created=1" in d.current_url)
+        self.assertIn(f"/questionnaires/{code}/1", d.current_url)
+        d.find_element(By.LINK_TEXT, "Xem như người trả lời").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: "/preview" in d.current_url)
+        self.assertIn("Bỏ qua: câu này chỉ hỏi khi", d.find_element(By.TAG_NAME, "main").text)
+        d.find_element(By.XPATH, "//label[normalize-space()='Có']").click()
+        d.find_element(By.XPATH, "//button[normalize-space()='Cập nhật']").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: "a.Q0=1" in d.current_url)
+        self.assertNotIn("Bỏ qua: câu này", d.find_element(By.TAG_NAME, "main").text)
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "input[name='a.Q1']"))
+        self.assert_accessible(d.current_url.replace(BASE, ""))
 
     def test_units_search_ignores_diacritics(self):
         self.sign_in("admin")
@@ -248,11 +314,13 @@ class Screens(unittest.TestCase):
         a, b = self.campaigns["LSN-VQ-2023"], self.campaigns["LSN-VQ-2025"]
         pages = ["/", "/campaigns", f"/campaigns/{a}", f"/campaigns/{a}/dashboard", f"/campaigns/{a}/dashboard?unit=06280",
                  f"/campaigns/{a}/ranking", f"/campaigns/{b}/change", f"/campaigns/{a}/received", "/units?q=van+quan&register=legacy",
-                 "/account/password", "/users", "/audit?verify=1"]
+                 "/account/password", "/users", "/audit?verify=1", f"/campaigns/{a}/wishes", f"/campaigns/{b}/map",
+                 "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/sipas-2023/1/preview", "/questionnaires/import"]
         for path in pages:
             self.assert_valid_html(path)
         for path in ["/", f"/campaigns/{a}", f"/campaigns/{a}/dashboard?unit=06280", f"/campaigns/{a}/ranking", f"/campaigns/{b}/change",
-                     "/campaigns/new", f"/campaigns/{a}/received", "/users", "/audit"]:
+                     "/campaigns/new", f"/campaigns/{a}/received", "/users", "/audit", f"/campaigns/{a}/wishes", f"/campaigns/{b}/map",
+                     "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/import"]:
             self.assert_accessible(path)
         self.driver.delete_all_cookies()
         self.assert_accessible("/sign-in")

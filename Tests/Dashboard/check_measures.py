@@ -1,7 +1,8 @@
 """An independent implementation of ../shared/spec/dashboard-measures.md, checked against the
 server's dashboard API to 1e-9: improvement priorities (§1), standing against the campaign and
-targets (§2), rank ranges (§3), change between campaigns (§4) and the re-estimate across the
-1 July 2025 reorganisation where it can be rebuilt from published figures (§5).
+targets (§2), rank ranges (§3), change between campaigns (§4), the re-estimate across the
+1 July 2025 reorganisation where it can be rebuilt from published figures (§5), and respondents'
+wishes (§1) re-estimated from the individual responses with index-method.md §3–4.
 
 Usage: check_measures.py BASE_URL TOKEN   (prints "dashboard: N passed, M failed")
 """
@@ -160,6 +161,73 @@ def check_change(later, earlier, q):
             check(f"re-estimate {r['unit']} from {sources[0]}", close(r["earlier"], earlier_index[(sources[0], root, root)]["estimate"]))
 
 
+def all_responses(campaign):
+    out, offset = [], 0
+    while True:
+        page = get(f"/api/v1/campaigns/{campaign}/responses?limit=500&offset={offset}")["items"]
+        out += page
+        offset += len(page)
+        if len(page) < 500:
+            return out
+
+
+def ratio(responses, numerator, denominator, member):
+    """index-method.md §2–4 for a ratio of weighted totals over the group `member` picks."""
+    w = [r.get("weight") if r.get("weight") is not None else 1.0 for r in responses]
+    x = sum(wi * denominator(r) for wi, r in zip(w, responses) if member(r))
+    n = sum(1 for r in responses if member(r) and denominator(r))
+    if x == 0:
+        return None, None, n
+    share = sum(wi * numerator(r) for wi, r in zip(w, responses) if member(r)) / x
+    totals = {}
+    for wi, r in zip(w, responses):
+        z = wi * (numerator(r) - share * denominator(r)) / x if member(r) else 0.0
+        psu = (r.get("stratum"), r.get("psu") if r.get("psu") is not None else r["response_id"])
+        totals[psu] = totals.get(psu, 0.0) + z
+    strata = {}
+    for (h, _), t in totals.items():
+        strata.setdefault(h, []).append(t)
+    var = 0.0
+    for ts in strata.values():
+        if len(ts) == 1:
+            var += ts[0] ** 2
+        else:
+            mean = sum(ts) / len(ts)
+            var += len(ts) / (len(ts) - 1) * sum((t - mean) ** 2 for t in ts)
+    return 100 * share, 100 * math.sqrt(var), n
+
+
+def check_wishes(campaign, q, detail):
+    items = {item["code"]: item for section in q["sections"] for item in section["items"]}
+    responses = all_responses(campaign)
+    codes = {u["unit"]["id"]: u["unit"]["code"] for u in detail["units"]}
+    for unit in [None] + sorted(codes.values())[:4]:
+        api = get(f"/api/v1/campaigns/{campaign}/dashboard/wishes" + (f"?unit={unit}" if unit else ""))["rows"]
+        member = (lambda r: True) if unit is None else (lambda r, u=unit: codes.get(r.get("unit_id")) == u)
+        for row in api:
+            item = items[row["item"]]
+            if item.get("relevant"):
+                continue  # the conditions' grammar is the index engine's; checked there
+            if row["option"] is None:
+                scale = q["scales"][item["scale"]]
+                satisfied, na = set(scale["satisfied"]), set(scale.get("not_applicable", []))
+                def valid(r, c=item["code"]):
+                    a = r["answers"].get(c)
+                    return 1 if a is not None and int(a) not in na else 0
+                def chose(r, c=item["code"]):
+                    return 1 if valid(r, c) and int(r["answers"][c]) in satisfied else 0
+            else:
+                def valid(r, c=item["code"]):
+                    return 1 if r["answers"].get(c) else 0
+                def chose(r, c=item["code"], o=row["option"]):
+                    return 1 if valid(r, c) and str(o) in r["answers"][c].split(";") else 0
+            share, se, n = ratio(responses, chose, valid, member)
+            ok = (row["n"] or 0) == n and close(row["share"], share) and close(row["se"], se)
+            if share is not None and ok:
+                ok = close(row["ci_low"], max(0.0, share - Z * se)) and close(row["ci_high"], min(100.0, share + Z * se))
+            check(f"wishes {campaign}/{unit or 'all'}/{row['item']}={row['option']}", ok, f"{row} vs {share}, {se}, {n}")
+
+
 def main():
     campaigns = {c["code"]: c["id"] for c in get("/api/v1/campaigns")["items"]}
     for code, cid in sorted(campaigns.items()):
@@ -170,6 +238,7 @@ def main():
         by_unit, pooled = get(f"/api/v1/campaigns/{cid}/index?by=unit"), get(f"/api/v1/campaigns/{cid}/index")
         check_priorities(cid, q, by_unit, pooled)
         check_ranking(cid, q, by_unit, pooled, detail)
+        check_wishes(cid, q, detail)
     if "LSN-VQ-2023" in campaigns and "LSN-VQ-2025" in campaigns:
         check_change(campaigns["LSN-VQ-2025"], campaigns["LSN-VQ-2023"], q)
     print(f"dashboard: {passed} passed, {failed} failed")

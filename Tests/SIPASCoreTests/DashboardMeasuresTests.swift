@@ -87,3 +87,43 @@ import Testing
         #expect(Change.between(earlier: undefined, later: row(90, 1)) == nil)
     }
 }
+
+/// Wishes (`dashboard-measures.md` §1): a share per option of a multiple-choice item, over those
+/// who answered it under its condition, and the leaf estimate of a likert item outside the trees.
+@Suite struct WishesPlanTests {
+    static func questionnaire() -> Questionnaire {
+        var q = Harness.questionnaire()
+        q.sections.append(Section(code: "W", title: "W", items: [
+            Item(code: "M", type: .multi, text: "wish", options: [CodeLabel(1, "one"), CodeLabel(2, "two")], relevant: "F == 1"),
+            Item(code: "OUT", type: .likert, text: "outside", scale: "sat5"),
+        ]))
+        return q
+    }
+
+    @Test func everyOptionAndEveryLikertItemOutsideTheTreesIsALeaf() throws {
+        let plan = try #require(WishesPlan(Self.questionnaire()))
+        #expect(plan.entries.map(\.leafCode) == ["M=1", "M=2", "OUT"])
+        #expect(plan.entries.map(\.optionLabel) == ["one", "two", nil])
+        let m = Self.questionnaire().items.firstIndex { $0.code == "M" }!
+        #expect(plan.multiOptions[m]?.count == 2)
+        #expect(plan.questionnaire.item("M=2")?.relevant == "F == 1", "an option keeps its item's condition")
+        #expect(WishesPlan(Harness.questionnaire()) == nil, "nothing to estimate")
+    }
+
+    @Test func aShareCountsThoseWhoAnsweredUnderTheCondition() throws {
+        let plan = try #require(WishesPlan(Self.questionnaire()))
+        // Chosen: 1 → "M=1" 1, "M=2" 0. Blank M: both blank. F == 2: skipped, not counted.
+        let rows: [Harness.Row] = [
+            .init(answers: ["F": 1, "M=1": 1, "M=2": 0, "OUT": 5]),
+            .init(answers: ["F": 1, "M=1": 1, "M=2": 1, "OUT": 2]),
+            .init(answers: ["F": 1, "M=1": 0, "M=2": 1, "OUT": 4], weight: 2),
+            .init(answers: ["F": 1, "OUT": 9]),
+            .init(answers: ["F": 2, "M=1": 1, "M=2": 0]),
+        ]
+        let result = Harness.run(plan.questionnaire, rows, weighted: true, minN: 1)
+        let one = try #require(result.row("M=1")), two = try #require(result.row("M=2")), out = try #require(result.row("OUT"))
+        #expect(one.n == 3 && abs(one.estimate! - 100 * 2 / 4) < 1e-12)
+        #expect(two.n == 3 && abs(two.estimate! - 100 * 3 / 4) < 1e-12)
+        #expect(out.n == 3 && abs(out.estimate! - 100 * 3 / 4) < 1e-12, "not applicable leaves the denominator")
+    }
+}

@@ -18,13 +18,16 @@ import SIPASStore
             let pages = ["/", "/campaigns", "/campaigns/\(id)", "/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280",
                          "/campaigns/\(id)/ranking", "/campaigns/\(id)/change", "/campaigns/\(id)/received", "/units?q=van+quan", "/units/1",
                          "/account/password", "/users", "/audit", "/audit?verify=1&action=campaign.create", "/campaigns/new",
-                         "/campaigns/\(id)/upload", "/campaigns/\(id)/focal-points"]
+                         "/campaigns/\(id)/upload", "/campaigns/\(id)/focal-points", "/campaigns/\(id)/wishes", "/campaigns/\(id)/wishes?unit=06280",
+                         "/campaigns/\(id)/map", "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/sipas-2017/1/preview?a.E0=1",
+                         "/questionnaires/sipas-2017/1/document", "/questionnaires/import", "/questionnaires/sipas-2017/1/new-version"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
             }
             let figures: Set<String> = ["/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280", "/campaigns/\(id)/ranking",
-                                        "/campaigns/\(id)/change"]
+                                        "/campaigns/\(id)/change", "/campaigns/\(id)/wishes", "/campaigns/\(id)/wishes?unit=06280",
+                                        "/campaigns/\(id)/map"]
             for account in DemoData.accounts {
                 let cookie = try await s.signIn(account.username)
                 for page in pages {
@@ -32,6 +35,8 @@ import SIPASStore
                     let expected: Int
                     if page == "/campaigns/new" {
                         expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 200 : 403
+                    } else if page.hasSuffix("/import") || page.hasSuffix("/new-version") {
+                        expected = AccessPolicy.allows(account.role, .manageQuestionnaires) ? 200 : 403
                     } else if page.hasSuffix("/upload") {
                         expected = AccessPolicy.allows(account.role, .importResponses) ? 200 : 403
                     } else if page.hasSuffix("/focal-points") {
@@ -46,7 +51,7 @@ import SIPASStore
                         expected = 200
                     }
                     #expect(reply.status == expected, "\(account.username) \(page): \(reply.status)")
-                    #expect(reply.headers[.contentType]?.hasPrefix("text/html") == true)
+                    #expect(reply.headers[.contentType]?.hasPrefix(page.hasSuffix("/document") && reply.status == 200 ? "application/yaml" : "text/html") == true, "\(page)")
                 }
             }
             // A campaign outside a unit's scope does not exist for it.
@@ -132,6 +137,7 @@ import SIPASStore
                     items:
                       - {code: Q1, type: likert, scale: sat5, text: "Q1 \(nasty.replacingOccurrences(of: "\"", with: "\\\""))"}
                       - {code: Q2, type: likert, scale: sat5, text: "Q2"}
+                      - {code: Q3, type: multi, text: "Q3 \(nasty.replacingOccurrences(of: "\"", with: "\\\""))", options: {1: "Một \(nasty.replacingOccurrences(of: "\"", with: "\\\""))", 2: "Hai"}}
                 indices:
                   - code: IDX
                     title: "Chỉ số \(nasty.replacingOccurrences(of: "\"", with: "\\\""))"
@@ -149,14 +155,16 @@ import SIPASStore
                                                                        units: [.init(unitId: agency.id, targetPercent: 90, targetText: "trên 90% \(nasty)")]),
                                                                  by: admin)
             for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, by: admin) }
-            let csv = "response_id,unit,Q1,Q2\n" + (0..<40).map { "E\($0),MC-1,\($0 % 5 + 1),\(($0 + 2) % 5 + 1)" }.joined(separator: "\n") + "\n"
+            let csv = "response_id,unit,Q1,Q2,Q3\n" + (0..<40).map { "E\($0),MC-1,\($0 % 5 + 1),\(($0 + 2) % 5 + 1),\($0 % 2 + 1);2" }.joined(separator: "\n") + "\n"
             _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: campaign.id, by: admin)
             _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
 
             let cookie = try await s.signIn("admin")
             for page in ["/", "/campaigns", "/campaigns/\(campaign.id)", "/campaigns/\(campaign.id)/dashboard",
                          "/campaigns/\(campaign.id)/dashboard?unit=MC-1", "/campaigns/\(campaign.id)/ranking", "/campaigns/\(campaign.id)/received",
-                         "/units/\(agency.id)", "/units/\(commune.id)", "/units?q=mot+cua&register=local"] {
+                         "/units/\(agency.id)", "/units/\(commune.id)", "/units?q=mot+cua&register=local", "/campaigns/\(campaign.id)/wishes",
+                         "/campaigns/\(campaign.id)/wishes?unit=MC-1", "/campaigns/\(campaign.id)/map", "/questionnaires",
+                         "/questionnaires/escape-test/1", "/questionnaires/escape-test/1/preview", "/questionnaires/escape-test/1/new-version"] {
                 let reply = try await s.page(page, cookie: cookie)
                 #expect(reply.status == 200, "\(page)")
                 #expect(!reply.body.contains("<script"), "\(page) shows a raw script tag")
@@ -167,6 +175,66 @@ import SIPASStore
             let ranking = try await s.page("/campaigns/\(campaign.id)/ranking", cookie: cookie).body
             let svg = try #require(ranking.firstMatch(of: /<svg[\s\S]*?<\/svg>/)).0
             #expect(svg.contains("&lt;script&gt;") && !svg.contains("<script"), "the chart escapes its labels")
+            let wishes = try await s.page("/campaigns/\(campaign.id)/wishes", cookie: cookie).body
+            let wishChart = try #require(wishes.firstMatch(of: /<svg[\s\S]*?<\/svg>/)).0
+            #expect(wishChart.contains("&lt;script&gt;") && !wishChart.contains("<script"), "the wishes chart escapes its labels")
+            #expect(wishes.contains("50,00%") && wishes.contains("100,00%"), "Q3: option 1 chosen by half, option 2 by all")
+        }
+    }
+}
+
+/// Questionnaires made in the browser: a refused document lists each problem with its key path
+/// and line and stores nothing; a good one is stored; a new version starts from the latest.
+@Suite struct WebQuestionnaireTests {
+    @Test(arguments: TestEngine.available)
+    func importAQuestionnaireThenMakeANewVersion(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let cookie = try await s.signIn("admin")
+            let form = try await s.page("/questionnaires/import", cookie: cookie)
+            let token = String(try #require(form.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            func document(_ scale: String) -> String {
+                """
+                format: sipas-questionnaire/1
+                id: xa-thu-nghiem
+                version: 1
+                title: "Phiếu thử nghiệm của xã"
+                language: vi
+                scales:
+                  sat5: {codes: {1: "a", 2: "b", 3: "c", 4: "d", 5: "e"}, satisfied: [4, 5]}
+                sections:
+                  - code: S
+                    title: "Phần I"
+                    items:
+                      - {code: Q0, type: single, text: "Đã liên hệ?", options: {1: "Có", 2: "Không"}}
+                      - {code: Q1, type: likert, scale: \(scale), text: "Hài lòng", relevant: "Q0 == 1"}
+                indices:
+                  - {code: IDX, title: "Chỉ số", rule: mean, children: [Q1]}
+                """
+            }
+            let before = try await s.state()
+            let bad = try await s.importQuestionnaire(document("khong-co"), token: token, cookie: cookie)
+            #expect(bad.status == 422, "\(bad.body.prefix(300))")
+            #expect(bad.body.contains("sections[0].items[1].scale") && bad.body.contains("dòng 13"), "the problem's key path and line")
+            #expect(bad.body.contains("khong-co"), "the document is kept in the editor")
+            #expect(try await s.state() == before, "a refused document stores nothing")
+            let good = try await s.importQuestionnaire(document("sat5"), token: token, cookie: cookie)
+            #expect(good.status == 303 && good.headers[.location] == "/questionnaires/xa-thu-nghiem/1?created=1", "\(good.status) \(good.body.prefix(300))")
+            let view = try await s.page("/questionnaires/xa-thu-nghiem/1", cookie: cookie).body
+            #expect(view.contains("Phiếu thử nghiệm của xã") && view.contains("Q0 == 1"))
+            // The preview skips Q1 until Q0 is answered 1.
+            #expect(try await s.page("/questionnaires/xa-thu-nghiem/1/preview", cookie: cookie).body.contains("Bỏ qua: câu này chỉ hỏi khi"))
+            let answered = try await s.page("/questionnaires/xa-thu-nghiem/1/preview?a.Q0=1", cookie: cookie).body
+            #expect(!answered.contains("Bỏ qua: câu này") && answered.contains("name=\"a.Q1\""))
+            let draft = try await s.page("/questionnaires/xa-thu-nghiem/1/new-version", cookie: cookie).body
+            #expect(draft.contains("version: 2"))
+            let text = try #require(draft.firstMatch(of: /<textarea[^>]*>([\s\S]*?)<\/textarea>/)?.1)
+            let unescaped = String(text).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+            let second = try await s.importQuestionnaire(unescaped, token: token, cookie: cookie)
+            #expect(second.status == 303 && second.headers[.location] == "/questionnaires/xa-thu-nghiem/2?created=1", "\(second.body.prefix(300))")
+            // A unit viewer may read questionnaires, never import one.
+            let viewer = try await s.signIn("xa.diemhe")
+            #expect(try await s.importQuestionnaire(document("sat5"), token: token, cookie: viewer).status == 403)
         }
     }
 }
@@ -298,6 +366,18 @@ extension TestServer {
 }
 
 extension TestServer {
+    func importQuestionnaire(_ document: String, token: String, cookie: String) async throws -> Page {
+        let boundary = "----sipas\(UUID().uuidString)"
+        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"document\"\r\n\r\n\(document)\r\n"
+            + "--\(boundary)--\r\n"
+        let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)", .cookie: cookie]
+        return try await client.execute(uri: "/questionnaires/import", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            Page(status: Int($0.status.code), body: String(buffer: $0.body), headers: $0.headers)
+        }
+    }
+
     func upload(_ uri: String, file: String, token: String, cookie: String) async throws -> Page {
         let boundary = "----sipas\(UUID().uuidString)"
         let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"

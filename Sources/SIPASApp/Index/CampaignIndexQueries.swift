@@ -28,16 +28,25 @@ public struct CampaignIndexQueries: Sendable {
         case successors2025
     }
 
+    /// What is estimated: the questionnaire's trees, or its wishes (`WishesPlan`).
+    public enum Measures: String, Sendable {
+        case index
+        case wishes
+    }
+
     public struct Request: Sendable {
         public var by: [String]
         public var rollup: String?
         public var minN: Int?
         public var geography: Geography
-        public init(by: [String] = [], rollup: String? = nil, minN: Int? = nil, geography: Geography = .asMeasured) {
+        public var measures: Measures
+        public init(by: [String] = [], rollup: String? = nil, minN: Int? = nil, geography: Geography = .asMeasured,
+                    measures: Measures = .index) {
             self.by = by
             self.rollup = rollup
             self.minN = minN
             self.geography = geography
+            self.measures = measures
         }
     }
 
@@ -65,7 +74,7 @@ public struct CampaignIndexQueries: Sendable {
         let minN = full ? try adminMinN(request.minN) : try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
         let scope = try await platform.scope(of: user)
         var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
-                                                    minN: minN, within: scope, geography: request.geography)
+                                                    minN: minN, within: scope, geography: request.geography, measures: request.measures)
         var withheld = 0
         if !full, let rollup = request.rollup {
             try await requireDisclosedGroups(of: rollup, request, campaign: campaign, questionnaire: questionnaire, minN: minN, scope: scope)
@@ -89,7 +98,7 @@ public struct CampaignIndexQueries: Sendable {
                                         minN: Int, scope: UnitScope?) async throws {
         let unrolled = request.by.contains(rollup) ? request.by : request.by + [rollup]
         let (groups, _) = try await figures(campaign, questionnaire: questionnaire, by: unrolled, rollup: nil, minN: minN, within: scope,
-                                            geography: request.geography)
+                                            geography: request.geography, measures: request.measures)
         let profile = unrolled.firstIndex { !Self.aggregateColumns.contains($0) }
         let outcome = Disclosure.apply(groups, minN: minN, profileColumn: profile)
         if outcome.withheldGroups > 0 {
@@ -151,8 +160,10 @@ public struct CampaignIndexQueries: Sendable {
     /// file: from the compact responses kept in memory for the usual groupings, otherwise by
     /// reading every stored response (one such request at a time).
     public func figures(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?, minN: Int,
-                        within scope: UnitScope?, compact: Bool = true, geography: Geography = .asMeasured) async throws -> (IndexResult, Int) {
+                        within scope: UnitScope?, compact: Bool = true, geography: Geography = .asMeasured,
+                        measures: Measures = .index) async throws -> (IndexResult, Int) {
         do {
+            if measures == .wishes { return try await wishes(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN, within: scope, geography: geography) }
             if compact || geography != .asMeasured,
                let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup,
                                                             minN: minN, within: scope, geography: geography) {
@@ -187,12 +198,34 @@ public struct CampaignIndexQueries: Sendable {
         }
     }
 
+    /// Wishes are estimated from the compact responses only: over the usual groupings.
+    private func wishes(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?,
+                        minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int) {
+        guard let wishes = questionnaire.wishes else {
+            throw AppError.notFound("câu hỏi về mong muốn trong bảng hỏi của kỳ đo lường này (the questionnaire has no multiple-choice item nor likert item outside its trees)")
+        }
+        guard let outcome = try await fromCompactResponses(campaign, questionnaire: wishes.plan.questionnaire, schema: wishes.schema,
+                                                           cache: platform.db.wishResponses, measures: .wishes, by: by, rollup: rollup,
+                                                           minN: minN, within: scope, geography: geography) else {
+            throw AppError.invalid("mong muốn chỉ nhóm được theo unit, province, channel hoặc câu hỏi một lựa chọn (wishes support the usual groupings only)", field: "?by")
+        }
+        return outcome
+    }
+
     private func fromCompactResponses(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?,
                                       minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int)? {
+        try await fromCompactResponses(campaign, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                       cache: platform.db.compactResponses, measures: .index, by: by, rollup: rollup, minN: minN,
+                                       within: scope, geography: geography)
+    }
+
+    private func fromCompactResponses(_ campaign: Campaign, questionnaire: Questionnaire, schema: ResponsesSchema, cache: CompactResponsesCache,
+                                      measures: Measures, by: [String], rollup: String?,
+                                      minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int)? {
         let db = platform.db, units = platform.store.units
-        let rows = try await db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: db)
+        let rows = try await cache.rows(campaignId: campaign.id, schema: schema, db: db)
         let cacheKey = FiguresCache.Key(campaign: campaign.id, responses: rows.count, lastId: rows.lastId, by: by, rollup: rollup, minN: minN,
-                                        geography: geography.rawValue, scope: scope?.roots.map(\.id) ?? [])
+                                        geography: geography.rawValue, measures: measures.rawValue, scope: scope?.roots.map(\.id) ?? [])
         if let cached = platform.figuresCache.get(cacheKey) { return cached }
         var keys: [CompactResponsesIndexer.UnitKeys] = []
         var keep: [Bool] = []
@@ -216,7 +249,7 @@ public struct CampaignIndexQueries: Sendable {
             case "channel": bound *= 50
             default:
                 // Other columns go to the file engine, which counts its groups as it reads.
-                guard let item = questionnaire.questionnaire.item(column), item.type == .single else { return nil }
+                guard let item = questionnaire.item(column), item.type == .single else { return nil }
                 bound *= Double((item.options?.count ?? 100) + 2)
             }
         }
@@ -225,7 +258,7 @@ public struct CampaignIndexQueries: Sendable {
         }
         let selected = scope == nil && geography == .asMeasured ? nil : keep, unitKeys = keys
         let compute = { @Sendable in
-            CompactResponsesIndexer.run(rows, questionnaire: questionnaire.questionnaire, plan: questionnaire.schema.evaluator.plan,
+            CompactResponsesIndexer.run(rows, questionnaire: questionnaire, plan: schema.evaluator.plan,
                                         by: by, rollup: rollup, minN: minN, keys: unitKeys, keep: selected)
         }
         // Small campaigns are computed in place; large ones off the request threads.

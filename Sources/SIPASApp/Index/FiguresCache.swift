@@ -15,6 +15,7 @@ final class FiguresCache: Sendable {
         var rollup: String?
         var minN: Int
         var geography: String
+        var measures: String
         var scope: [Int]
     }
 

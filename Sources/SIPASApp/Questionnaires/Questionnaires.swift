@@ -68,6 +68,24 @@ public struct Questionnaires: Sendable {
         return (q, created)
     }
 
+    /// Imports a document under the code and version it names (a new version, or an unused one replaced).
+    public func importDocument(_ text: String, by user: User?) async throws -> (questionnaire: Questionnaire, created: Bool) {
+        _ = try platform.require(user, .manageQuestionnaires)
+        let q = try Self.parse(text)
+        return try await put(code: q.id, version: q.version, text: text, by: user)
+    }
+
+    /// The document a new version of `code` starts from: its latest version, numbered one more.
+    public func nextVersionDraft(code: String, by user: User?) async throws -> String {
+        _ = try platform.require(user, .manageQuestionnaires)
+        guard let latest = try await list(by: user).filter({ $0.code == code }).max(by: { $0.version < $1.version }) else {
+            throw AppError.notFound("bảng hỏi \(code)")
+        }
+        var q = try await version(code: code, version: latest.version, by: user).questionnaire
+        q.version = latest.version + 1
+        return QuestionnaireWriter.write(q, as: .yaml)
+    }
+
     /// Who owns a code: nil when no version exists yet; `unitId` nil for national ones.
     private func ownerOfCode(_ code: String, on sql: any SQLDatabase) async throws -> (unitId: Int?, national: Bool)? {
         guard let any = try await repository.anyVersion(code: code, on: sql) else { return nil }

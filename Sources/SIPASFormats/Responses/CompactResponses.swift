@@ -189,8 +189,21 @@ final class StoredAnswerDecoder {
         switch kinds[item] {
         case .coded: values[item] = ValueParsing.integer(p, s, e).map(Double.init) ?? .nan
         case .number: values[item] = ValueParsing.decimal(p, s, e, exponent: false) ?? .nan
-        case .multi, .date, .text: values[item] = 1
+        case .multi:
+            values[item] = 1
+            if let options = schema.multiOptions[item] { setChosen(options, p, s, e) }
+        case .date, .text: values[item] = 1
         default: break
+        }
+    }
+
+    /// Stored multiple answers are canonical codes joined by ";" (`1;3;5`).
+    private func setChosen(_ options: [Int: Int], _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) {
+        for derived in options.values { values[derived] = 0 }
+        var start = s
+        for i in s...e where i == e || p[i] == 59 {
+            if let code = ValueParsing.integer(p, start, i), let derived = options[code] { values[derived] = 1 }
+            start = i + 1
         }
     }
 }

@@ -8,9 +8,13 @@ public final class ResponsesSchema: Sendable {
     public let evaluator: ResponseEvaluator
     let itemIndex: [String: Int]
     let itemRoles: [ColumnRole]
+    /// For a derived questionnaire (`WishesPlan`): per multiple-choice item, option code → the
+    /// item that records whether it was chosen. Stored answers fill those items when decoded.
+    let multiOptions: [Int: [Int: Int]]
 
-    public init(_ questionnaire: Questionnaire) {
+    public init(_ questionnaire: Questionnaire, multiOptions: [Int: [Int: Int]] = [:]) {
         self.questionnaire = questionnaire
+        self.multiOptions = multiOptions
         evaluator = ResponseEvaluator(questionnaire: questionnaire, plan: IndexPlan(questionnaire))
         var index: [String: Int] = [:]
         for (i, item) in questionnaire.items.enumerated() where index[item.code] == nil { index[item.code] = i }

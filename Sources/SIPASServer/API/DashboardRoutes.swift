@@ -20,6 +20,21 @@ func registerDashboardRoutes(_ api: APIRoutes, _ platform: Platform) {
         return try reply(request, ["campaign": overview.context.campaign.id, "unit": overview.unit?.unit.code ?? NSNull(), "rows": rows],
                          columns: ["index", "item", "weight", "estimate", "se", "n", "low_n", "gain", "gain_se"])
     }
+    api.add(.get, "/api/v1/campaigns/{id}/dashboard/wishes",
+            "Mong muốn của người dân: tỷ lệ chọn từng lựa chọn, với khoảng tin cậy (wishes, dashboard-measures §1)",
+            tag: "dashboards", action: .readIndex, query: [unit, format], responses: [200, 403], returns: .ref("DashboardWishes")) { request, context in
+        let wishes = try await platform.dashboards.wishes(campaign: try intParameter(context, "id"), unitCode: try textQuery(request, "unit"), by: context.user)
+        let rows = wishes.questions.flatMap { question in
+            question.shares.map { share -> [String: Any] in
+                let r = share.row
+                return ["item": question.itemCode, "option": share.entry.optionCode ?? NSNull(), "n": r?.n ?? NSNull(),
+                        "share": r?.estimate ?? NSNull(), "se": r?.se ?? NSNull(), "ci_low": r?.ciLow ?? NSNull(), "ci_high": r?.ciHigh ?? NSNull(),
+                        "low_n": r?.lowN ?? NSNull()]
+            }
+        }
+        return try reply(request, ["campaign": wishes.context.campaign.id, "unit": wishes.unit?.unit.code ?? NSNull(), "rows": rows],
+                         columns: ["item", "option", "n", "share", "se", "ci_low", "ci_high", "low_n"])
+    }
     api.add(.get, "/api/v1/campaigns/{id}/dashboard/ranking",
             "Xếp hạng đơn vị với khoảng thứ hạng, so với cả kỳ và với mục tiêu (ranking with rank ranges, dashboard-measures §2–3)",
             tag: "dashboards", action: .readIndex,

@@ -102,6 +102,16 @@ enum APISchemas {
                 .property("gain_se", .number),
             ], required: ["index", "item", "weight", "estimate", "se", "n", "low_n", "gain", "gain_se"]))),
         ], required: ["campaign", "unit", "rows"]),
+        "DashboardWishes": .object([
+            .property("campaign", .integer), .property("unit", .nullable(.string), "the unit's code; null for the whole campaign"),
+            .property("rows", .array(.object([
+                .property("item", .string), .property("option", .nullable(.integer), "the option of a multiple-choice item; null for a likert item"),
+                .property("n", .nullable(.integer), "respondents who answered the item; null when withheld"),
+                .property("share", .nullable(.number), "percent choosing the option (or satisfied, for a likert item)"),
+                .property("se", .nullable(.number)), .property("ci_low", .nullable(.number)), .property("ci_high", .nullable(.number)),
+                .property("low_n", .nullable(.boolean)),
+            ], required: ["item", "option", "n", "share", "se", "ci_low", "ci_high", "low_n"]))),
+        ], required: ["campaign", "unit", "rows"]),
         "DashboardRanking": .object([
             .property("campaign", .integer), .property("node", .string), .property("reference", .nullable(.number), "the campaign's pooled figure"),
             .property("withheld_units", .integer, "measured units without a figure for this account"),

@@ -44,7 +44,7 @@ struct DashboardTabs: Sendable {
     var tabs: [Tab]
 
     init(campaign: Campaign, current: String, user: User) {
-        var all = [("dashboard", "Chỉ số"), ("ranking", "Xếp hạng đơn vị"), ("change", "So sánh giữa các kỳ")]
+        var all = [("dashboard", "Chỉ số"), ("ranking", "Xếp hạng đơn vị"), ("wishes", "Mong muốn"), ("map", "Bản đồ"), ("change", "So sánh giữa các kỳ")]
         if AccessPolicy.allows(user.role, .manageCampaigns) { all.append(("received", "Tiến độ nhận phiếu")) }
         tabs = all.map { Tab(href: "/campaigns/\(campaign.id)/\($0.0)", label: $0.1, current: $0.0 == current) }
     }

@@ -24,24 +24,27 @@ struct IntervalChart: Sendable {
     var title: String
     var rows: [Row]
     var lines: [Line] = []
+    /// The axis; by default from just below the lowest figure to 100%, as satisfaction is read.
+    var axis: ClosedRange<Double>? = nil
 
     private static let labelWidth = 230.0, plotWidth = 430.0, rowHeight = 22.0, top = 34.0
 
     func svg() -> String {
         let values = rows.flatMap { [$0.low, $0.high, $0.estimate].compactMap { $0 } } + lines.map(\.value)
         let lowest = max(0, (((values.min() ?? 0) - 2) / 5).rounded(.down) * 5)
-        let from = min(lowest, 95), to = 100.0
+        let from = axis?.lowerBound ?? min(lowest, 95), to = axis?.upperBound ?? 100.0
+        let step = to - from > 50 ? 10.0 : 5.0
         func x(_ v: Double) -> Double { Self.labelWidth + (v - from) / (to - from) * Self.plotWidth }
         let height = Self.top + Double(rows.count) * Self.rowHeight + 30
         let width = Self.labelWidth + Self.plotWidth + 20
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-t\">"
         out += "<title id=\"\(id)-t\">\(Self.escape(title))</title>"
         // Axis ticks every 5 points.
-        var tick = (from / 5).rounded(.up) * 5
+        var tick = (from / step).rounded(.up) * step
         while tick <= to {
             out += "<line x1=\"\(n(x(tick)))\" y1=\"\(n(Self.top - 6))\" x2=\"\(n(x(tick)))\" y2=\"\(n(height - 26))\" class=\"grid\"/>"
             out += "<text x=\"\(n(x(tick)))\" y=\"\(n(height - 10))\" class=\"tick\" text-anchor=\"middle\">\(Int(tick))%</text>"
-            tick += 5
+            tick += step
         }
         for line in lines {
             out += "<line x1=\"\(n(x(line.value)))\" y1=\"\(n(Self.top - 12))\" x2=\"\(n(x(line.value)))\" y2=\"\(n(height - 26))\" class=\"\(line.dashed ? "ref dashed" : "ref")\"/>"

@@ -12,7 +12,9 @@ struct MultipartUpload: Sendable {
     let filePath: String?
     let fileName: String?
 
-    static func receive(_ request: Request, limit: Int) async throws -> MultipartUpload {
+    /// - Parameter documentFields: text fields that may be as long as `limit` (an editor's
+    ///   content); every other text field is small.
+    static func receive(_ request: Request, limit: Int, documentFields: Set<String> = []) async throws -> MultipartUpload {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
               let boundary = type.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
                 .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst("boundary=".count) else {
@@ -21,10 +23,10 @@ struct MultipartUpload: Sendable {
         let spooled = try await UploadFile.receive(request.body, limit: limit + 64 * 1024)
         defer { unlink(spooled) }
         let data = try Data(contentsOf: URL(fileURLWithPath: spooled), options: .alwaysMapped)
-        return try parse(data, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        return try parse(data, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")), documentFields: documentFields)
     }
 
-    static func parse(_ data: Data, boundary: String) throws -> MultipartUpload {
+    static func parse(_ data: Data, boundary: String, documentFields: Set<String> = []) throws -> MultipartUpload {
         let delimiter = Data(("--" + boundary).utf8), separator = Data("\r\n\r\n".utf8)
         var fields: [String: String] = [:], filePath: String?, fileName: String?
         guard var cursor = data.range(of: delimiter)?.upperBound else { throw malformed() }
@@ -47,6 +49,11 @@ struct MultipartUpload: Sendable {
                     filePath = path
                     fileName = file
                 }
+            } else if let name, documentFields.contains(name) {
+                guard let text = String(data: content, encoding: .utf8) else {
+                    throw AppError.invalid("nội dung ô \(name) không phải văn bản UTF-8 (not UTF-8 text)", field: name)
+                }
+                fields[name] = text
             } else if let name, content.count <= 4096 {
                 fields[name] = String(decoding: content, as: UTF8.self)
             }

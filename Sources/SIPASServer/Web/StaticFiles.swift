@@ -5,7 +5,7 @@ import Hummingbird
 extension WebScreens {
     func registerStaticFiles() {
         let folder = ProcessInfo.processInfo.environment["SIPAS_STATIC"] ?? WebTemplates.staticFiles
-        let types = ["css": "text/css; charset=utf-8", "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"]
+        let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"]
         router.get("/static/{file}") { _, context in
             // Names only, never paths: nothing outside the folder can be asked for.
             guard let name = context.parameters.get("file"), name.range(of: "^[a-z0-9-]+\\.[a-z]+$", options: .regularExpression) != nil,

@@ -19,6 +19,9 @@ struct WebScreens: Sendable {
         registerCampaignCreation()
         registerCampaignScreens()
         registerDashboardScreens()
+        registerQuestionnaireScreens()
+        registerWishesScreen()
+        registerMapScreen()
         registerUploadScreens()
         registerUnitScreens()
         registerAdministrationScreens()
@@ -128,7 +131,8 @@ struct Chrome: Sendable {
         userName = user?.displayName
         roleLabel = user?.role.label
         self.csrf = csrf
-        var links = [("/", "Trang chủ", "home"), ("/campaigns", "Kỳ đo lường", "campaigns"), ("/units", "Đơn vị hành chính", "units")]
+        var links = [("/", "Trang chủ", "home"), ("/campaigns", "Kỳ đo lường", "campaigns"),
+                     ("/questionnaires", "Bảng hỏi", "questionnaires"), ("/units", "Đơn vị hành chính", "units")]
         if let user, AccessPolicy.allows(user.role, .manageUsers) { links.append(("/users", "Tài khoản", "users")) }
         if let user, AccessPolicy.allows(user.role, .readAudit) { links.append(("/audit", "Nhật ký", "audit")) }
         if user == nil { links = [] }

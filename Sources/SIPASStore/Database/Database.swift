@@ -28,6 +28,8 @@ public final class Database: Sendable {
     public let measuredUnitCache = ImmutableRowCache<[(unit: AdminUnit, target: CampaignRepository.MeasuredUnit)]>()
     /// Campaigns' responses in the compact form the index engine reads.
     public let compactResponses = CompactResponsesCache()
+    /// The same responses decoded for the wishes (`WishesPlan`), built when first asked for.
+    public let wishResponses = CompactResponsesCache(snapshots: false)
     /// Signed-in users by token digest.
     let sessionCache = ExpiringCache<String, UserRepository.Session>(lifetime: 5)
     /// Campaign records by id.

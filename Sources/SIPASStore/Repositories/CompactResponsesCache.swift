@@ -15,8 +15,14 @@ public actor CompactResponsesCache {
     private var snapshotCount: [Int: Int] = [:]
     /// New responses after which a campaign's snapshot is stored again.
     let snapshotEvery: Int
+    /// False for responses decoded with a derived questionnaire (the wishes): the stored
+    /// snapshots are the campaign questionnaire's.
+    let snapshots: Bool
 
-    public init(snapshotEvery: Int = 50_000) { self.snapshotEvery = snapshotEvery }
+    public init(snapshotEvery: Int = 50_000, snapshots: Bool = true) {
+        self.snapshotEvery = snapshotEvery
+        self.snapshots = snapshots
+    }
 
     /// The campaign's responses, including every one committed before this call.
     public func rows(campaignId: Int, schema: ResponsesSchema, db: Database) async throws -> CompactResponses {
@@ -26,7 +32,7 @@ public actor CompactResponsesCache {
         let base = entries.removeValue(forKey: campaignId)
         let task = Task { () throws -> CompactResponses in
             var start = base
-            if start == nil {
+            if start == nil, self.snapshots {
                 start = try await Self.storedSnapshot(campaignId: campaignId, schema: schema, db: db)
                 if let start { self.noteSnapshot(campaignId, start.count) }
             }
@@ -38,7 +44,7 @@ public actor CompactResponsesCache {
             let rows = try await task.value
             entries[campaignId] = rows
             refreshing[campaignId] = nil
-            if rows.count - (snapshotCount[campaignId] ?? 0) >= snapshotEvery {
+            if snapshots, rows.count - (snapshotCount[campaignId] ?? 0) >= snapshotEvery {
                 snapshotCount[campaignId] = rows.count
                 // Stored in the background: the request that read the rows does not wait.
                 Task(priority: .background) { try? await Self.storeSnapshot(rows, campaignId: campaignId, db: db) }

@@ -10,6 +10,8 @@ public struct QuestionnaireRepository: Sendable {
         public var questionnaire: Questionnaire
         /// What reading responses needs, built once per cached version.
         public var schema: ResponsesSchema
+        /// Its wishes, and the schema that decodes stored answers for them; nil when it asks none.
+        public var wishes: (plan: WishesPlan, schema: ResponsesSchema)?
         /// The unit whose administrators may version it; nil for national questionnaires.
         public var ownerUnitId: Int?
         /// Shipped with the program (the national questionnaires): read-only.
@@ -19,6 +21,7 @@ public struct QuestionnaireRepository: Sendable {
             self.id = id
             self.questionnaire = questionnaire
             schema = ResponsesSchema(questionnaire)
+            wishes = WishesPlan(questionnaire).map { ($0, ResponsesSchema($0.questionnaire, multiOptions: $0.multiOptions)) }
             self.ownerUnitId = ownerUnitId
             self.builtin = builtin
         }
