@@ -183,6 +183,31 @@ import SIPASStore
     }
 }
 
+/// An agency added under a commune through the unit's page: a refused code keeps what was typed
+/// and changes nothing; viewers have no form and are refused.
+@Suite struct WebAgencyTests {
+    @Test(arguments: TestEngine.available)
+    func addAnAgencyUnderACommune(engine: TestEngine) async throws {
+        try await withServer(engine) { (s: TestServer) async throws in
+            let commune = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
+            let cookie = try await s.signIn("snv.langson")
+            let page = try await s.page("/units/\(commune.id)", cookie: cookie)
+            #expect(page.body.contains("Thêm cơ quan"))
+            let token = String(try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let before = try await s.state()
+            let bad = try await s.post("/units/\(commune.id)/agencies", form: "_csrf=\(token)&code=m%E1%BB%99t+c%E1%BB%ADa&name=B%E1%BB%99+ph%E1%BA%ADn&kind=one-stop", cookie: cookie)
+            #expect(bad.status == 422 && bad.body.contains("aria-invalid=\"true\"") && bad.body.contains("value=\"Bộ phận\""), "\(bad.status)")
+            #expect(try await s.state() == before)
+            let good = try await s.post("/units/\(commune.id)/agencies", form: "_csrf=\(token)&code=MC-DH&name=B%E1%BB%99+ph%E1%BA%ADn+m%E1%BB%99t+c%E1%BB%ADa&kind=one-stop", cookie: cookie)
+            #expect(good.status == 303)
+            #expect(try await s.page("/units/\(commune.id)", cookie: cookie).body.contains("Bộ phận một cửa</a> (MC-DH)"))
+            let viewer = try await s.signIn("xa.diemhe")
+            #expect(!(try await s.page("/units/\(commune.id)", cookie: viewer).body.contains("Thêm cơ quan")))
+            #expect(try await s.post("/units/\(commune.id)/agencies", form: "_csrf=\(token)&code=MC-2&name=X", cookie: viewer).status == 403)
+        }
+    }
+}
+
 /// Questionnaires made in the browser: a refused document lists each problem with its key path
 /// and line and stores nothing; a good one is stored; a new version starts from the latest.
 @Suite struct WebQuestionnaireTests {

@@ -15,9 +15,25 @@ extension WebScreens {
             return templates.page("units", UnitsPage(chrome: Chrome(title: "Đơn vị hành chính", user: user, csrf: context.csrfToken, section: "units"),
                                                      query: text, register: register, level: level, units: units))
         }
-        page("/units/{id}") { _, context, user in
+        page("/units/{id}") { request, context, user in
             let detail = try await platform.unitRegister.detail(try Self.id(context), by: user)
-            return templates.page("unit", UnitPage(detail, user: user, csrf: context.csrfToken))
+            var page = UnitPage(detail, user: user, csrf: context.csrfToken)
+            page.added = Self.query(request, "message") == "agency-added"
+            return templates.page("unit", page)
+        }
+        form("/units/{id}/agencies") { _, context, user, form in
+            let id = try Self.id(context)
+            let new = UnitRegister.NewAgency(code: form["code"] ?? "", name: form["name"] ?? "", kind: form["kind"].flatMap { $0.isEmpty ? nil : $0 })
+            do {
+                _ = try await platform.unitRegister.addAgency(new, under: id, by: user)
+            } catch let error as AppError where [.invalid, .conflict].contains(error.kind) {
+                var page = UnitPage(try await platform.unitRegister.detail(id, by: user), user: user, csrf: context.csrfToken)
+                page.agencyForm = .init(code: new.code, name: new.name, kind: new.kind ?? "", error: error.message,
+                                        codeError: error.field == "/code" || error.kind == .conflict, nameError: error.field == "/name")
+                page.agencyForm.kinds = AgencyForm.kindOptions(selected: new.kind ?? "")
+                return templates.page("unit", page, status: error.status)
+            }
+            return Self.redirect("/units/\(id)?message=agency-added#agencies")
         }
     }
 }
@@ -74,6 +90,28 @@ struct UnitsPage: Sendable {
     }
 }
 
+/// Adding an agency (a one-stop shop, a department) under a unit; kept as typed when refused.
+struct AgencyForm: Sendable {
+    struct Kind: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    var code = ""
+    var name = ""
+    var kind = ""
+    var error: String?
+    var codeError = false
+    var nameError = false
+    var kinds = AgencyForm.kindOptions(selected: "")
+
+    static func kindOptions(selected: String) -> [Kind] {
+        [("one-stop", "Bộ phận tiếp nhận và trả kết quả (một cửa)"), ("co-quan", "Cơ quan chuyên môn"), ("don-vi", "Đơn vị sự nghiệp")]
+            .map { Kind(value: $0.0, label: $0.1, selected: $0.0 == selected) }
+    }
+}
+
 struct UnitPage: Sendable {
     var chrome: Chrome
     var unit: UnitLink
@@ -83,6 +121,10 @@ struct UnitPage: Sendable {
     var children: [UnitLink]
     var successors: [UnitLink]
     var predecessors: [UnitLink]
+    var agencies: [UnitLink]
+    var mayAddAgency: Bool
+    var agencyForm = AgencyForm()
+    var added = false
 
     init(_ d: UnitRegister.Detail, user: User, csrf: String?) {
         chrome = Chrome(title: d.unit.name, user: user, csrf: csrf, section: "units")
@@ -92,7 +134,9 @@ struct UnitPage: Sendable {
         validity = [d.unit.validFrom.map { "từ \(VietnameseFormat.date($0))" }, d.unit.validTo.map { "đến \(VietnameseFormat.date($0))" }]
             .compactMap { $0 }.joined(separator: " ")
         parent = d.parent.map { UnitLink($0) }
-        children = d.children.map { UnitLink($0) }
+        children = d.children.filter { $0.level != "agency" }.map { UnitLink($0) }
+        agencies = d.children.filter { $0.level == "agency" }.map { UnitLink($0) }
+        mayAddAgency = AccessPolicy.allows(user.role, .manageAgencies) && d.unit.level != "agency"
         successors = d.successors.map { UnitLink($0.unit, note: $0.isDefault && d.successors.count > 1 ? "đơn vị kế thừa mặc định" : nil) }
         predecessors = d.predecessors.map { UnitLink($0) }
     }
