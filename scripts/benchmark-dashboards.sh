@@ -71,6 +71,10 @@ pages = [("index page, whole campaign", f"/campaigns/{cid}/dashboard", cookie, N
          ("index page, one unit", f"/campaigns/{cid}/dashboard?unit={unit}", cookie, None),
          ("ranking page, 3,321 units", f"/campaigns/{cid}/ranking", cookie, None),
          ("received page", f"/campaigns/{cid}/received", cookie, None),
+         ("wishes page, whole campaign", f"/campaigns/{cid}/wishes", cookie, None),
+         ("wishes page, one unit", f"/campaigns/{cid}/wishes?unit={unit}", cookie, None),
+         ("map page, 3,321 units", f"/campaigns/{cid}/map", cookie, None),
+         ("API wishes of a unit (CSV)", f"/api/v1/campaigns/{cid}/dashboard/wishes?unit={unit}&format=csv", None, token),
          ("API priorities of a unit", f"/api/v1/campaigns/{cid}/dashboard/priorities?unit={unit}", None, token),
          ("API ranking (JSON)", f"/api/v1/campaigns/{cid}/dashboard/ranking", None, token)]
 def timed(path, cookie, token):

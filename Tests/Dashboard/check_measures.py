@@ -8,6 +8,7 @@ Usage: check_measures.py BASE_URL TOKEN   (prints "dashboard: N passed, M failed
 """
 import json
 import math
+import re
 import sys
 import urllib.request
 
@@ -197,6 +198,154 @@ def ratio(responses, numerator, denominator, member):
     return 100 * share, 100 * math.sqrt(var), n
 
 
+CONDITION_TOKEN = re.compile(r"\s*(==|!=|<=|>=|<|>|\(|\)|[A-Za-z_][A-Za-z0-9_.]*|\d+(?:\.\d+)?)")
+COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+           ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def condition(text):
+    """questionnaire-format.md's `relevant` grammar (or < and < not < comparison), as a function of
+    a response's answers; a blank answer is NaN, so it equals nothing."""
+    tokens, pos = CONDITION_TOKEN.findall(text), [0]
+    def peek():
+        return tokens[pos[0]] if pos[0] < len(tokens) else None
+    def take():
+        pos[0] += 1
+        return tokens[pos[0] - 1]
+    def operand():
+        t = take()
+        if re.fullmatch(r"\d+(?:\.\d+)?", t):
+            return lambda v, x=float(t): x
+        return lambda v, code=t: v(code)
+    def comparison():
+        if peek() == "(":
+            take()
+            inner = either()
+            take()
+            return inner
+        left = operand()
+        op = COMPARE[take()]
+        right = operand()
+        return lambda v: op(left(v), right(v))
+    def negation():
+        if peek() == "not":
+            take()
+            inner = negation()
+            return lambda v: not inner(v)
+        return comparison()
+    def both():
+        left = negation()
+        while peek() == "and":
+            take()
+            right = negation()
+            left = (lambda a, b: lambda v: a(v) and b(v))(left, right)
+        return left
+    def either():
+        left = both()
+        while peek() == "or":
+            take()
+            right = both()
+            left = (lambda a, b: lambda v: a(v) or b(v))(left, right)
+        return left
+    return either()
+
+
+def tree_figures(q, responses, member):
+    """index-method.md §2–3 for every node of every tree over the responses `member` picks:
+    {(tree, node): (estimate, se)}, the design being every response given."""
+    items = {item["code"]: item for section in q["sections"] for item in section["items"]}
+    nodes = {}
+    def collect(node):
+        nodes[node["code"]] = node
+        for child in node["children"]:
+            if isinstance(child, dict):
+                collect(child)
+    for tree in q["indices"]:
+        collect(tree)
+    w = [r.get("weight") if r.get("weight") is not None else 1.0 for r in responses]
+    psus = [(r.get("stratum"), r.get("psu") if r.get("psu") is not None else r["response_id"]) for r in responses]
+    inside = [member(r) for r in responses]
+    def value_of(r):
+        def v(code):
+            a = r["answers"].get(code)
+            return float(a) if a not in (None, "") and items[code]["type"] in ("single", "likert", "number") else (1.0 if a else math.nan)
+        return v
+    relevant = {code: condition(item["relevant"]) for code, item in items.items() if item.get("relevant")}
+    def leaf(code):
+        item = items[code]
+        scale = q["scales"][item["scale"]]
+        satisfied, na = set(scale["satisfied"]), set(scale.get("not_applicable", []))
+        codes = {int(c) for c in scale["codes"]}
+        valid, sat = [], []
+        for r in responses:
+            a = r["answers"].get(code)
+            ok = a not in (None, "") and int(a) in codes and int(a) not in na and (code not in relevant or relevant[code](value_of(r)))
+            valid.append(1 if ok else 0)
+            sat.append(1 if ok and int(a) in satisfied else 0)
+        x = sum(wi * v for wi, v, m in zip(w, valid, inside) if m)
+        if x == 0:
+            return None, None
+        ratio = sum(wi * s for wi, s, m in zip(w, sat, inside) if m) / x
+        return 100 * ratio, [wi * (s - ratio * v) / x if m else 0.0 for wi, s, v, m in zip(w, sat, valid, inside)]
+    out = {}
+    def evaluate(child, tree):
+        code = child if isinstance(child, str) else child["code"]
+        node = child if isinstance(child, dict) else nodes.get(code)
+        if node is None:
+            estimate, z = leaf(code)
+        else:
+            parts = [(evaluate(c, tree), a) for c, a in zip(node["children"], node.get("weights") or [1.0] * len(node["children"]))]
+            parts = [(e, z, a) for (e, z), a in parts if e is not None]
+            if not parts:
+                estimate, z = None, None
+            else:
+                total = sum(a for _, _, a in parts)
+                estimate = sum(e * a for e, _, a in parts) / total
+                z = [sum(zs[i] * a for _, zs, a in parts) / total for i in range(len(responses))]
+        se = None
+        if z is not None:
+            totals = {}
+            for p, zi in zip(psus, z):
+                totals[p] = totals.get(p, 0.0) + zi
+            strata = {}
+            for (h, _), t in totals.items():
+                strata.setdefault(h, []).append(t)
+            var = sum(ts[0] ** 2 if len(ts) == 1 else len(ts) / (len(ts) - 1) * sum((t - sum(ts) / len(ts)) ** 2 for t in ts)
+                      for ts in strata.values())
+            se = 100 * math.sqrt(var)
+        out[(tree, code)] = (estimate, se)
+        return estimate, z
+    for tree in q["indices"]:
+        evaluate(tree, tree["code"])
+    return out
+
+
+def check_reestimate_from_responses(later, earlier, q):
+    """§5 for every 2025 unit, merged ones included: the earlier campaign's responses counted for
+    their unit's default 2025 successor, estimated from the individual responses."""
+    api = get(f"/api/v1/campaigns/{later}/dashboard/change?since={earlier}")
+    if not api["reestimated"]:
+        return
+    successor = {}
+    for u in get(f"/api/v1/campaigns/{earlier}")["units"]:
+        detail = get(f"/api/v1/units/{u['unit']['id']}")
+        chosen = next((s for s in detail["successors"] if s["is_default"]), detail["successors"][0] if detail["successors"] else None)
+        if chosen:
+            successor[u["unit"]["id"]] = chosen["unit"]["code"]
+    responses = all_responses(earlier)
+    merged = 0
+    for unit in sorted({r["unit"] for r in api["rows"] if r["unit"]}):
+        sources = {k for k, v in successor.items() if v == unit}
+        merged += len(sources) > 1
+        figures = tree_figures(q, responses, lambda r, s=sources: r.get("unit_id") in s)
+        for r in api["rows"]:
+            if r["unit"] == unit:
+                estimate, se = figures.get((r["index"], r["node"]), (None, None))
+                check(f"re-estimate from responses {unit}/{r['node']}", close(r["earlier"], estimate) and close(r["earlier_se"], se),
+                      f"{r['earlier']} {r['earlier_se']} vs {estimate} {se}")
+    check("some 2025 unit merges several legacy units", merged > 0, "the demo should exercise a merger")
+
+
 def check_wishes(campaign, q, detail):
     items = {item["code"]: item for section in q["sections"] for item in section["items"]}
     responses = all_responses(campaign)
@@ -241,6 +390,7 @@ def main():
         check_wishes(cid, q, detail)
     if "LSN-VQ-2023" in campaigns and "LSN-VQ-2025" in campaigns:
         check_change(campaigns["LSN-VQ-2025"], campaigns["LSN-VQ-2023"], q)
+        check_reestimate_from_responses(campaigns["LSN-VQ-2025"], campaigns["LSN-VQ-2023"], q)
     print(f"dashboard: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

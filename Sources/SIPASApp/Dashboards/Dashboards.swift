@@ -41,6 +41,24 @@ public struct Dashboards: Sendable {
         }
 
         public func unit(code: String) -> MeasuredUnit? { byCode[code].map { units[$0] } }
+
+        /// The measured unit a viewer asked for by code or by name (case and diacritics ignored,
+        /// as a search box is typed: "diem he", "Xã Điềm He").
+        public func unit(named text: String) throws -> MeasuredUnit {
+            let text = text.trimmingCharacters(in: .whitespaces)
+            if let unit = unit(code: text) { return unit }
+            let key = SearchText.fold(text)
+            let exact = units.filter { SearchText.fold($0.unit.name) == key }
+            let matches = exact.isEmpty ? units.filter { SearchText.fold($0.unit.name).contains(key) } : exact
+            guard !key.isEmpty, let first = matches.first else {
+                throw AppError.notFound("đơn vị \"\(text)\" trong kỳ đo lường này; ghi mã đơn vị hoặc tên đơn vị được đo")
+            }
+            guard matches.count == 1 else {
+                let names = matches.prefix(5).map { "\($0.unit.name) (\($0.unit.code))" }.joined(separator: "; ")
+                throw AppError.invalid("có \(matches.count) đơn vị khớp với \"\(text)\": \(names)\(matches.count > 5 ? "…" : ""); hãy ghi mã đơn vị (several units match)", field: "?unit")
+            }
+            return first
+        }
         /// The root of the first tree: the index itself.
         public var rootCode: String { questionnaire.indices.first?.code ?? "" }
     }

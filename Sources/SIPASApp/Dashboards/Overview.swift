@@ -34,11 +34,9 @@ extension Dashboards {
                             priorities: ImprovementPriorities.of(pooled.result, questionnaire: context.questionnaire),
                             disclosureControlled: pooled.disclosureControlled, withheld: nodes.isEmpty)
         }
-        guard let unit = context.unit(code: unitCode) else {
-            throw AppError.notFound("đơn vị \(unitCode) trong kỳ đo lường này")
-        }
+        let unit = try context.unit(named: unitCode)
         let byUnit = try await index(context, by: ["unit"], user: user)
-        let rows = byUnit.result.rows.filter { $0.group == [unitCode] }
+        let rows = byUnit.result.rows.filter { $0.group == [unit.unit.code] }
         let campaignFigure = Dictionary(pooled.result.rows.map { ("\($0.index)/\($0.node)", $0.estimate) }) { a, _ in a }
         let nodes = rows.map { row -> NodeFigure in
             let reference = campaignFigure["\(row.index)/\(row.node)"] ?? nil
@@ -50,7 +48,7 @@ extension Dashboards {
             TargetStanding.of(estimate: root?.estimate, low: root?.ciLow, high: root?.ciHigh, lowN: root?.lowN ?? true, target: target)
         }
         return Overview(context: context, unit: unit, nodes: nodes, responses: root?.n ?? 0, target: unit.target, targetStanding: standing,
-                        priorities: ImprovementPriorities.of(byUnit.result, questionnaire: context.questionnaire, group: [unitCode]),
+                        priorities: ImprovementPriorities.of(byUnit.result, questionnaire: context.questionnaire, group: [unit.unit.code]),
                         disclosureControlled: byUnit.disclosureControlled, withheld: rows.isEmpty)
     }
 }

@@ -27,10 +27,7 @@ extension Dashboards {
     /// What respondents ask for (`dashboard-measures.md` §1), for the campaign or one measured unit.
     public func wishes(campaign id: Int, unitCode: String?, by user: User?) async throws -> Wishes {
         let context = try await self.context(id, user: user)
-        let unit = try unitCode.map { code in
-            guard let unit = context.unit(code: code) else { throw AppError.notFound("đơn vị \(code) trong kỳ đo lường này") }
-            return unit
-        }
+        let unit = try unitCode.map { try context.unit(named: $0) }
         guard let plan = WishesPlan(context.questionnaire) else {
             return Wishes(context: context, unit: unit, questions: [], disclosureControlled: !context.fullAccess, withheld: false)
         }

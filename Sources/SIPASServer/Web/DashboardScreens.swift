@@ -50,6 +50,24 @@ struct DashboardTabs: Sendable {
     }
 }
 
+/// Choosing the whole campaign or one unit: a list for a province's few dozen units, a search box
+/// (code or name) for a national campaign's thousands, which no one scrolls through.
+struct UnitPicker: Sendable {
+    var units: [DashboardPage.UnitOption]
+    var wholeSelected: Bool
+    var search: Bool
+    var query: String
+    static let listLimit = 300
+
+    init(_ context: Dashboards.Context, current: Dashboards.MeasuredUnit?) {
+        search = context.units.count > Self.listLimit
+        units = search ? [] : context.units.map { .init(code: $0.unit.code, name: $0.unit.name, selected: $0.unit.code == current?.unit.code) }
+        wholeSelected = current == nil
+        query = current.map { "\($0.unit.name) (\($0.unit.code))" } ?? ""
+        if let current, search { query = current.unit.code }
+    }
+}
+
 /// The notice every dashboard carries for a role that sees aggregates only.
 func disclosureNotice(_ controlled: Bool, minN: Int) -> String? {
     controlled ? "Số liệu tổng hợp: nhóm dưới \(minN) phiếu không được hiển thị, để không ai suy ra được câu trả lời của từng người." : nil
@@ -90,8 +108,7 @@ struct DashboardPage: Sendable {
     var tabs: DashboardTabs
     var campaign: CampaignLine
     var scopeTitle: String
-    var units: [UnitOption]
-    var wholeSelected: Bool
+    var picker: UnitPicker
     var headline: NodeLine?
     var target: String?
     var targetOutcome: String?
@@ -111,8 +128,7 @@ struct DashboardPage: Sendable {
         tabs = DashboardTabs(campaign: c, current: "dashboard", user: user)
         campaign = CampaignLine(c)
         scopeTitle = o.unit?.unit.name ?? "Toàn bộ kỳ đo lường (các đơn vị trong phạm vi của tài khoản)"
-        units = o.context.units.map { UnitOption(code: $0.unit.code, name: $0.unit.name, selected: $0.unit.code == o.unit?.unit.code) }
-        wholeSelected = o.unit == nil
+        picker = UnitPicker(o.context, current: o.unit)
         let lines = o.nodes.map { figure -> NodeLine in
             let r = figure.row
             return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,

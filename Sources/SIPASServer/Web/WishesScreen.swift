@@ -34,8 +34,7 @@ struct WishesPage: Sendable {
     var tabs: DashboardTabs
     var campaign: CampaignLine
     var scopeTitle: String
-    var units: [DashboardPage.UnitOption]
-    var wholeSelected: Bool
+    var picker: UnitPicker
     var questions: [Question]
     var notice: String?
     var withheld: Bool
@@ -47,8 +46,7 @@ struct WishesPage: Sendable {
         tabs = DashboardTabs(campaign: c, current: "wishes", user: user)
         campaign = CampaignLine(c)
         scopeTitle = w.unit?.unit.name ?? "Toàn bộ kỳ đo lường (các đơn vị trong phạm vi của tài khoản)"
-        units = w.context.units.map { .init(code: $0.unit.code, name: $0.unit.name, selected: $0.unit.code == w.unit?.unit.code) }
-        wholeSelected = w.unit == nil
+        picker = UnitPicker(w.context, current: w.unit)
         questions = w.questions.enumerated().map { i, q in
             let multiple = q.shares.first?.entry.optionCode != nil
             let labelled = q.shares.map { ($0, $0.entry.optionLabel ?? $0.entry.itemText) }
