@@ -31,10 +31,12 @@ let package = Package(
         .target(name: "SIPASCore", swiftSettings: hotLoops),
         // Finds a CSV's structural bytes 64 at a time (SSE2 where available, plain C elsewhere).
         .target(name: "CSIPASScan"),
-        // Interchange formats: questionnaire YAML/JSON, responses CSV, result tables.
+        // Raw DEFLATE and CRC-32 from the system's zlib, for the ZIP inside an .xlsx workbook.
+        .target(name: "CSIPASDeflate", linkerSettings: [.linkedLibrary("z")]),
+        // Interchange formats: questionnaire YAML/JSON, responses CSV, result tables, workbooks.
         .target(
             name: "SIPASFormats",
-            dependencies: ["SIPASCore", "CSIPASScan", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SIPASCore", "CSIPASScan", "CSIPASDeflate", .product(name: "Yams", package: "Yams")],
             swiftSettings: hotLoops
         ),
         // Storage: one schema and one query layer (SQLKit) over SQLite and PostgreSQL.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and is missing: R with survey and yaml (the index cross-check),
-# PostgreSQL (the second engine), Chromium and its driver (the browser tests) from Debian's
-# packages; schemathesis, Selenium, html5lib and axe-core's driver from PyPI. Needs root (or sudo)
+# PostgreSQL (the second engine), Chromium and its driver (the browser tests and the PDF report),
+# poppler's pdftotext (reading the PDF back) and zlib's headers (the workbook's ZIP) from Debian's
+# packages; schemathesis, Selenium, html5lib, axe-core's driver, openpyxl and pypdf from PyPI. Needs root (or sudo)
 # only when something is missing.
 set -euo pipefail
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -14,10 +15,13 @@ command -v pip3 >/dev/null || need+=(python3-pip)
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # The API fuzzer and the browser tests' libraries come from PyPI.
-python3 -c 'import selenium, html5lib, axe_selenium_python' 2>/dev/null && command -v schemathesis >/dev/null ||
-  as_root pip3 install --quiet --break-system-packages schemathesis==4.32.5 selenium==4.51.0 html5lib==1.1 axe-selenium-python==2.1.6
+python3 -c 'import selenium, html5lib, axe_selenium_python, openpyxl, pypdf' 2>/dev/null && command -v schemathesis >/dev/null ||
+  as_root pip3 install --quiet --break-system-packages schemathesis==4.32.5 selenium==4.51.0 html5lib==1.1 axe-selenium-python==2.1.6 \
+    openpyxl==3.1.5 pypdf==7.1.1

@@ -2,6 +2,7 @@ import Foundation
 import SIPASCore
 import SIPASStore
 import SQLKit
+import Synchronization
 
 /// The application: every use case of the platform, over one database. The API, the screens,
 /// OpenRosa and the command line call these and nothing below them, so each rule — who may do
@@ -16,6 +17,9 @@ public final class Platform: Sendable {
     let expensive = ExpensiveWork()
     let figuresCache = FiguresCache()
     let receivedCounts = ReceivedCounts()
+    /// Changes whenever a campaign's status does, publication included: caches of public pages
+    /// keyed on it never serve a campaign that is no longer public.
+    public let publicationEpoch = Epoch()
 
     public init(db: Database, limits: Limits = Limits(), bcryptCost: UInt8 = 12) {
         self.db = db
@@ -67,6 +71,14 @@ public struct Limits: Sendable {
         self.questionnaireBytes = questionnaireBytes
         self.indexGroups = indexGroups
     }
+}
+
+/// A counter bumped on every change of what it stands for.
+public final class Epoch: Sendable {
+    private let value = Atomic<Int>(0)
+    public init() {}
+    public var current: Int { value.load(ordering: .acquiring) }
+    func bump() { value.add(1, ordering: .releasing) }
 }
 
 /// The repositories the use cases work through.

@@ -226,19 +226,26 @@ public struct Campaigns: Sendable {
         guard let next = CampaignStatus(rawValue: status) else {
             throw AppError.invalid("trạng thái phải là một trong: \(CampaignStatus.allCases.map(\.rawValue).joined(separator: ", "))", field: "/status")
         }
-        return try await platform.transaction { sql in
+        return try await moveStatus(id, to: next, by: user)
+    }
+
+    /// The status change itself, for an administrator already checked (or the operator: nil).
+    func moveStatus(_ id: Int, to next: CampaignStatus, by user: User?) async throws -> Campaign {
+        let changed = try await platform.transaction { sql in
             // Read again inside the transaction: two changes at once must not both step from the same status.
             guard let current = try await campaigns.find(id: id, on: sql) else { throw AppError.notFound("kỳ đo lường \(id)") }
             guard current.status.canMove(to: next) else {
                 throw AppError.conflict("không chuyển được từ \"\(current.status.rawValue)\" sang \"\(next.rawValue)\"; chỉ chuyển tới hoặc lùi một bước (only one step at a time)", field: "/status")
             }
-            try await campaigns.setStatus(current, to: next, userId: user.id, on: sql)
+            try await campaigns.setStatus(current, to: next, userId: user?.id, on: sql)
             try await platform.record(user, "campaign.status", entity: "campaign", id: String(id), before: current.status.rawValue,
                                       after: next.rawValue, detail: "\(current.status.rawValue)→\(next.rawValue)", on: sql)
             var updated = current
             updated.status = next
             return updated
         }
+        platform.publicationEpoch.bump()
+        return changed
     }
 
     public func focalPoints(_ id: Int, by user: User?) async throws -> [CampaignRepository.FocalPoint] {

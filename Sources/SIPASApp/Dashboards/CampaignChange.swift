@@ -38,9 +38,11 @@ extension Dashboards {
 
     /// Change of every node, and of the index per unit, from an earlier campaign to this one.
     public func change(campaign id: Int, since earlierId: Int, by user: User?) async throws -> CampaignChange {
-        let later = try await context(id, user: user)
-        let earlier = try await context(earlierId, user: user)
-        guard earlier.campaign.year <= later.campaign.year, earlierId != id else {
+        try await change(try await context(id, user: user), since: try await context(earlierId, user: user), user: user)
+    }
+
+    public func change(_ later: Context, since earlier: Context, user: User?) async throws -> CampaignChange {
+        guard earlier.campaign.year <= later.campaign.year, earlier.campaign.id != later.campaign.id else {
             throw AppError.invalid("kỳ so sánh phải là một kỳ đo lường trước kỳ này (compare with an earlier campaign)", field: "?since")
         }
         let reestimate = later.units.contains { $0.unit.register == "2025" } && earlier.units.contains { $0.unit.register != "2025" }

@@ -26,6 +26,8 @@ public struct Dashboards: Sendable {
         /// False when the viewer sees aggregates under disclosure control.
         public var fullAccess: Bool
         public var minN: Int
+        /// The published results, for anyone (no account): aggregates under the campaign's floor.
+        public var isPublic = false
 
         init(campaign: Campaign, questionnaire: Questionnaire, units: [MeasuredUnit], fullAccess: Bool, minN: Int) {
             self.campaign = campaign
@@ -80,9 +82,28 @@ public struct Dashboards: Sendable {
     }
 
     func index(_ context: Context, by: [String], geography: CampaignIndexQueries.Geography = .asMeasured,
-               user: User?) async throws -> CampaignIndexQueries.Answer {
-        try await platform.index.compute(campaign: context.campaign.id,
-                                         .init(by: by, minN: context.fullAccess ? nil : context.minN, geography: geography), by: user)
+               measures: CampaignIndexQueries.Measures = .index, user: User?) async throws -> CampaignIndexQueries.Answer {
+        let request = CampaignIndexQueries.Request(by: by, minN: context.fullAccess ? nil : context.minN, geography: geography, measures: measures)
+        if context.isPublic { return try await platform.index.computePublished(context.campaign, request) }
+        return try await platform.index.compute(campaign: context.campaign.id, request, by: user)
+    }
+
+    /// A published campaign as anyone sees it; not found for any other campaign, as if it did not exist.
+    public func publishedContext(code: String) async throws -> Context {
+        let store = platform.store
+        let found = try await platform.read { sql in try await store.campaigns.find(code: code, on: sql) }
+        guard let campaign = found, Publications.isPublic(campaign.status) else {
+            throw AppError.notFound("kết quả công bố của kỳ đo lường \(code)")
+        }
+        let (questionnaire, measured) = try await platform.read { sql in
+            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql), try await store.campaigns.units(of: campaign.id, on: sql))
+        }
+        guard let questionnaire else { throw AppError.notFound("bảng hỏi của kỳ đo lường") }
+        var context = Context(campaign: campaign, questionnaire: questionnaire.questionnaire,
+                              units: measured.map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) },
+                              fullAccess: false, minN: campaign.disclosureMinN)
+        context.isPublic = true
+        return context
     }
 }
 

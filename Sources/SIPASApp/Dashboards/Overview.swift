@@ -26,7 +26,10 @@ extension Dashboards {
     /// The index tree of the campaign, or of one measured unit, with intervals, n, standing
     /// against the campaign and the unit's target, and improvement priorities.
     public func overview(campaign id: Int, unitCode: String?, by user: User?) async throws -> Overview {
-        let context = try await self.context(id, user: user)
+        try await overview(try await context(id, user: user), unitCode: unitCode, user: user)
+    }
+
+    public func overview(_ context: Context, unitCode: String?, user: User?) async throws -> Overview {
         let pooled = try await index(context, by: [], user: user)
         guard let unitCode else {
             let nodes = pooled.result.rows.map { NodeFigure(row: $0, campaignEstimate: nil, standing: nil) }

@@ -18,7 +18,11 @@ extension Dashboards {
     /// The measured units where the registers place them, each with its figure on a node (the
     /// index by default): the ranking's figures, so the map and the ranking never disagree.
     public func map(campaign id: Int, node: String?, by user: User?) async throws -> UnitMap {
-        let ranking = try await self.ranking(campaign: id, node: node, by: user)
+        try await map(try await context(id, user: user), node: node, user: user)
+    }
+
+    public func map(_ context: Context, node: String?, user: User?) async throws -> UnitMap {
+        let ranking = try await self.ranking(context, node: node, user: user)
         let figures = Dictionary(ranking.rows.map { ($0.code, $0) }) { a, _ in a }
         let coordinates = UnitCoordinates.registers
         let points = ranking.context.units.map { measured in

@@ -25,7 +25,10 @@ extension Dashboards {
     /// Units ranked on a node (the index itself by default), with rank ranges, standing against
     /// the campaign's figure and against each unit's target.
     public func ranking(campaign id: Int, node: String?, by user: User?) async throws -> UnitRanking {
-        let context = try await self.context(id, user: user)
+        try await ranking(try await context(id, user: user), node: node, user: user)
+    }
+
+    public func ranking(_ context: Context, node: String?, user: User?) async throws -> UnitRanking {
         let node = node ?? context.rootCode
         let pooled = try await index(context, by: [], user: user)
         guard let tree = pooled.result.rows.first(where: { $0.node == node }).map(\.index)

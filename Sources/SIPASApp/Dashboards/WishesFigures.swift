@@ -26,13 +26,15 @@ extension Dashboards {
 
     /// What respondents ask for (`dashboard-measures.md` §1), for the campaign or one measured unit.
     public func wishes(campaign id: Int, unitCode: String?, by user: User?) async throws -> Wishes {
-        let context = try await self.context(id, user: user)
+        try await wishes(try await context(id, user: user), unitCode: unitCode, user: user)
+    }
+
+    public func wishes(_ context: Context, unitCode: String?, user: User?) async throws -> Wishes {
         let unit = try unitCode.map { try context.unit(named: $0) }
         guard let plan = WishesPlan(context.questionnaire) else {
             return Wishes(context: context, unit: unit, questions: [], disclosureControlled: !context.fullAccess, withheld: false)
         }
-        let answer = try await platform.index.compute(
-            campaign: id, .init(by: unit == nil ? [] : ["unit"], minN: context.fullAccess ? nil : context.minN, measures: .wishes), by: user)
+        let answer = try await index(context, by: unit == nil ? [] : ["unit"], measures: .wishes, user: user)
         let group = unit.map { [$0.unit.code] } ?? []
         var rowOf: [String: IndexResult.Row] = [:]
         for row in answer.result.rows where row.group == group && row.isLeaf && rowOf[row.node] == nil { rowOf[row.node] = row }

@@ -91,6 +91,27 @@ public struct CampaignIndexQueries: Sendable {
                       disclosureControlled: !full, withheldGroups: withheld)
     }
 
+    /// A published campaign's figures as anyone sees them: the rules of accounts without response
+    /// access, at the campaign's floor, over every measured unit.
+    func computePublished(_ campaign: Campaign, _ request: Request) async throws -> Answer {
+        let store = platform.store
+        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
+            throw AppError.notFound("bảng hỏi của kỳ đo lường")
+        }
+        try checkShape(request, questionnaire.questionnaire)
+        let minN = try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
+        var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
+                                                    minN: minN, within: nil, geography: request.geography, measures: request.measures)
+        if let rollup = request.rollup {
+            try await requireDisclosedGroups(of: rollup, request, campaign: campaign, questionnaire: questionnaire, minN: minN, scope: nil)
+        }
+        let outcome = Disclosure.apply(result, minN: minN, profileColumn: request.by.firstIndex { !Self.aggregateColumns.contains($0) })
+        result = outcome.result
+        if responses < minN { responses = 0 }
+        return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
+                      disclosureControlled: true, withheldGroups: outcome.withheldGroups)
+    }
+
     /// A mean of groups is a new equation over the groups' figures: with the pooled figures it
     /// can solve for a group the floor withholds (one respondent's answers). So for accounts under
     /// disclosure control a roll-up is given only when every group it averages is itself shown.

@@ -69,6 +69,7 @@ public struct CompactResponses: Sendable {
 
     /// Appends responses stored after `lastId`, in storage order.
     public mutating func append(_ rows: [Stored], schema: ResponsesSchema) {
+        guard !rows.isEmpty else { return }
         let decoder = StoredAnswerDecoder(schema)
         bits.reserveCapacity(bits.count + rows.count * 2 * words)
         for row in rows {

@@ -129,12 +129,7 @@ struct DashboardPage: Sendable {
         campaign = CampaignLine(c)
         scopeTitle = o.unit?.unit.name ?? "Toàn bộ kỳ đo lường (các đơn vị trong phạm vi của tài khoản)"
         picker = UnitPicker(o.context, current: o.unit)
-        let lines = o.nodes.map { figure -> NodeLine in
-            let r = figure.row
-            return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
-                            estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
-                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil)
-        }
+        let lines = Self.nodeLines(o)
         nodes = lines
         headline = lines.first
         if let t = o.target {
@@ -142,13 +137,7 @@ struct DashboardPage: Sendable {
             targetOutcome = o.targetStanding?.outcome.label
             targetDistance = o.targetStanding.map { "\(VietnameseFormat.points($0.distance)) điểm \(VietnameseFormat.pointsInterval($0.distanceLow, $0.distanceHigh))" }
         }
-        let rootCode = o.context.rootCode
-        let topLevel = o.nodes.filter { $0.row.depth <= 1 && $0.row.index == rootCode }
-        var lines2: [IntervalChart.Line] = []
-        if let t = o.target { lines2.append(.init(value: t.percent, label: "mục tiêu", dashed: true)) }
-        chart = IntervalChart(key: "nodes", title: "Chỉ số và các lĩnh vực, khoảng tin cậy 95%",
-                              rows: topLevel.map { .init(label: $0.row.title, estimate: $0.row.estimate, low: $0.row.ciLow, high: $0.row.ciHigh, lowN: $0.row.lowN) },
-                              lines: lines2).svg()
+        chart = Self.chart(o)
         priorities = o.priorities.prefix(10).enumerated().map { i, p in
             PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
                          gain: DecimalText.vietnamese(p.gain), gainSE: DecimalText.vietnamese(p.gainSE), lowN: p.lowN)
@@ -157,6 +146,26 @@ struct DashboardPage: Sendable {
         notice = disclosureNotice(o.disclosureControlled, minN: o.context.minN)
         withheld = o.withheld
         comparedWithCampaign = o.unit != nil
+    }
+
+    static func nodeLines(_ o: Dashboards.Overview) -> [NodeLine] {
+        o.nodes.map { figure -> NodeLine in
+            let r = figure.row
+            return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
+                            estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
+                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil)
+        }
+    }
+
+    /// The index and its aspects with their intervals, and the target's line.
+    static func chart(_ o: Dashboards.Overview) -> String {
+        let rootCode = o.context.rootCode
+        let topLevel = o.nodes.filter { $0.row.depth <= 1 && $0.row.index == rootCode }
+        var lines: [IntervalChart.Line] = []
+        if let t = o.target { lines.append(.init(value: t.percent, label: "mục tiêu", dashed: true)) }
+        return IntervalChart(key: "nodes", title: "Chỉ số và các lĩnh vực, khoảng tin cậy 95%",
+                             rows: topLevel.map { .init(label: $0.row.title, estimate: $0.row.estimate, low: $0.row.ciLow, high: $0.row.ciHigh, lowN: $0.row.lowN) },
+                             lines: lines).svg()
     }
 }
 
@@ -215,7 +224,19 @@ struct RankingPage: Sendable {
         }
         nodes = options
         reference = VietnameseFormat.percent(r.reference)
-        lines = r.rows.map { row in
+        // Only the rows of the page shown are laid out: a national ranking has thousands.
+        let hasTargets = r.rows.contains { $0.unit?.target != nil || $0.unit?.targetText != nil }
+        self.hasTargets = hasTargets
+        let pages = max(1, (r.rows.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
+        var shown = r.rows[...]
+        if pages > 1 {
+            let base = "/campaigns/\(c.id)/ranking?node=\(r.node.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page="
+            pageText = "Trang \(current)/\(pages) — đơn vị thứ \((current - 1) * Self.pageSize + 1) đến \(min(current * Self.pageSize, r.rows.count)) trong \(VietnameseFormat.count(r.rows.count))"
+            previousHref = current > 1 ? base + String(current - 1) : nil
+            nextHref = current < pages ? base + String(current + 1) : nil
+            shown = r.rows[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, r.rows.count)]
+        }
+        lines = shown.map { row in
             let e = row.entry
             return Line(rank: e.rank.map(String.init) ?? "—",
                         rankRange: e.bestRank.map { best in best == e.worstRank ? "\(best)" : "\(best)–\(e.worstRank ?? best)" } ?? "—",
@@ -224,17 +245,7 @@ struct RankingPage: Sendable {
                         estimate: VietnameseFormat.percent(e.estimate), interval: VietnameseFormat.interval(e.low, e.high),
                         n: VietnameseFormat.count(row.n), lowN: e.lowN, standing: row.standing.label,
                         target: row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" },
-                        targetOutcome: row.targetStanding?.outcome.label, hasTargets: false)
-        }
-        hasTargets = lines.contains { $0.target != nil }
-        for i in lines.indices { lines[i].hasTargets = hasTargets }
-        let pages = max(1, (lines.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
-        if pages > 1 {
-            let base = "/campaigns/\(c.id)/ranking?node=\(r.node.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page="
-            pageText = "Trang \(current)/\(pages) — đơn vị thứ \((current - 1) * Self.pageSize + 1) đến \(min(current * Self.pageSize, lines.count)) trong \(VietnameseFormat.count(lines.count))"
-            previousHref = current > 1 ? base + String(current - 1) : nil
-            nextHref = current < pages ? base + String(current + 1) : nil
-            lines = Array(lines[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, lines.count)])
+                        targetOutcome: row.targetStanding?.outcome.label, hasTargets: hasTargets)
         }
         // A chart of thousands of rows reads as nothing: the 25 best and 25 worst then.
         var charted = r.rows.filter { $0.entry.estimate != nil }
@@ -329,7 +340,8 @@ struct ReceivedPage: Sendable {
     var tabs: DashboardTabs
     var campaign: CampaignLine
     var total: String
-    var units: [Count]
+    /// Rows of the units' table (thousands in a national campaign).
+    var unitRows: String
     var channels: [Count]
     var days: [Count]
 
@@ -340,7 +352,15 @@ struct ReceivedPage: Sendable {
         campaign = CampaignLine(c)
         total = VietnameseFormat.count(r.total)
         func share(_ n: Int) -> String { r.total == 0 ? "—" : VietnameseFormat.percent(100 * Double(n) / Double(r.total)) }
-        units = r.byUnit.map { Count(label: $0.unit?.unit.name ?? ($0.code.isEmpty ? "Không rõ đơn vị" : $0.code), count: VietnameseFormat.count($0.count), share: share($0.count)) }
+        var rows = HTMLRows()
+        for unit in r.byUnit {
+            rows.row { row in
+                row.header(unit.unit?.unit.name ?? (unit.code.isEmpty ? "Không rõ đơn vị" : unit.code))
+                row.cell(VietnameseFormat.count(unit.count), numeric: true)
+                row.cell(share(unit.count), numeric: true)
+            }
+        }
+        unitRows = rows.html
         channels = r.byChannel.map { Count(label: VietnameseFormat.channel($0.channel), count: VietnameseFormat.count($0.count), share: share($0.count)) }
         days = r.byDay.map { Count(label: VietnameseFormat.date($0.day), count: VietnameseFormat.count($0.count), share: share($0.count)) }
     }

@@ -72,18 +72,5 @@ struct IntervalChart: Sendable {
     static func shorten(_ text: String) -> String { text.count > 34 ? String(text.prefix(33)) + "…" : text }
 
     /// XML text and attribute escaping.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

@@ -90,17 +90,3 @@ extension CampaignPage.UnitLine: MustacheParent {
         }
     }
 }
-
-extension MapPage.Line: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "name": return self.name
-        case "href": return href
-        case "estimate": return estimate
-        case "interval": return interval
-        case "band": return band
-        case "lowN": return lowN
-        default: return nil
-        }
-    }
-}

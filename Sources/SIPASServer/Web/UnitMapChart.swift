@@ -78,5 +78,10 @@ struct UnitMapChart: Sendable {
         return out + "</svg>"
     }
 
-    private func n(_ v: Double) -> String { DecimalText.plain((v * 10).rounded() / 10) }
+    /// One decimal, without going through a general number formatter (thousands of dots).
+    private func n(_ v: Double) -> String {
+        let tenths = Int((v * 10).rounded())
+        let whole = String(tenths / 10), digit = abs(tenths % 10)
+        return digit == 0 ? (tenths < 0 && tenths > -10 ? "-" : "") + whole : (tenths < 0 && tenths > -10 ? "-" : "") + whole + "." + String(digit)
+    }
 }

@@ -22,6 +22,7 @@ struct WebScreens: Sendable {
         registerQuestionnaireScreens()
         registerWishesScreen()
         registerMapScreen()
+        registerReportScreens()
         registerUploadScreens()
         registerUnitScreens()
         registerAdministrationScreens()

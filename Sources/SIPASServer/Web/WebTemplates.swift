@@ -22,6 +22,11 @@ final class WebTemplates: Sendable {
 
     static var bundled: String { Bundle.module.resourcePath! + "/templates" }
     static var staticFiles: String { Bundle.module.resourcePath! + "/static" }
+    /// The report's print styles, for a document printed or saved on its own.
+    static var reportStyle: String {
+        let folder = ProcessInfo.processInfo.environment["SIPAS_STATIC"] ?? staticFiles
+        return (try? String(contentsOfFile: folder + "/report.css", encoding: .utf8)) ?? ""
+    }
 
     func render(_ name: String, _ model: Any) -> String {
         library.render(model, withTemplate: name) ?? "<!doctype html><title>Lỗi</title><p>Thiếu mẫu trang \(name)</p>"

@@ -47,7 +47,14 @@ struct WishesPage: Sendable {
         campaign = CampaignLine(c)
         scopeTitle = w.unit?.unit.name ?? "Toàn bộ kỳ đo lường (các đơn vị trong phạm vi của tài khoản)"
         picker = UnitPicker(w.context, current: w.unit)
-        questions = w.questions.enumerated().map { i, q in
+        questions = Self.questions(w)
+        notice = disclosureNotice(w.disclosureControlled, minN: w.context.minN)
+        withheld = w.withheld && !w.questions.isEmpty
+        none = w.questions.isEmpty
+    }
+
+    static func questions(_ w: Dashboards.Wishes) -> [Question] {
+        w.questions.enumerated().map { i, q in
             let multiple = q.shares.first?.entry.optionCode != nil
             let labelled = q.shares.map { ($0, $0.entry.optionLabel ?? $0.entry.itemText) }
             // Shares of options run from near 0: the axis starts at 0 and ends a little above the largest.
@@ -63,8 +70,5 @@ struct WishesPage: Sendable {
                       n: share.row.map { VietnameseFormat.count($0.n) } ?? "—", lowN: share.row?.lowN ?? false)
             }, multiple: multiple)
         }
-        notice = disclosureNotice(w.disclosureControlled, minN: w.context.minN)
-        withheld = w.withheld && !w.questions.isEmpty
-        none = w.questions.isEmpty
     }
 }

@@ -136,6 +136,8 @@ public actor CompactResponsesCache {
         }
 
         private func flush() {
+            // Nothing new is the usual case: touching the arrays then would copy them (they are shared).
+            guard !pending.isEmpty else { return }
             rows.append(pending, schema: schema)
             pending.removeAll(keepingCapacity: true)
         }

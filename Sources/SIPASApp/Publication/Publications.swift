@@ -1,0 +1,54 @@
+import SIPASCore
+import SIPASStore
+
+/// Publishing a campaign's results is its step from analysis to "Đã công bố" (published): an
+/// explicit, audited status change by the campaign's administrators. A campaign is public while
+/// it is published or, after that, closed; before, nothing of it is. Its figures cannot change
+/// while it is public: responses are accepted only during fieldwork and entry, two steps back.
+public struct Publications: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+
+    public static func isPublic(_ status: CampaignStatus) -> Bool { status == .published || status == .closed }
+
+    public func publish(_ id: Int, by user: User?) async throws -> Campaign {
+        let user = try platform.require(user, .manageCampaigns)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        try requirePublishable(campaign)
+        return try await platform.campaigns.setStatus(id, to: CampaignStatus.published.rawValue, by: user)
+    }
+
+    public func withdraw(_ id: Int, by user: User?) async throws -> Campaign {
+        let user = try platform.require(user, .manageCampaigns)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        guard campaign.status == .published else {
+            throw AppError.conflict("chỉ thu hồi được kết quả đang công bố (trạng thái \"\(CampaignStatus.published.label)\"); hiện là \"\(campaign.status.label)\" (only a published campaign can be withdrawn)", field: "/status")
+        }
+        return try await platform.campaigns.setStatus(id, to: CampaignStatus.analysis.rawValue, by: user)
+    }
+
+    /// The server's operator (`sipas publish`), who holds the database itself.
+    public func publishAsOperator(campaign reference: String) async throws -> Campaign {
+        let store = platform.store
+        let found: Campaign? = try await platform.read { sql in
+            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
+            return try await store.campaigns.find(code: reference, on: sql)
+        }
+        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
+        try requirePublishable(campaign)
+        return try await platform.campaigns.moveStatus(campaign.id, to: .published, by: nil)
+    }
+
+    private func requirePublishable(_ campaign: Campaign) throws {
+        if Self.isPublic(campaign.status) {
+            throw AppError.conflict("kết quả của kỳ đo lường \(campaign.code) đã được công bố (already published)", field: "/status")
+        }
+        guard campaign.status == .analysis else {
+            throw AppError.conflict("chỉ công bố được kỳ đo lường ở trạng thái \"\(CampaignStatus.analysis.label)\" (đã kết thúc nhập liệu và đã xem lại số liệu); hiện là \"\(campaign.status.label)\" (results are published from analysis)", field: "/status")
+        }
+    }
+}
+
+extension Platform {
+    public var publications: Publications { Publications(self) }
+}
