@@ -66,5 +66,26 @@ cmp -s "$work/g.csv" "$work/g2.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)
 expect "generated data indexes" 0 $SIPAS index --questionnaire sipas-2023 --responses "$work/g.csv" --by unit --format csv
 expect "bad design" 2 $SIPAS generate --questionnaire sipas-2017 --rows 10 --design cluster --out "$work/x.csv"
 
+# Official outputs and publication, on a demo database.
+db="$work/demo.sqlite"
+expect "demo data" 0 $SIPAS demo --database "$db"
+expect "report needs an output" 2 $SIPAS report --campaign LSN-VQ-2023 --database "$db"
+expect "report of an unknown campaign" 66 $SIPAS report --campaign NOPE --xlsx "$work/x.xlsx" --database "$db"
+[ ! -e "$work/x.xlsx" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL a refused report wrote a file"; }
+expect "workbook and printable report" 0 $SIPAS report --campaign LSN-VQ-2023 --xlsx "$work/r.xlsx" --html "$work/r.html" --database "$db"
+contains "report is an administrative document" "$work/r.html" "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+contains "report has the place and date line" "$work/r.html" "Văn Quan, ngày"
+python3 -c "import zipfile; z=zipfile.ZipFile('$work/r.xlsx'); assert z.testzip() is None and 'xl/worksheets/sheet1.xml' in z.namelist()" \
+  && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL the workbook is not a valid xlsx"; }
+if command -v chromium >/dev/null; then
+  expect "PDF report" 0 $SIPAS report --campaign LSN-VQ-2023 --pdf "$work/r.pdf" --database "$db"
+  head -c 4 "$work/r.pdf" | grep -q "%PDF" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL not a PDF"; }
+fi
+expect "PDF without Chromium is a clear usage error" 2 env SIPAS_CHROMIUM=/nonexistent $SIPAS report --campaign LSN-VQ-2023 --pdf "$work/n.pdf" --database "$db"
+contains "names Chromium" "$work/err" "Chromium"
+expect "publish" 0 $SIPAS publish --campaign LSN-VQ-2023 --database "$db"
+expect "publish twice is refused" 65 $SIPAS publish --campaign LSN-VQ-2023 --database "$db"
+contains "says it is published already" "$work/err" "đã được công bố"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,7 +12,7 @@ struct Sipas: ParsableCommand {
         """,
         subcommands: [ServeCommand.self, IndexCommand.self, QuestionnaireCommand.self, GenerateCommand.self,
                       MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self,
-                      BackupCommand.self, RestoreCommand.self]
+                      BackupCommand.self, RestoreCommand.self, ReportCommand.self, PublishCommand.self]
     )
 }
 

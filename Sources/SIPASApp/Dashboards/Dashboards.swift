@@ -26,8 +26,12 @@ public struct Dashboards: Sendable {
         /// False when the viewer sees aggregates under disclosure control.
         public var fullAccess: Bool
         public var minN: Int
-        /// The published results, for anyone (no account): aggregates under the campaign's floor.
-        public var isPublic = false
+        public var audience = Audience.account
+
+        /// Who the figures are for: a signed-in account (its role and scope decide), anyone
+        /// reading the published results, or the server's operator at the command line.
+        public enum Audience: Sendable { case account, published, serverOperator }
+        public var isPublic: Bool { audience == .published }
 
         init(campaign: Campaign, questionnaire: Questionnaire, units: [MeasuredUnit], fullAccess: Bool, minN: Int) {
             self.campaign = campaign
@@ -84,7 +88,11 @@ public struct Dashboards: Sendable {
     func index(_ context: Context, by: [String], geography: CampaignIndexQueries.Geography = .asMeasured,
                measures: CampaignIndexQueries.Measures = .index, user: User?) async throws -> CampaignIndexQueries.Answer {
         let request = CampaignIndexQueries.Request(by: by, minN: context.fullAccess ? nil : context.minN, geography: geography, measures: measures)
-        if context.isPublic { return try await platform.index.computePublished(context.campaign, request) }
+        switch context.audience {
+        case .published: return try await platform.index.computePublished(context.campaign, request)
+        case .serverOperator: return try await platform.index.computeForOperator(context.campaign, request)
+        case .account: break
+        }
         return try await platform.index.compute(campaign: context.campaign.id, request, by: user)
     }
 
@@ -102,7 +110,33 @@ public struct Dashboards: Sendable {
         var context = Context(campaign: campaign, questionnaire: questionnaire.questionnaire,
                               units: measured.map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) },
                               fullAccess: false, minN: campaign.disclosureMinN)
-        context.isPublic = true
+        context.audience = .published
+        return context
+    }
+
+    /// A published campaign's tables for open data: every node per unit and for the whole campaign.
+    public func publishedTables(_ context: Context) async throws -> (byUnit: IndexResult, pooled: IndexResult) {
+        guard context.isPublic else { throw AppError.forbidden("chỉ dành cho kết quả đã công bố") }
+        return (try await index(context, by: ["unit"], user: nil).result, try await index(context, by: [], user: nil).result)
+    }
+
+    /// Any campaign with every figure, for the server's operator (`sipas report`), who holds the
+    /// database itself; by code or id.
+    public func operatorContext(campaign reference: String) async throws -> Context {
+        let store = platform.store
+        let found: Campaign? = try await platform.read { sql in
+            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
+            return try await store.campaigns.find(code: reference, on: sql)
+        }
+        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
+        let (questionnaire, measured) = try await platform.read { sql in
+            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql), try await store.campaigns.units(of: campaign.id, on: sql))
+        }
+        guard let questionnaire else { throw AppError.notFound("bảng hỏi của kỳ đo lường") }
+        var context = Context(campaign: campaign, questionnaire: questionnaire.questionnaire,
+                              units: measured.map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) },
+                              fullAccess: true, minN: Campaign.defaultDisclosureMinN)
+        context.audience = .serverOperator
         return context
     }
 }

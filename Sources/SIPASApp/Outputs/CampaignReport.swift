@@ -38,8 +38,11 @@ public struct CampaignReports: Sendable {
     init(_ platform: Platform) { self.platform = platform }
 
     public func report(campaign id: Int, by user: User?, on date: Date = Date()) async throws -> CampaignReport {
+        try await report(try await platform.dashboards.context(id, user: user), user: user, on: date)
+    }
+
+    public func report(_ context: Dashboards.Context, user: User?, on date: Date = Date()) async throws -> CampaignReport {
         let dashboards = platform.dashboards
-        let context = try await dashboards.context(id, user: user)
         let overview = try await dashboards.overview(context, unitCode: nil, user: user)
         let ranking = try await dashboards.ranking(context, node: nil, user: user)
         let wishes = try await dashboards.wishes(context, unitCode: nil, user: user)

@@ -15,12 +15,15 @@ public struct CampaignWorkbook: Sendable {
     static let figureHeader = ["Tỷ lệ hài lòng (%)", "Sai số chuẩn (điểm %)", "Cận dưới 95% (%)", "Cận trên 95% (%)", "Số phiếu", "Ít phiếu"]
 
     public func workbook(campaign id: Int, by user: User?) async throws -> Workbook {
+        try await workbook(try await platform.dashboards.context(id, user: user), user: user)
+    }
+
+    public func workbook(_ context: Dashboards.Context, user: User?) async throws -> Workbook {
         let dashboards = platform.dashboards
-        let overview = try await dashboards.overview(campaign: id, unitCode: nil, by: user)
-        let context = overview.context
-        let ranking = try await dashboards.ranking(campaign: id, node: nil, by: user)
+        let overview = try await dashboards.overview(context, unitCode: nil, user: user)
+        let ranking = try await dashboards.ranking(context, node: nil, user: user)
         let byUnit = try await dashboards.index(context, by: ["unit"], user: user)
-        let wishes = try await dashboards.wishes(campaign: id, unitCode: nil, by: user)
+        let wishes = try await dashboards.wishes(context, unitCode: nil, user: user)
         var sheets = [wholeCampaign(overview), rankingSheet(ranking)]
         sheets += levelSheets(byUnit.result, context: context)
         if !wishes.questions.isEmpty { sheets.append(wishesSheet(wishes)) }

@@ -39,6 +39,37 @@ public struct Publications: Sendable {
         return try await platform.campaigns.moveStatus(campaign.id, to: .published, by: nil)
     }
 
+    /// Every campaign whose results are public, the newest first; no account needed.
+    public func published() async throws -> [Campaign] {
+        let store = platform.store
+        return try await platform.read { sql in try await store.campaigns.list(statuses: [.published, .closed], on: sql) }
+    }
+
+    /// The published campaign a published one is compared with: the latest of an earlier year
+    /// measuring some of the same units or their predecessors (the same owner, in practice).
+    public func earlierPublished(than context: Dashboards.Context) async throws -> Dashboards.Context? {
+        let candidates = try await published().filter { $0.year < context.campaign.year && $0.id != context.campaign.id }
+        for campaign in candidates where campaign.ownerUnitId == context.campaign.ownerUnitId || campaign.ownerUnitId == nil {
+            return try await platform.dashboards.publishedContext(code: campaign.code)
+        }
+        for campaign in candidates {
+            let earlier = try await platform.dashboards.publishedContext(code: campaign.code)
+            if try await overlaps(earlier, context) { return earlier }
+        }
+        return nil
+    }
+
+    /// Whether two campaigns measure the same place, before or after the reorganisation.
+    private func overlaps(_ a: Dashboards.Context, _ b: Dashboards.Context) async throws -> Bool {
+        let later = Set(b.units.map(\.unit.id))
+        for measured in a.units.prefix(50) {
+            if later.contains(measured.unit.id) { return true }
+            let successors = try await platform.store.units.successors(of: measured.unit)
+            if successors.contains(where: { later.contains($0.unit.id) }) { return true }
+        }
+        return false
+    }
+
     private func requirePublishable(_ campaign: Campaign) throws {
         if Self.isPublic(campaign.status) {
             throw AppError.conflict("kết quả của kỳ đo lường \(campaign.code) đã được công bố (already published)", field: "/status")

@@ -108,7 +108,7 @@ public struct Workbook: Sendable {
         out.reserveCapacity(sheet.rows.count * columns * 28)
         out += #"<row r="1">"#
         for (c, title) in sheet.header.enumerated() {
-            out += #"<c r="\#(reference(c, 1))" t="s" s="3"><v>\#(strings.id(SpreadsheetText.neutralised(title)))</v></c>"#
+            out += #"<c r="\#(reference(c, 1))" t="s" s="3"><v>\#(strings.id(CSVLine.spreadsheetText(title)))</v></c>"#
         }
         out += "</row>"
         for (r, row) in sheet.rows.enumerated() {
@@ -121,7 +121,7 @@ public struct Workbook: Sendable {
                 case let .integer(value?):
                     out += #"<c r="\#(reference(c, line))" s="2"><v>\#(value)</v></c>"#
                 case let .text(text) where !text.isEmpty:
-                    out += #"<c r="\#(reference(c, line))" t="s"><v>\#(strings.id(SpreadsheetText.neutralised(text)))</v></c>"#
+                    out += #"<c r="\#(reference(c, line))" t="s"><v>\#(strings.id(CSVLine.spreadsheetText(text)))</v></c>"#
                 default:
                     continue
                 }
@@ -161,16 +161,6 @@ struct SharedStrings {
         var out = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(uses)" uniqueCount="\#(texts.count)">"#
         for text in texts { out += #"<si><t xml:space="preserve">\#(XMLText.escape(text))</t></si>"# }
         return out + "</sst>"
-    }
-}
-
-/// Text going into a spreadsheet or a CSV that Excel opens: a cell starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return would be read as a formula (`=HYPERLINK(…)`), so it gets a
-/// leading apostrophe, which spreadsheets show as plain text.
-public enum SpreadsheetText {
-    public static func neutralised(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
-        return "'" + text
     }
 }
 
@@ -218,9 +208,5 @@ extension Workbook {
         return out
     }
 
-    static func csvField(_ text: String) -> String {
-        let safe = SpreadsheetText.neutralised(text)
-        guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func csvField(_ text: String) -> String { CSVLine.encode([CSVLine.spreadsheetText(text)]) }
 }

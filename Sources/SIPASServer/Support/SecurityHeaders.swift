@@ -9,7 +9,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] = response.headers[.contentSecurityPolicy] ?? Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.init("X-Frame-Options")!] = "DENY"
+        // The one reply that may be framed says so in its own policy (the widget).
+        if response.headers[.contentSecurityPolicy]?.contains("frame-ancestors *") != true { response.headers[.init("X-Frame-Options")!] = "DENY" }
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

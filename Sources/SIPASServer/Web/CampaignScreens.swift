@@ -72,6 +72,10 @@ struct CampaignPage: Sendable {
     var history: [HistoryLine]
     var canManage: Bool
     var canUpload: Bool
+    /// Published (or closed after it): the public pages show it.
+    var isPublic: Bool
+    var canPublish: Bool
+    var figuresFinal: Bool
     var nextStatuses: [StatusOption]
     var statusError: String?
     var statusChanged: Bool
@@ -98,6 +102,9 @@ struct CampaignPage: Sendable {
         }
         canManage = AccessPolicy.allows(user.role, .manageCampaigns)
         canUpload = AccessPolicy.allows(user.role, .importResponses) && campaign.status.acceptsResponses
+        isPublic = Publications.isPublic(campaign.status)
+        canPublish = canManage && campaign.status == .analysis
+        figuresFinal = campaign.status.figuresAreFinal
         nextStatuses = CampaignStatus.allCases.filter { campaign.status.canMove(to: $0) }.map { StatusOption(value: $0.rawValue, label: $0.label) }
         statusChanged = message == "status"
         created = message == "created"

@@ -12,6 +12,7 @@ struct WebScreens: Sendable {
     let platform: Platform
     let templates: WebTemplates
     let trustProxy: Bool
+    let publicPages = PublicPageCache()
 
     func registerAll() {
         registerStaticFiles()
@@ -23,6 +24,7 @@ struct WebScreens: Sendable {
         registerWishesScreen()
         registerMapScreen()
         registerReportScreens()
+        registerPublicScreens()
         registerUploadScreens()
         registerUnitScreens()
         registerAdministrationScreens()

@@ -107,6 +107,17 @@ public struct CampaignRepository: Sendable {
             .all().map(Self.decode)
     }
 
+    /// Campaigns in any of these statuses, the newest first.
+    public func list(statuses: [CampaignStatus], on sql: any SQLDatabase) async throws -> [Campaign] {
+        var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM campaigns WHERE status IN (")
+        for (i, status) in statuses.enumerated() {
+            if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            query.appendInterpolation(bind: status.rawValue)
+        }
+        query.appendInterpolation(unsafeRaw: ") ORDER BY year DESC, id DESC")
+        return try await sql.raw(query).all().map(Self.decode)
+    }
+
     private func list(covering scope: AdminUnit, limit: Int, on sql: any SQLDatabase) async throws -> [Campaign] {
         try await sql.raw("""
             SELECT \(unsafeRaw: Self.columns) FROM campaigns c
