@@ -20,14 +20,16 @@ import SIPASStore
                          "/account/password", "/users", "/audit", "/audit?verify=1&action=campaign.create", "/campaigns/new",
                          "/campaigns/\(id)/upload", "/campaigns/\(id)/focal-points", "/campaigns/\(id)/wishes", "/campaigns/\(id)/wishes?unit=06280",
                          "/campaigns/\(id)/map", "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/sipas-2017/1/preview?a.E0=1",
-                         "/questionnaires/sipas-2017/1/document", "/questionnaires/import", "/questionnaires/sipas-2017/1/new-version"]
+                         "/questionnaires/sipas-2017/1/document", "/questionnaires/import", "/questionnaires/sipas-2017/1/new-version",
+                         "/campaigns/\(id)/report", "/campaigns/\(id)/report.xlsx", "/campaigns/\(id)/tables.csv"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
             }
             let figures: Set<String> = ["/campaigns/\(id)/dashboard", "/campaigns/\(id)/dashboard?unit=06280", "/campaigns/\(id)/ranking",
                                         "/campaigns/\(id)/change", "/campaigns/\(id)/wishes", "/campaigns/\(id)/wishes?unit=06280",
-                                        "/campaigns/\(id)/map"]
+                                        "/campaigns/\(id)/map", "/campaigns/\(id)/report", "/campaigns/\(id)/report.xlsx",
+                                        "/campaigns/\(id)/tables.csv"]
             for account in DemoData.accounts {
                 let cookie = try await s.signIn(account.username)
                 for page in pages {
@@ -51,7 +53,9 @@ import SIPASStore
                         expected = 200
                     }
                     #expect(reply.status == expected, "\(account.username) \(page): \(reply.status)")
-                    #expect(reply.headers[.contentType]?.hasPrefix(page.hasSuffix("/document") && reply.status == 200 ? "application/yaml" : "text/html") == true, "\(page)")
+                    let type = reply.status != 200 ? "text/html" : page.hasSuffix("/document") ? "application/yaml"
+                        : page.hasSuffix(".xlsx") ? "application/vnd.openxmlformats" : page.hasSuffix(".csv") ? "text/csv" : "text/html"
+                    #expect(reply.headers[.contentType]?.hasPrefix(type) == true, "\(page): \(reply.headers[.contentType] ?? "")")
                 }
             }
             // A campaign outside a unit's scope does not exist for it.
@@ -149,22 +153,28 @@ import SIPASStore
             let commune = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
             let agency = try await s.platform.unitRegister.addAgency(.init(code: "MC-1", name: "Bộ phận một cửa \(nasty)", kind: "one-stop"),
                                                                       under: commune.id, by: admin)
+            let formula = "=HYPERLINK(\"http://evil.example\",\"bấm\")"
+            let second = try await s.platform.unitRegister.addAgency(.init(code: "MC-2", name: formula, kind: "one-stop"), under: commune.id, by: admin)
             let campaign = try await s.platform.campaigns.create(.init(code: "ESC-1", year: 2026, title: "Kỳ \(nasty)", legalBasis: "Căn cứ \(nasty)",
                                                                        questionnaireCode: "escape-test", questionnaireVersion: 1,
                                                                        ownerUnitId: commune.id,
-                                                                       units: [.init(unitId: agency.id, targetPercent: 90, targetText: "trên 90% \(nasty)")]),
+                                                                       units: [.init(unitId: agency.id, targetPercent: 90, targetText: "trên 90% \(nasty)"),
+                                                                               .init(unitId: second.id)]),
                                                                  by: admin)
             for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, by: admin) }
-            let csv = "response_id,unit,Q1,Q2,Q3\n" + (0..<40).map { "E\($0),MC-1,\($0 % 5 + 1),\(($0 + 2) % 5 + 1),\($0 % 2 + 1);2" }.joined(separator: "\n") + "\n"
+            let csv = "response_id,unit,Q1,Q2,Q3\n" + (0..<80).map { "E\($0),\($0 < 40 ? "MC-1" : "MC-2"),\($0 % 5 + 1),\(($0 + 2) % 5 + 1),\($0 % 2 + 1);2" }.joined(separator: "\n") + "\n"
             _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: campaign.id, by: admin)
             _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
+            _ = try await s.platform.publications.publish(campaign.id, by: admin)
 
             let cookie = try await s.signIn("admin")
             for page in ["/", "/campaigns", "/campaigns/\(campaign.id)", "/campaigns/\(campaign.id)/dashboard",
                          "/campaigns/\(campaign.id)/dashboard?unit=MC-1", "/campaigns/\(campaign.id)/ranking", "/campaigns/\(campaign.id)/received",
                          "/units/\(agency.id)", "/units/\(commune.id)", "/units?q=mot+cua&register=local", "/campaigns/\(campaign.id)/wishes",
                          "/campaigns/\(campaign.id)/wishes?unit=MC-1", "/campaigns/\(campaign.id)/map", "/questionnaires",
-                         "/questionnaires/escape-test/1", "/questionnaires/escape-test/1/preview", "/questionnaires/escape-test/1/new-version"] {
+                         "/questionnaires/escape-test/1", "/questionnaires/escape-test/1/preview", "/questionnaires/escape-test/1/new-version",
+                         "/campaigns/\(campaign.id)/report", "/public", "/public/ESC-1", "/public/ESC-1/method", "/public/ESC-1/units/MC-1",
+                         "/public/ESC-1/units/MC-1/widget"] {
                 let reply = try await s.page(page, cookie: cookie)
                 #expect(reply.status == 200, "\(page)")
                 #expect(!reply.body.contains("<script"), "\(page) shows a raw script tag")
@@ -179,6 +189,18 @@ import SIPASStore
             let wishChart = try #require(wishes.firstMatch(of: /<svg[\s\S]*?<\/svg>/)).0
             #expect(wishChart.contains("&lt;script&gt;") && !wishChart.contains("<script"), "the wishes chart escapes its labels")
             #expect(wishes.contains("50,00%") && wishes.contains("100,00%"), "Q3: option 1 chosen by half, option 2 by all")
+            // The badge is SVG of the campaign's year only; the public unit page's SVG escapes too.
+            #expect(try await s.page("/public/ESC-1/units/MC-1/badge.svg", cookie: nil).status == 200)
+            // Spreadsheet outputs: a text that would run as a formula is neutralised in every cell.
+            for path in ["/campaigns/\(campaign.id)/tables.csv", "/public/ESC-1/data/units.csv", "/public/ESC-1/data/campaign.csv"] {
+                let text = try await s.page(path, cookie: path.hasPrefix("/public") ? nil : cookie).body
+                #expect(!text.contains(",=HYPERLINK") && !text.contains("\n=HYPERLINK") && !text.contains("\"=HYPERLINK"), "\(path) lets a formula through")
+                if path.hasSuffix("units.csv") { #expect(text.contains("'=HYPERLINK"), "\(path) dropped the unit") }
+            }
+            let workbook = try await s.client.execute(uri: "/campaigns/\(campaign.id)/report.xlsx", method: .get, headers: [.cookie: cookie]) { Array(buffer: $0.body) }
+            let cells = try SpreadsheetReader.cells(workbook)
+            #expect(cells.contains("'" + formula) && !cells.contains(formula), "the workbook neutralises the formula")
+            #expect(cells.contains("Kỳ \(nasty) — ") == false && cells.contains { $0.contains("<script>") }, "text is kept as text in the workbook")
         }
     }
 }
