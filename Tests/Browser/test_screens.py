@@ -4,13 +4,22 @@ server: the main journeys, HTML that parses without errors, no serious accessibi
 
 Usage: python3 -m unittest Tests/Browser/test_screens.py   (SIPAS_URL, SIPAS_TOKEN set)
 """
+import io
 import json
 import os
 import re
+import functools
+import http.server
+import subprocess
+import tempfile
+import threading
 import unittest
+import urllib.error
 import urllib.request
 
 import html5lib
+import openpyxl
+import pypdf
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -41,6 +50,11 @@ def vietnamese_percent(value):
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return ".".join([whole] + groups) + "," + fraction + "%"
+
+
+class QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 def browser():
@@ -179,6 +193,130 @@ class Screens(unittest.TestCase):
             urllib.request.urlopen(request)
         self.assertEqual(refused.exception.code, 403)
         self.assertEqual(api(f"/api/v1/campaigns/{cid}")["campaign"]["status"], "analysis")
+
+    def download(self, path, cookie=True):
+        session = self.driver.get_cookie("sipas_session") if cookie else None
+        request = urllib.request.Request(BASE + path, headers={"Cookie": f"sipas_session={session['value']}"} if session else {})
+        with urllib.request.urlopen(request) as reply:
+            return reply.status, reply.headers, reply.read()
+
+    def anonymous_status(self, path):
+        try:
+            with urllib.request.urlopen(BASE + path) as reply:
+                return reply.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def test_y_outputs_then_publication(self):
+        """Downloads the workbook and the PDF, publishes, reads the public pages as a visitor, withdraws."""
+        self.sign_in("snv.langson")
+        d = self.driver
+        cid = self.campaigns["LSN-VQ-2023"]
+        public = ["/public/LSN-VQ-2023", "/public/LSN-VQ-2023/units/06280", "/public/LSN-VQ-2023/units/06280/widget",
+                  "/public/LSN-VQ-2023/units/06280/badge.svg", "/public/LSN-VQ-2023/data/units.csv", "/public/LSN-VQ-2023/datapackage.json",
+                  "/public/LSN-VQ-2023/method"]
+        for path in public:
+            self.assertEqual(self.anonymous_status(path), 404, f"{path} is public before publication")
+
+        # The workbook: numbers equal the API's to the last digit, shown with two decimals, header frozen.
+        d.get(f"{BASE}/campaigns/{cid}")
+        href = d.find_element(By.LINK_TEXT, "Bảng tính XLSX").get_attribute("href")
+        status, headers, body = self.download(href.replace(BASE, ""))
+        self.assertIn("spreadsheetml", headers["Content-Type"])
+        workbook = openpyxl.load_workbook(io.BytesIO(body))
+        ranking = {r["unit"]: r for r in api(f"/api/v1/campaigns/{cid}/dashboard/ranking")["rows"]}
+        sheet = workbook["Xếp hạng"]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        header = [c.value for c in sheet[1]]
+        column = {name: i for i, name in enumerate(header)}
+        checked = 0
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            expected = ranking[row[column["Mã đơn vị"]]]
+            self.assertEqual(row[column["Tỷ lệ hài lòng (%)"]], expected["estimate"])
+            self.assertEqual(row[column["Cận dưới 95% (%)"]], expected["ci_low"])
+            self.assertEqual(row[column["Hạng cao nhất có thể"]], expected["best_rank"])
+            checked += 1
+        self.assertEqual(checked, len(ranking))
+        self.assertEqual(sheet.cell(2, column["Tỷ lệ hài lòng (%)"] + 1).number_format, "0.00")
+        pooled = {r["node"]: r for r in api(f"/api/v1/campaigns/{cid}/index")["rows"]}
+        for row in workbook["Toàn kỳ"].iter_rows(min_row=2, values_only=True):
+            self.assertEqual(row[3], pooled[row[0]]["estimate"], row[0])
+            self.assertEqual(row[4], pooled[row[0]]["se"], row[0])
+
+        # The PDF: an administrative document on A4 with the decree's margins.
+        status, headers, body = self.download(f"/campaigns/{cid}/report.pdf")
+        self.assertEqual(headers["Content-Type"], "application/pdf")
+        pdf = pypdf.PdfReader(io.BytesIO(body))
+        for page in pdf.pages:
+            self.assertAlmostEqual(float(page.mediabox.width), 595.3, delta=1.5)
+            self.assertAlmostEqual(float(page.mediabox.height), 841.9, delta=1.5)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(body)
+            f.flush()
+            text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True, check=True).stdout
+            boxes = subprocess.run(["pdftotext", "-bbox", f.name, "-"], capture_output=True, text=True, check=True).stdout
+        for fragment in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Văn Quan, ngày", "BÁO CÁO", "Nơi nhận",
+                         "HUYỆN VĂN QUAN", "Phương pháp và độ tin cậy".upper(), "Xã Điềm He"]:
+            self.assertIn(fragment, text)
+        self.assertIn(vietnamese_percent(pooled["SIPAS"]["estimate"]), text)
+        words = [tuple(float(v) for v in m) for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', boxes)]
+        mm = 72 / 25.4
+        self.assertGreaterEqual(min(w[0] for w in words), 30 * mm - 2, "left margin at least 30 mm")
+        self.assertLessEqual(max(w[2] for w in words), 595.3 - 15 * mm + 2, "right margin at least 15 mm")
+        self.assertGreaterEqual(min(w[1] for w in words), 20 * mm - 2, "top margin at least 20 mm")
+        self.assertLessEqual(max(w[3] for w in words), 841.9 - 20 * mm + 2, "bottom margin at least 20 mm")
+        fonts = subprocess.run(["pdffonts", "-"], input=body, capture_output=True).stdout.decode()
+        self.assertTrue("Times" in fonts or "LiberationSerif" in fonts or "Liberation Serif" in fonts, fonts)
+
+        # Publish, as the campaign's administrator, on its page.
+        d.get(f"{BASE}/campaigns/{cid}")
+        d.find_element(By.XPATH, "//button[normalize-space()='Công bố kết quả']").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == "Đã công bố")
+        try:
+            for path in public:
+                self.assertEqual(self.anonymous_status(path), 200, path)
+            d.delete_all_cookies()
+            d.get(BASE + "/public")
+            d.find_element(By.PARTIAL_LINK_TEXT, "huyện Văn Quan năm 2023").click()
+            WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/public/LSN-VQ-2023"))
+            table = d.find_element(By.CSS_SELECTOR, "main table:not(.tree)").text
+            for unit, row in ranking.items():
+                if row["estimate"] is not None and row["n"] >= 30:
+                    self.assertIn(vietnamese_percent(row["estimate"]), table, unit)
+            self.assert_valid_html("/public/LSN-VQ-2023")
+            self.assert_accessible("/public/LSN-VQ-2023")
+            d.find_element(By.LINK_TEXT, "Xã Điềm He").click()
+            WebDriverWait(d, **PATIENT).until(lambda d: "/units/06280" in d.current_url)
+            self.assertIn(vietnamese_percent(ranking["06280"]["estimate"]), d.find_element(By.CSS_SELECTOR, ".headline").text)
+            self.assert_accessible("/public/LSN-VQ-2023/units/06280")
+            snippet = d.find_element(By.CSS_SELECTOR, "pre code").text
+            self.assertIn("/public/LSN-VQ-2023/units/06280/widget", snippet)
+            # The widget works framed in another site's page (a portal served from another origin).
+            with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, dir=SHOTS, encoding="utf-8") as portal:
+                portal.write("<!doctype html><meta charset=utf-8><title>Cổng thông tin xã</title>" + snippet)
+            site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietFiles, directory=SHOTS))
+            threading.Thread(target=site.serve_forever, daemon=True).start()
+            self.addCleanup(site.server_close)
+            self.addCleanup(site.shutdown)
+            d.get(f"http://127.0.0.1:{site.server_address[1]}/{os.path.basename(portal.name)}")
+            d.switch_to.frame(WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.TAG_NAME, "iframe")))
+            WebDriverWait(d, **PATIENT).until(lambda d: "Chỉ số hài lòng 2023" in d.find_element(By.TAG_NAME, "body").text)
+            self.assertIn(vietnamese_percent(ranking["06280"]["estimate"]), d.find_element(By.TAG_NAME, "body").text)
+            d.switch_to.default_content()
+            _, _, badge = self.download("/public/LSN-VQ-2023/units/06280/badge.svg", cookie=False)
+            self.assertIn(vietnamese_percent(ranking["06280"]["estimate"]), badge.decode())
+            _, _, package = self.download("/public/LSN-VQ-2023/datapackage.json", cookie=False)
+            for resource in json.loads(package)["resources"]:
+                self.assertEqual(self.anonymous_status("/public/LSN-VQ-2023/" + resource["path"]), 200, resource["path"])
+        finally:
+            # Withdraw, so the other tests find the campaign as they expect it.
+            self.sign_in("snv.langson")
+            d.get(f"{BASE}/campaigns/{cid}")
+            d.find_element(By.ID, "status").send_keys("Phân tích")
+            d.find_element(By.CSS_SELECTOR, "form[action$='/status'] select + button").click()
+            WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == "Phân tích")
+        for path in public:
+            self.assertEqual(self.anonymous_status(path), 404, f"{path} is still public after withdrawal")
 
     def test_z_create_a_campaign_then_upload_a_bad_and_a_good_file(self):
         """Runs last: it adds a campaign."""
