@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Dashboard benchmark (release build, SQLite): a campaign measuring all 3,321 communes of the 2025
-# register with 1,000,000 responses imported through the API; then every dashboard page and API
-# 60 times warm (p50/p95 of whole requests) and the first view after a new response arrives.
+# Dashboard and outputs benchmark (release build, SQLite): a campaign measuring all 3,321 communes
+# of the 2025 register with 1,000,000 responses imported through the API; then every dashboard
+# page and API 60 times warm (p50/p95 of whole requests), the first view after a new response
+# arrives, the workbook (XLSX) and the PDF report, and — once published — the public pages.
 # Usage: scripts/benchmark-dashboards.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,5 +94,23 @@ for label, path, c, t in pages[:3]:
     print(f"{label}, first view after a new response: {timed(path, c, t) * 1000:.0f} ms")
     submission = json.dumps({"response_id": f"NEW-{label}", "unit_id": communes[1]["id"], "answers": {"A1": 4}}).encode()
     call(f"/api/v1/campaigns/{cid}/responses", "POST", submission, token=token)
+def seconds(path, runs):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter(); status, body, _ = call(path, cookie=cookie); out.append(time.perf_counter() - t)
+        assert status == 200, (path, status)
+    return sorted(out), len(body)
+call(f"/api/v1/campaigns/{cid}/status", "POST", json.dumps({"status": "analysis"}).encode(), token=token)
+s, size = seconds(f"/campaigns/{cid}/report.xlsx", 5)
+print(f"workbook (XLSX, {size >> 10} KB): median {statistics.median(s):.2f} s, slowest {s[-1]:.2f} s (5 downloads)")
+s, size = seconds(f"/campaigns/{cid}/report.pdf", 3)
+print(f"report (PDF through Chromium, {size >> 10} KB): median {statistics.median(s):.2f} s, slowest {s[-1]:.2f} s (3 prints)")
+call(f"/api/v1/campaigns/{cid}/status", "POST", json.dumps({"status": "published"}).encode(), token=token)
+for label, path in [("public ranking page", "/public/BENCH-2025"), ("public unit page", f"/public/BENCH-2025/units/{unit}"),
+                    ("public widget", f"/public/BENCH-2025/units/{unit}/widget"), ("public badge", f"/public/BENCH-2025/units/{unit}/badge.svg"),
+                    ("open data units.csv", "/public/BENCH-2025/data/units.csv"), ("datapackage.json", "/public/BENCH-2025/datapackage.json")]:
+    first = timed(path, None, None)
+    samples = sorted(timed(path, None, None) for _ in range(60))
+    print(f"{label}: first {first * 1000:.0f} ms; p50 {statistics.median(samples) * 1000:.1f} ms, p95 {samples[int(0.95 * len(samples)) - 1] * 1000:.1f} ms (60 requests)")
 PY
 echo "server memory: $(ps -o rss= -p "$server") KB resident"

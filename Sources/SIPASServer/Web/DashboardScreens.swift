@@ -344,6 +344,8 @@ struct ReceivedPage: Sendable {
     var unitRows: String
     var channels: [Count]
     var days: [Count]
+    /// Responses received so far, day by day: fieldwork's progress.
+    var dayChart: String
 
     init(_ r: Dashboards.Received, user: User, csrf: String?) {
         let c = r.context.campaign
@@ -363,5 +365,10 @@ struct ReceivedPage: Sendable {
         unitRows = rows.html
         channels = r.byChannel.map { Count(label: VietnameseFormat.channel($0.channel), count: VietnameseFormat.count($0.count), share: share($0.count)) }
         days = r.byDay.map { Count(label: VietnameseFormat.date($0.day), count: VietnameseFormat.count($0.count), share: share($0.count)) }
+        var total = 0
+        dayChart = TrendChart(key: "days", title: "Số phiếu đã nhận, cộng dồn theo ngày", points: r.byDay.sorted { $0.day < $1.day }.map { day in
+            total += day.count
+            return TrendChart.Point(label: VietnameseFormat.date(day.day), value: Double(total))
+        }, unit: "phiếu").svg()
     }
 }

@@ -7,7 +7,7 @@ extension WebScreens {
     func registerMapScreen() {
         page("/campaigns/{id}/map") { request, context, user in
             let map = try await platform.dashboards.map(campaign: try Self.id(context), node: Self.query(request, "node"), by: user)
-            return templates.page("map", MapPage(map, user: user, csrf: context.csrfToken))
+            return templates.page("map", MapPage(map, page: try Self.intQuery(request, "page") ?? 1, user: user, csrf: context.csrfToken))
         }
     }
 }
@@ -31,9 +31,14 @@ struct MapPage: Sendable {
     var lineRows: String
     var unplaced: [String]
     var hasUnplaced: Bool
+    /// The table comes a page at a time (the map shows every unit).
+    var pageText: String?
+    var previousHref: String?
+    var nextHref: String?
+    static let pageSize = 200
     var notice: String?
 
-    init(_ m: Dashboards.UnitMap, user: User, csrf: String?) {
+    init(_ m: Dashboards.UnitMap, page: Int, user: User, csrf: String?) {
         let c = m.ranking.context.campaign
         chrome = Chrome(title: "Bản đồ — \(c.title)", user: user, csrf: csrf, section: "campaigns")
         tabs = DashboardTabs(campaign: c, current: "map", user: user)
@@ -48,7 +53,16 @@ struct MapPage: Sendable {
                          lowN: p.figure?.entry.lowN ?? false, href: p.figure == nil ? nil : href(p.unit.code))
         }
         chart = UnitMapChart(title: "Bản đồ các đơn vị được đo theo \(m.ranking.nodeTitle)", dots: dots).svg()
-        let lines = m.points.map { p in
+        let pages = max(1, (m.points.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
+        var shown = m.points[...]
+        if pages > 1 {
+            let base = "/campaigns/\(c.id)/map?page="
+            pageText = "Bảng: trang \(current)/\(pages)"
+            previousHref = current > 1 ? base + String(current - 1) : nil
+            nextHref = current < pages ? base + String(current + 1) : nil
+            shown = m.points[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, m.points.count)]
+        }
+        let lines = shown.map { p in
             let e = p.figure?.entry
             return Line(name: p.unit.name, href: href(p.unit.code), estimate: VietnameseFormat.percent(e?.estimate),
                         interval: VietnameseFormat.interval(e?.low, e?.high), band: UnitMapChart.band(e?.estimate).label, lowN: e?.lowN ?? false)

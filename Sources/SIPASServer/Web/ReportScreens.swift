@@ -59,19 +59,6 @@ struct ReportPage: Sendable {
         }
     }
 
-    struct UnitLine: Sendable {
-        var rank: String
-        var rankRange: String
-        var name: String
-        var estimate: String
-        var interval: String
-        var n: String
-        var lowN: Bool
-        var target: String
-        var targetOutcome: String
-        var hasTargets: Bool
-    }
-
     var title: String
     var cssHref: String?
     var cssInline: String?
@@ -90,7 +77,9 @@ struct ReportPage: Sendable {
     var reference: String?
     var rankingChart: String?
     var rankingChartTitle: String
-    var units: [UnitLine]
+    /// One row per unit, few cells each: a national report has 3,321 of them, and the printer's
+    /// time grows with the cells.
+    var unitRows: String
     var hasTargets: Bool
     var withheld: String?
     var hasWishes: Bool
@@ -134,15 +123,22 @@ struct ReportPage: Sendable {
         }, lines: r.ranking.reference.map { [.init(value: $0, label: "cả kỳ", dashed: true)] } ?? []).svg()
         let hasTargets = r.ranking.rows.contains { $0.unit?.target != nil }
         self.hasTargets = hasTargets
-        units = r.ranking.rows.map { row in
+        var rows = HTMLRows()
+        for row in r.ranking.rows {
             let e = row.entry
-            return UnitLine(rank: e.rank.map(String.init) ?? "—",
-                            rankRange: e.bestRank.map { best in best == e.worstRank ? "\(best)" : "\(best)–\(e.worstRank ?? best)" } ?? "—",
-                            name: row.unit?.unit.name ?? row.code, estimate: VietnameseFormat.percent(e.estimate),
-                            interval: VietnameseFormat.interval(e.low, e.high), n: VietnameseFormat.count(row.n), lowN: e.lowN,
-                            target: row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" } ?? "",
-                            targetOutcome: row.targetStanding?.outcome.label ?? "", hasTargets: hasTargets)
+            rows.row { cells in
+                let range = e.bestRank.map { best in best == e.worstRank ? "" : " (\(best)–\(e.worstRank ?? best))" } ?? ""
+                cells.cell((e.rank.map(String.init) ?? "—") + range, numeric: true)
+                cells.header(row.unit?.unit.name ?? row.code)
+                cells.cell("\(VietnameseFormat.percent(e.estimate)) \(VietnameseFormat.interval(e.low, e.high))", numeric: true)
+                cells.cell(VietnameseFormat.count(row.n) + (e.lowN ? "*" : ""), numeric: true)
+                if hasTargets {
+                    let target = row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" } ?? ""
+                    cells.cell(target.isEmpty ? "" : target + ": " + (row.targetStanding?.outcome.label ?? ""))
+                }
+            }
         }
+        unitRows = rows.html
         withheld = r.ranking.withheld > 0 ? "\(VietnameseFormat.count(r.ranking.withheld)) đơn vị chưa đủ phiếu để công bố số liệu." : nil
         wishes = r.wishes.withheld ? [] : WishesPage.questions(r.wishes)
         hasWishes = !wishes.isEmpty
