@@ -48,6 +48,7 @@ import Testing
         let out = Disclosure.apply(r, minN: 30, profileColumn: nil)
         let leaves = out.result.rows.filter { $0.node == "L" }
         #expect(leaves.allSatisfy { $0.estimate == nil }, "B's leaf would give back A's 3 from the total")
+        #expect(leaves.allSatisfy { $0.n == 0 }, "a blanked figure's count is a figure below the floor too")
         #expect(out.result.rows.filter { $0.node == "S" }.allSatisfy { $0.estimate != nil })
     }
 

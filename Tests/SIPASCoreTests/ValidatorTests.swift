@@ -19,6 +19,11 @@ import Testing
         #expect(issues { _ in }.isEmpty)
     }
 
+    @Test func aConditionReadsOnlyEarlierAnswers() {
+        expectIssue(at: "sections[0].items[3].relevant", containing: "own item") { $0.sections[0].items[3].relevant = "B1 == 1" }
+        expectIssue(at: "sections[0].items[0].relevant", containing: "later item") { $0.sections[0].items[0].relevant = "A1 == 4" }
+    }
+
     @Test func unknownScale() {
         expectIssue(at: "sections[0].items[1].scale", containing: "unknown scale") { $0.sections[0].items[1].scale = "nope" }
     }

@@ -74,7 +74,7 @@ import SIPASStore
             #expect(shown.count == 2 && !shown.contains("06286"), "\(shown)")
             // The small unit's own pages say its figures are not public, and its badge shows none.
             let smallPage = try await s.page("/public/PUB-1/units/06286", cookie: nil)
-            #expect(smallPage.status == 200 && smallPage.body.contains("số liệu không được công bố") && !smallPage.body.contains("class=\"figure\""))
+            #expect(smallPage.status == 200 && smallPage.body.contains("Số liệu của đơn vị không được công bố") && !smallPage.body.contains("class=\"figure\""))
             #expect(try await s.page("/public/PUB-1/units/06286/badge.svg", cookie: nil).body.contains("chưa đủ phiếu"))
             // A visitor never reaches the signed-in pages or the API through the public ones.
             #expect(try await s.page("/campaigns/\(campaign.id)/dashboard", cookie: nil).status == 303)

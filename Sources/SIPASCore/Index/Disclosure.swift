@@ -47,7 +47,8 @@ public enum Disclosure {
         for (i, row) in result.rows.enumerated() where !hidden.contains(row.group) {
             var row = row
             if blank.contains(i) {
-                row.estimate = nil; row.se = nil; row.ciLow = nil; row.ciHigh = nil
+                // Its count is a figure below the floor too (how many answered a conditional question).
+                row.estimate = nil; row.se = nil; row.ciLow = nil; row.ciHigh = nil; row.n = 0
                 row.lowN = true
             }
             out.rows.append(row)

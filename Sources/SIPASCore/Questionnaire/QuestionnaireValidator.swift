@@ -88,11 +88,15 @@ public enum QuestionnaireValidator {
                     checkItemShape(item, path: path)
                 }
             }
+            var position: [String: Int] = [:]
+            for (k, item) in q.items.enumerated() where position[item.code] == nil { position[item.code] = k }
+            var k = 0
             for (s, section) in q.sections.enumerated() {
                 for (i, item) in section.items.enumerated() {
                     if let relevant = item.relevant {
-                        checkRelevant(relevant, path: "sections[\(s)].items[\(i)].relevant")
+                        checkRelevant(relevant, path: "sections[\(s)].items[\(i)].relevant", item: item.code, at: k, positions: position)
                     }
+                    k += 1
                 }
             }
         }
@@ -130,7 +134,9 @@ public enum QuestionnaireValidator {
             }
         }
 
-        mutating func checkRelevant(_ text: String, path: String) {
+        /// A condition reads answers given before its item: one naming the item itself or a later
+        /// one could never be applied as the form is filled in (and two could wait on each other).
+        mutating func checkRelevant(_ text: String, path: String, item: String, at index: Int, positions: [String: Int]) {
             let expression: RelevanceExpression
             do {
                 expression = try RelevanceParser.parse(text)
@@ -142,6 +148,11 @@ public enum QuestionnaireValidator {
                 guard let target = itemsByCode[code] else {
                     fail(path, "điều kiện nhắc đến câu hỏi không tồn tại \"\(code)\" (unknown item \"\(code)\")")
                     continue
+                }
+                if let at = positions[code], at >= index {
+                    fail(path, code == item
+                         ? "điều kiện hỏi của câu \"\(item)\" không được dựa vào chính câu đó (a condition cannot name its own item)"
+                         : "điều kiện hỏi của câu \"\(item)\" dựa vào câu \"\(code)\" đứng sau nó; chỉ dựa vào câu hỏi đứng trước (a condition names a later item)")
                 }
                 if !target.type.isComparable {
                     fail(path, "câu hỏi \"\(code)\" kiểu \(target.type.rawValue) không so sánh được; chỉ dùng câu hỏi single, likert, number (item \"\(code)\" is not comparable)")

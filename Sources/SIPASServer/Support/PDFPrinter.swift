@@ -31,7 +31,7 @@ public enum PDFPrinter {
         guard let chromium = chromium() else { throw AppError(.unavailable, missing) }
         guard printing.add(1, ordering: .acquiringAndReleasing).newValue <= maxPrinting else {
             printing.subtract(1, ordering: .acquiringAndReleasing)
-            throw AppError.busy()
+            throw AppError(.unavailable, "đang in \(maxPrinting) báo cáo PDF khác; hãy thử lại sau ít giây (two reports are being printed)", retryAfter: 5)
         }
         defer { printing.subtract(1, ordering: .acquiringAndReleasing) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-print-\(UUID().uuidString)")

@@ -48,12 +48,17 @@ final class PublicPageCache: Sendable {
 
     /// The reply for a request: 304 when the browser holds this version already.
     static func response(_ page: Page, to request: Request) -> Response {
-        var headers: HTTPFields = [.contentType: page.contentType, .eTag: page.etag, .cacheControl: "public, max-age=300"]
+        // Caches may keep a copy but must ask again each time (a 304 for the ETag costs nothing),
+        // so a withdrawal reaches readers at once; pages print the site's address, hence Vary.
+        var headers: HTTPFields = [.contentType: page.contentType, .eTag: page.etag, .cacheControl: "public, no-cache", .vary: "Host"]
         if page.frameable {
             // Only the widget may be framed, by any site: it is what a commune pastes into its portal.
             headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors *; base-uri 'none'"
         }
-        if let sent = request.headers[.ifNoneMatch], sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == page.etag }) {
+        if let sent = request.headers[.ifNoneMatch], sent.split(separator: ",").contains(where: { tag in
+            let tag = tag.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || tag == page.etag || tag == "W/" + page.etag
+        }) {
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: page.body))

@@ -78,9 +78,14 @@ extension WebScreens {
         return code
     }
 
-    /// The site's address for snippets pasted elsewhere, from the request: validated, since it
-    /// is written into a cached page.
+    /// The site's address for snippets pasted elsewhere: `SIPAS_PUBLIC_URL` when the deployment
+    /// sets it (behind a proxy or CDN, set it), else the request's host, validated since it is
+    /// written into a cached page (which then varies by Host).
     static func origin(_ request: Request, trustProxy: Bool) -> String {
+        if let configured = ProcessInfo.processInfo.environment["SIPAS_PUBLIC_URL"],
+           configured.range(of: "^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$", options: .regularExpression) != nil {
+            return configured
+        }
         let host = (trustProxy ? request.headers[.init("X-Forwarded-Host")!] : nil) ?? request.head.authority ?? "localhost"
         let scheme = trustProxy && request.headers[.init("X-Forwarded-Proto")!] == "https" ? "https" : "http"
         guard host.range(of: "^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$", options: .regularExpression) != nil else { return "" }

@@ -74,7 +74,7 @@ struct PublicCampaignPage: Sendable {
         }
         rows = html.html
         let hidden = o.context.units.count - shownRows.count
-        withheld = hidden > 0 ? "\(VietnameseFormat.count(hidden)) đơn vị có dưới \(o.context.minN) phiếu nên không công bố số liệu." : nil
+        withheld = hidden > 0 ? "\(VietnameseFormat.count(hidden)) đơn vị không được công bố số liệu: đơn vị có dưới \(o.context.minN) phiếu, hoặc đơn vị mà số liệu của nó cùng với số liệu chung sẽ cho suy ra được một đơn vị như vậy." : nil
     }
 }
 

@@ -146,7 +146,8 @@ struct ReportPage: Sendable {
         proposalNumber = hasWishes ? "V" : "IV"
         minN = o.context.minN
         method = Self.method(r)
-        recipients = ["Bộ Nội vụ (để báo cáo);", "Các cơ quan, đơn vị được đo lường;", "Lưu: VT."]
+        recipients = r.issuerAbove.isEmpty ? ["Các bộ, ngành, địa phương được đo lường;", "Lưu: VT."]
+            : ["Bộ Nội vụ (để báo cáo);", "Các cơ quan, đơn vị được đo lường;", "Lưu: VT."]
         signatureAuthority = r.issuerAbove.isEmpty ? "KT. BỘ TRƯỞNG" : "TM. ỦY BAN NHÂN DÂN"
         signatureTitle = r.issuerAbove.isEmpty ? "THỨ TRƯỞNG" : "CHỦ TỊCH"
     }
@@ -154,12 +155,16 @@ struct ReportPage: Sendable {
     static func method(_ r: CampaignReport) -> [String] {
         let s = r.sample, q = r.overview.context.questionnaire
         var lines = ["Bảng hỏi: \(q.title) (\(q.id), phiên bản \(q.version)). Số phiếu hợp lệ: \(VietnameseFormat.count(s.responses)), tại \(VietnameseFormat.count(s.units)) đơn vị được đo."]
-        if let small = s.smallestUnit, let large = s.largestUnit, let median = s.medianUnit {
+        if let small = s.smallestUnit, let large = s.largestUnit, small == large {
+            lines.append("Mỗi đơn vị có số liệu (\(VietnameseFormat.count(s.unitsWithFigures)) đơn vị) có \(VietnameseFormat.count(small)) phiếu.")
+        } else if let small = s.smallestUnit, let large = s.largestUnit, let median = s.medianUnit {
             lines.append("Mỗi đơn vị có số liệu (\(VietnameseFormat.count(s.unitsWithFigures)) đơn vị) có từ \(VietnameseFormat.count(small)) đến \(VietnameseFormat.count(large)) phiếu, trung vị \(VietnameseFormat.count(median)) phiếu.")
         }
         if let whole = s.marginWhole {
             var text = "Sai số (nửa độ rộng khoảng tin cậy 95%) của chỉ số chung là ±\(DecimalText.vietnamese(whole)) điểm phần trăm"
-            if let a = s.marginSmallest, let b = s.marginLargest { text += "; của chỉ số từng đơn vị từ ±\(DecimalText.vietnamese(a)) đến ±\(DecimalText.vietnamese(b)) điểm" }
+            if let a = s.marginSmallest, let b = s.marginLargest, DecimalText.vietnamese(a) == DecimalText.vietnamese(b) {
+                text += "; của chỉ số từng đơn vị ±\(DecimalText.vietnamese(a)) điểm"
+            } else if let a = s.marginSmallest, let b = s.marginLargest { text += "; của chỉ số từng đơn vị từ ±\(DecimalText.vietnamese(a)) đến ±\(DecimalText.vietnamese(b)) điểm" }
             lines.append(text + ".")
         }
         lines.append("Tỷ lệ hài lòng của một tiêu chí là tỷ lệ (có trọng số thiết kế) người trả lời \"hài lòng\" hoặc \"rất hài lòng\" trong số người trả lời hợp lệ câu hỏi đó; chỉ số của lĩnh vực và chỉ số chung là trung bình của các thành phần. Sai số chuẩn tính theo phương pháp tuyến tính hóa Taylor với thiết kế mẫu (tầng, đơn vị mẫu); khoảng tin cậy 95% bằng ước lượng ± 1,96 lần sai số chuẩn.")
