@@ -77,7 +77,7 @@ struct ReportPage: Sendable {
     var reference: String?
     var rankingChart: String?
     var rankingChartTitle: String
-    /// One row per unit, few cells each: a national report has 3,321 of them, and the printer's
+    /// One row per unit, four cells each: a national report has 3,321 of them, and the printer's
     /// time grows with the cells.
     var unitRows: String
     var hasTargets: Bool
@@ -130,8 +130,7 @@ struct ReportPage: Sendable {
                 let range = e.bestRank.map { best in best == e.worstRank ? "" : " (\(best)–\(e.worstRank ?? best))" } ?? ""
                 cells.cell((e.rank.map(String.init) ?? "—") + range, numeric: true)
                 cells.header(row.unit?.unit.name ?? row.code)
-                cells.cell("\(VietnameseFormat.percent(e.estimate)) \(VietnameseFormat.interval(e.low, e.high))", numeric: true)
-                cells.cell(VietnameseFormat.count(row.n) + (e.lowN ? "*" : ""), numeric: true)
+                cells.cell("\(VietnameseFormat.percent(e.estimate)) \(VietnameseFormat.interval(e.low, e.high)); \(VietnameseFormat.count(row.n))\(e.lowN ? "*" : "") phiếu", numeric: true)
                 if hasTargets {
                     let target = row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" } ?? ""
                     cells.cell(target.isEmpty ? "" : target + ": " + (row.targetStanding?.outcome.label ?? ""))
