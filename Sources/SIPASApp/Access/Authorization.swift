@@ -44,6 +44,17 @@ extension Platform {
         }
     }
 
+    /// A campaign named by id or code, for the server's operator, who holds the database itself.
+    func campaign(reference: String) async throws -> Campaign {
+        let store = self.store
+        let found: Campaign? = try await read { sql in
+            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
+            return try await store.campaigns.find(code: reference, on: sql)
+        }
+        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
+        return campaign
+    }
+
     /// A campaign the user may see: national roles see all; others those owned inside their
     /// scope or measuring a unit inside or above it. Others do not exist for them (404, not 403:
     /// a unit must not learn which campaigns measure others).

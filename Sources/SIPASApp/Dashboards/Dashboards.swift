@@ -72,17 +72,21 @@ public struct Dashboards: Sendable {
     func context(_ id: Int, user: User?) async throws -> Context {
         let user = try platform.require(user, .readIndex)
         let campaign = try await platform.visibleCampaign(id, for: user)
+        let (questionnaire, measured) = try await load(campaign)
+        let scope = try await platform.scope(of: user)
+        let full = try await platform.hasResponseAccess(user, campaign)
+        return Context(campaign: campaign, questionnaire: questionnaire, units: measured.filter { scope?.contains($0.unit) ?? true },
+                       fullAccess: full, minN: full ? Campaign.defaultDisclosureMinN : campaign.disclosureMinN)
+    }
+
+    /// The campaign's questionnaire and its measured units with their targets.
+    private func load(_ campaign: Campaign) async throws -> (Questionnaire, [MeasuredUnit]) {
         let store = platform.store
         let (questionnaire, measured) = try await platform.read { sql in
             (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql), try await store.campaigns.units(of: campaign.id, on: sql))
         }
         guard let questionnaire else { throw AppError.notFound("bảng hỏi của kỳ đo lường") }
-        let scope = try await platform.scope(of: user)
-        let units = measured.filter { scope?.contains($0.unit) ?? true }
-            .map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) }
-        let full = try await platform.hasResponseAccess(user, campaign)
-        return Context(campaign: campaign, questionnaire: questionnaire.questionnaire, units: units, fullAccess: full,
-                       minN: full ? Campaign.defaultDisclosureMinN : campaign.disclosureMinN)
+        return (questionnaire.questionnaire, measured.map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) })
     }
 
     func index(_ context: Context, by: [String], geography: CampaignIndexQueries.Geography = .asMeasured,
@@ -103,13 +107,8 @@ public struct Dashboards: Sendable {
         guard let campaign = found, Publications.isPublic(campaign.status) else {
             throw AppError.notFound("kết quả công bố của kỳ đo lường \(code)")
         }
-        let (questionnaire, measured) = try await platform.read { sql in
-            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql), try await store.campaigns.units(of: campaign.id, on: sql))
-        }
-        guard let questionnaire else { throw AppError.notFound("bảng hỏi của kỳ đo lường") }
-        var context = Context(campaign: campaign, questionnaire: questionnaire.questionnaire,
-                              units: measured.map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) },
-                              fullAccess: false, minN: campaign.disclosureMinN)
+        let (questionnaire, units) = try await load(campaign)
+        var context = Context(campaign: campaign, questionnaire: questionnaire, units: units, fullAccess: false, minN: campaign.disclosureMinN)
         context.audience = .published
         return context
     }
@@ -123,19 +122,9 @@ public struct Dashboards: Sendable {
     /// Any campaign with every figure, for the server's operator (`sipas report`), who holds the
     /// database itself; by code or id.
     public func operatorContext(campaign reference: String) async throws -> Context {
-        let store = platform.store
-        let found: Campaign? = try await platform.read { sql in
-            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
-            return try await store.campaigns.find(code: reference, on: sql)
-        }
-        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
-        let (questionnaire, measured) = try await platform.read { sql in
-            (try await store.questionnaires.find(id: campaign.questionnaireId, on: sql), try await store.campaigns.units(of: campaign.id, on: sql))
-        }
-        guard let questionnaire else { throw AppError.notFound("bảng hỏi của kỳ đo lường") }
-        var context = Context(campaign: campaign, questionnaire: questionnaire.questionnaire,
-                              units: measured.map { MeasuredUnit(unit: $0.unit, target: $0.target.target, targetText: $0.target.targetText) },
-                              fullAccess: true, minN: Campaign.defaultDisclosureMinN)
+        let campaign = try await platform.campaign(reference: reference)
+        let (questionnaire, units) = try await load(campaign)
+        var context = Context(campaign: campaign, questionnaire: questionnaire, units: units, fullAccess: true, minN: Campaign.defaultDisclosureMinN)
         context.audience = .serverOperator
         return context
     }

@@ -346,11 +346,7 @@ extension CampaignIndexQueries {
     public func operatorFigures(campaign reference: String, by: [String], rollup: String?, minN: Int)
         async throws -> (campaign: Campaign, result: IndexResult, responses: Int) {
         let store = platform.store
-        let found: Campaign? = try await platform.read { sql in
-            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
-            return try await store.campaigns.find(code: reference, on: sql)
-        }
-        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
+        let campaign = try await platform.campaign(reference: reference)
         guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
             throw AppError.notFound("bảng hỏi của kỳ đo lường")
         }

@@ -53,19 +53,20 @@ public struct CampaignReports: Sendable {
                               date: date, sample: Self.sample(overview, ranking))
     }
 
+    /// The kinds a unit's name starts with ("Huyện Văn Quan").
+    static let kindPrefixes = ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
+
     /// The issuing body from the campaign's owner: its people's committee, or the Ministry.
     static func issuer(_ owner: AdminUnit?) -> (String, String, String) {
         guard let owner else { return ("", "BỘ NỘI VỤ", "Hà Nội") }
-        let prefixes = ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
-        let place = prefixes.first { owner.name.hasPrefix($0) }.map { String(owner.name.dropFirst($0.count)) } ?? owner.name
+        let place = kindPrefixes.first { owner.name.hasPrefix($0) }.map { String(owner.name.dropFirst($0.count)) } ?? owner.name
         if owner.level == "agency" { return ("", owner.name.uppercased(), place) }
         return ("ỦY BAN NHÂN DÂN", owner.name.uppercased(), place)
     }
 
     /// "Huyện Văn Quan" → "huyện Văn Quan": the unit's kind inside a sentence.
     static func lowercasedKind(_ name: String) -> String {
-        let prefixes = ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
-        guard let prefix = prefixes.first(where: { name.hasPrefix($0) }) else { return name }
+        guard let prefix = kindPrefixes.first(where: { name.hasPrefix($0) }) else { return name }
         return prefix.lowercased() + name.dropFirst(prefix.count)
     }
 

@@ -29,12 +29,7 @@ public struct Publications: Sendable {
 
     /// The server's operator (`sipas publish`), who holds the database itself.
     public func publishAsOperator(campaign reference: String) async throws -> Campaign {
-        let store = platform.store
-        let found: Campaign? = try await platform.read { sql in
-            if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }
-            return try await store.campaigns.find(code: reference, on: sql)
-        }
-        guard let campaign = found else { throw AppError.notFound("kỳ đo lường \"\(reference)\"") }
+        let campaign = try await platform.campaign(reference: reference)
         try requirePublishable(campaign)
         return try await platform.campaigns.moveStatus(campaign.id, to: .published, by: nil)
     }

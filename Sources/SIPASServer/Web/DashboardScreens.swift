@@ -227,16 +227,12 @@ struct RankingPage: Sendable {
         // Only the rows of the page shown are laid out: a national ranking has thousands.
         let hasTargets = r.rows.contains { $0.unit?.target != nil || $0.unit?.targetText != nil }
         self.hasTargets = hasTargets
-        let pages = max(1, (r.rows.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
-        var shown = r.rows[...]
-        if pages > 1 {
-            let base = "/campaigns/\(c.id)/ranking?node=\(r.node.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page="
-            pageText = "Trang \(current)/\(pages) — đơn vị thứ \((current - 1) * Self.pageSize + 1) đến \(min(current * Self.pageSize, r.rows.count)) trong \(VietnameseFormat.count(r.rows.count))"
-            previousHref = current > 1 ? base + String(current - 1) : nil
-            nextHref = current < pages ? base + String(current + 1) : nil
-            shown = r.rows[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, r.rows.count)]
+        let paging = Pagination(count: r.rows.count, page: page, size: Self.pageSize)
+        if paging.isPaged {
+            pageText = "Trang \(paging.current)/\(paging.pages) — đơn vị thứ \(paging.range.lowerBound + 1) đến \(paging.range.upperBound) trong \(VietnameseFormat.count(r.rows.count))"
+            (previousHref, nextHref) = paging.links("/campaigns/\(c.id)/ranking?node=\(r.node.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=")
         }
-        lines = shown.map { row in
+        lines = r.rows[paging.range].map { row in
             let e = row.entry
             return Line(rank: e.rank.map(String.init) ?? "—",
                         rankRange: e.bestRank.map { best in best == e.worstRank ? "\(best)" : "\(best)–\(e.worstRank ?? best)" } ?? "—",

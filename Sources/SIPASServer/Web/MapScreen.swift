@@ -53,16 +53,12 @@ struct MapPage: Sendable {
                          lowN: p.figure?.entry.lowN ?? false, href: p.figure == nil ? nil : href(p.unit.code))
         }
         chart = UnitMapChart(title: "Bản đồ các đơn vị được đo theo \(m.ranking.nodeTitle)", dots: dots).svg()
-        let pages = max(1, (m.points.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
-        var shown = m.points[...]
-        if pages > 1 {
-            let base = "/campaigns/\(c.id)/map?page="
-            pageText = "Bảng: trang \(current)/\(pages)"
-            previousHref = current > 1 ? base + String(current - 1) : nil
-            nextHref = current < pages ? base + String(current + 1) : nil
-            shown = m.points[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, m.points.count)]
+        let paging = Pagination(count: m.points.count, page: page, size: Self.pageSize)
+        if paging.isPaged {
+            pageText = "Bảng: trang \(paging.current)/\(paging.pages)"
+            (previousHref, nextHref) = paging.links("/campaigns/\(c.id)/map?page=")
         }
-        let lines = shown.map { p in
+        let lines = m.points[paging.range].map { p in
             let e = p.figure?.entry
             return Line(name: p.unit.name, href: href(p.unit.code), estimate: VietnameseFormat.percent(e?.estimate),
                         interval: VietnameseFormat.interval(e?.low, e?.high), band: UnitMapChart.band(e?.estimate).label, lowN: e?.lowN ?? false)

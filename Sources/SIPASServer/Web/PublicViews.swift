@@ -50,16 +50,13 @@ struct PublicCampaignPage: Sendable {
         rankingChart = IntervalChart(key: "public-ranking", title: chartTitle, rows: charted.map {
             .init(label: $0.unit?.unit.name ?? $0.code, estimate: $0.entry.estimate, low: $0.entry.low, high: $0.entry.high, lowN: false)
         }, lines: r.reference.map { [.init(value: $0, label: "cả kỳ", dashed: true)] } ?? []).svg()
-        let pages = max(1, (shownRows.count + Self.pageSize - 1) / Self.pageSize), current = min(max(1, page), pages)
-        var slice = shownRows[...]
-        if pages > 1 {
-            pageText = "Trang \(current)/\(pages)"
-            previousHref = current > 1 ? "/public/\(c.code)?page=\(current - 1)" : nil
-            nextHref = current < pages ? "/public/\(c.code)?page=\(current + 1)" : nil
-            slice = shownRows[((current - 1) * Self.pageSize)..<min(current * Self.pageSize, shownRows.count)]
+        let paging = Pagination(count: shownRows.count, page: page, size: Self.pageSize)
+        if paging.isPaged {
+            pageText = "Trang \(paging.current)/\(paging.pages)"
+            (previousHref, nextHref) = paging.links("/public/\(c.code)?page=")
         }
         var html = HTMLRows()
-        for row in slice {
+        for row in shownRows[paging.range] {
             let e = row.entry
             html.row { cells in
                 cells.cell(e.rank.map(String.init) ?? "—", numeric: true)
