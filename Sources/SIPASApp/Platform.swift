@@ -16,6 +16,7 @@ public final class Platform: Sendable {
     let throttle = SignInThrottle()
     let expensive = ExpensiveWork()
     let figuresCache = FiguresCache()
+    let releaseCache = ReleaseCache()
     let receivedCounts = ReceivedCounts()
     /// Changes whenever a campaign's status does, publication included: caches of public pages
     /// keyed on it never serve a campaign that is no longer public.
@@ -104,6 +105,15 @@ extension Platform {
     /// Runs `body` in a transaction, with storage errors mapped to the application's.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do { return try await db.transaction(body) } catch { throw AppError.from(error) }
+    }
+
+    /// The questionnaire version a campaign uses.
+    func questionnaire(of campaign: Campaign) async throws -> QuestionnaireRepository.Stored {
+        let store = self.store
+        guard let found = try await read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
+            throw AppError.notFound("bảng hỏi của kỳ đo lường")
+        }
+        return found
     }
 
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

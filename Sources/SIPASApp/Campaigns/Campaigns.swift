@@ -159,6 +159,7 @@ public struct Campaigns: Sendable {
             throw AppError.invalid("tối đa \(Self.maxMeasuredUnits) đơn vị trong một kỳ đo lường (too many measured units)", field: "/units")
         }
         var measured: [CampaignRepository.MeasuredUnit] = []
+        var codes = Set<String>()
         for (i, u) in inputs.enumerated() {
             let field = "/units/\(i)"
             guard let unit = try await platform.store.units.find(id: u.unitId) else {
@@ -169,6 +170,10 @@ public struct Campaigns: Sendable {
                 throw AppError.forbidden("đơn vị \(unit.name) không thuộc đơn vị chủ trì \(owner.name) (a campaign measures units inside its owner only)", field: "\(field)/unit_id")
             }
             if measured.contains(where: { $0.unitId == u.unitId }) { throw AppError.invalid("đơn vị \(u.unitId) bị lặp", field: "\(field)/unit_id") }
+            // Responses name their unit by code: two measured units with one code would be one group.
+            guard codes.insert(unit.code.lowercased()).inserted else {
+                throw AppError.invalid("hai đơn vị được đo có cùng mã \(unit.code) (\(unit.name)); mỗi đơn vị trong một kỳ đo lường phải có mã riêng (two measured units share a code)", field: "\(field)/unit_id")
+            }
             var target: Target?
             if let percent = u.targetPercent {
                 guard percent.isFinite, (0...100).contains(percent) else { throw AppError.invalid("chỉ tiêu phải từ 0 đến 100", field: "\(field)/target_percent") }

@@ -20,8 +20,9 @@ extension Dashboards {
         /// The earlier campaign was measured on the legacy units and is re-estimated on their
         /// 2025 successors (`dashboard-measures.md` §5).
         public var reestimated: Bool
-        /// Earlier responses left out of the re-estimate: their unit has no 2025 successor.
-        public var leftOut: Int
+        /// Earlier responses left out of the re-estimate: their unit has no 2025 successor; nil
+        /// where the release withholds that count (it would give back a small group).
+        public var leftOut: Int?
         public var sameQuestionnaire: Bool
         /// Every node over the whole view.
         public var nodes: [ChangeRow]
@@ -48,10 +49,11 @@ extension Dashboards {
         let reestimate = later.units.contains { $0.unit.register == "2025" } && earlier.units.contains { $0.unit.register != "2025" }
         let geography: CampaignIndexQueries.Geography = reestimate ? .successors2025 : .asMeasured
         let laterPooled = try await index(later, by: [], user: user), earlierPooled = try await index(earlier, by: [], geography: geography, user: user)
-        var leftOut = 0
+        var leftOut: Int? = 0
         if reestimate {
             let asMeasured = try await index(earlier, by: [], user: user)
-            leftOut = max(0, asMeasured.responses - earlierPooled.responses)
+            let shown = !asMeasured.disclosureControlled || (asMeasured.responses > 0 && earlierPooled.responses > 0)
+            leftOut = shown ? max(0, asMeasured.responses - earlierPooled.responses) : nil
         }
         let nodes = Self.pair(earlierPooled.result.rows, laterPooled.result.rows, group: [], later: later)
         let laterUnits = try await index(later, by: ["unit"], user: user), earlierUnits = try await index(earlier, by: ["unit"], geography: geography, user: user)

@@ -93,11 +93,10 @@ public struct Dashboards: Sendable {
                measures: CampaignIndexQueries.Measures = .index, user: User?) async throws -> CampaignIndexQueries.Answer {
         let request = CampaignIndexQueries.Request(by: by, minN: context.fullAccess ? nil : context.minN, geography: geography, measures: measures)
         switch context.audience {
-        case .published: return try await platform.index.computePublished(context.campaign, request)
-        case .serverOperator: return try await platform.index.computeForOperator(context.campaign, request)
-        case .account: break
+        case .published: return try await platform.index.compute(context.campaign, request, for: .published)
+        case .serverOperator: return try await platform.index.compute(context.campaign, request, for: .serverOperator)
+        case .account: return try await platform.index.compute(context.campaign, request, for: .account(try platform.require(user, .readIndex)))
         }
-        return try await platform.index.compute(campaign: context.campaign.id, request, by: user)
     }
 
     /// A published campaign as anyone sees it; not found for any other campaign, as if it did not exist.

@@ -62,83 +62,125 @@ public struct CampaignIndexQueries: Sendable {
         public var withheldGroups: Int
     }
 
+    /// The responses a figure is computed over: the first `count` in storage order (a release's
+    /// state), the last of them stored with `lastId`.
+    public struct State: Sendable, Hashable {
+        public var count: Int
+        public var lastId: Int
+    }
+
+    /// Who the figures are for: a signed-in account (its role and scope decide), anyone reading
+    /// the published results, or the server's operator, who holds the database itself.
+    public enum Audience: Sendable {
+        case account(User)
+        case published
+        case serverOperator
+    }
+
     public func compute(campaign id: Int, _ request: Request, by user: User?) async throws -> Answer {
         let user = try platform.require(user, .readIndex)
         let campaign = try await platform.visibleCampaign(id, for: user)
-        let store = platform.store
-        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
-            throw AppError.notFound("bảng hỏi của kỳ đo lường")
-        }
-        try checkShape(request, questionnaire.questionnaire)
-        let full = try await platform.hasResponseAccess(user, campaign)
-        let minN = full ? try adminMinN(request.minN) : try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
-        let scope = try await platform.scope(of: user)
-        var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
-                                                    minN: minN, within: scope, geography: request.geography, measures: request.measures)
-        var withheld = 0
-        if !full, let rollup = request.rollup {
-            try await requireDisclosedGroups(of: rollup, request, campaign: campaign, questionnaire: questionnaire, minN: minN, scope: scope)
-        }
-        if !full {
-            let profile = request.by.firstIndex { !Self.aggregateColumns.contains($0) }
-            let outcome = Disclosure.apply(result, minN: minN, profileColumn: profile)
-            result = outcome.result
-            withheld = outcome.withheldGroups
-            // Below the floor, the count itself is a figure.
-            if responses < minN { responses = 0 }
-        }
-        return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
-                      disclosureControlled: !full, withheldGroups: withheld)
+        return try await compute(campaign, request, for: .account(user))
     }
 
-    /// A published campaign's figures as anyone sees them: the rules of accounts without response
-    /// access, at the campaign's floor, over every measured unit.
-    func computePublished(_ campaign: Campaign, _ request: Request) async throws -> Answer {
-        let store = platform.store
-        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
-            throw AppError.notFound("bảng hỏi của kỳ đo lường")
-        }
+    /// The one entry point: every adapter's figures come through here, for their audience.
+    /// Administrators of the campaign (and the operator) read every figure live; every other
+    /// audience reads the campaign's release, under one suppression pattern for all of them.
+    func compute(_ campaign: Campaign, _ request: Request, for audience: Audience) async throws -> Answer {
+        let questionnaire = try await platform.questionnaire(of: campaign)
         try checkShape(request, questionnaire.questionnaire)
-        let minN = try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
-        var (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
-                                                    minN: minN, within: nil, geography: request.geography, measures: request.measures)
-        if let rollup = request.rollup {
-            try await requireDisclosedGroups(of: rollup, request, campaign: campaign, questionnaire: questionnaire, minN: minN, scope: nil)
+        var scope: UnitScope?
+        switch audience {
+        case .serverOperator:
+            return try await full(campaign, questionnaire, request, scope: nil)
+        case .account(let user):
+            scope = try await platform.scope(of: user)
+            if try await platform.hasResponseAccess(user, campaign) { return try await full(campaign, questionnaire, request, scope: scope) }
+        case .published:
+            guard Publications.isPublic(campaign.status) else { throw AppError.notFound("kết quả công bố của kỳ đo lường \(campaign.code)") }
         }
-        let outcome = Disclosure.apply(result, minN: minN, profileColumn: request.by.firstIndex { !Self.aggregateColumns.contains($0) })
-        result = outcome.result
-        if responses < minN { responses = 0 }
-        return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
-                      disclosureControlled: true, withheldGroups: outcome.withheldGroups)
+        return try await released(campaign, questionnaire, request, scope: scope)
     }
 
-    /// Every figure of a campaign, as its administrator sees them, for the server's operator.
-    func computeForOperator(_ campaign: Campaign, _ request: Request) async throws -> Answer {
-        let store = platform.store
-        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
-            throw AppError.notFound("bảng hỏi của kỳ đo lường")
-        }
-        try checkShape(request, questionnaire.questionnaire)
+    private func full(_ campaign: Campaign, _ questionnaire: QuestionnaireRepository.Stored, _ request: Request, scope: UnitScope?) async throws -> Answer {
         let minN = try adminMinN(request.minN)
         let (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup,
-                                                    minN: minN, within: nil, geography: request.geography, measures: request.measures)
+                                                    minN: minN, within: scope, geography: request.geography, measures: request.measures)
         return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
                       disclosureControlled: false, withheldGroups: 0)
     }
 
-    /// A mean of groups is a new equation over the groups' figures: with the pooled figures it
-    /// can solve for a group the floor withholds (one respondent's answers). So for accounts under
-    /// disclosure control a roll-up is given only when every group it averages is itself shown.
-    private func requireDisclosedGroups(of rollup: String, _ request: Request, campaign: Campaign, questionnaire: QuestionnaireRepository.Stored,
-                                        minN: Int, scope: UnitScope?) async throws {
-        let unrolled = request.by.contains(rollup) ? request.by : request.by + [rollup]
-        let (groups, _) = try await figures(campaign, questionnaire: questionnaire, by: unrolled, rollup: nil, minN: minN, within: scope,
-                                            geography: request.geography, measures: request.measures)
-        let profile = unrolled.firstIndex { !Self.aggregateColumns.contains($0) }
-        let outcome = Disclosure.apply(groups, minN: minN, profileColumn: profile)
-        if outcome.withheldGroups > 0 {
-            throw AppError.forbidden("không lấy được trung bình theo \(rollup): \(outcome.withheldGroups) nhóm có dưới \(minN) phiếu, và trung bình của các nhóm sẽ làm lộ số liệu của những nhóm đó; hãy xem số liệu chung, hoặc theo \(unrolled.joined(separator: ", ")) (a roll-up over groups below the floor would reveal them)", field: "?rollup")
+    /// A declared table of the campaign's release, seen from `scope` (nil: all of it).
+    private func released(_ campaign: Campaign, _ questionnaire: QuestionnaireRepository.Stored, _ request: Request, scope: UnitScope?) async throws -> Answer {
+        let minN = try checkAggregateRequest(request, campaign: campaign, questionnaire.questionnaire)
+        let breakdowns = Releases.breakdowns(campaign, questionnaire.questionnaire)
+        // A roll-up averages units or provinces: over the whole campaign or per province only.
+        let rollupFits = request.rollup == nil || (request.geography == .asMeasured && (request.by == [] || request.by == ["province"]))
+        guard let table = Releases.table(for: request.by, geography: request.geography, breakdowns: breakdowns), rollupFits else {
+            let declared = (["unit", "province"] + breakdowns).joined(separator: ", ")
+            throw AppError.forbidden("tài khoản này chỉ xem được các bảng đã công bố của kỳ đo lường: số liệu chung, theo \(declared) — mỗi lần một cách nhóm; không nhóm được theo \"\(request.by.joined(separator: ","))\" (only the campaign's declared groupings, one at a time)", field: "?by")
         }
+        let release = try await platform.releases.current(campaign, questionnaire)
+        var (result, counted) = try await figures(campaign, questionnaire: questionnaire, by: request.by, rollup: request.rollup, minN: minN,
+                                                  within: nil, geography: request.geography, measures: request.measures, state: release.state)
+        // How many responses the table covers is a figure of its total.
+        let totalCell = ReleaseCell(request.geography == .successors2025 ? "total@2025" : "total", [])
+        let responses = release.pattern.withheld.contains(totalCell) ? 0 : counted
+        let measure = request.measures.rawValue
+        if let rollup = request.rollup {
+            try requireReleasedGroups(of: rollup, release, measure: measure, minN: minN)
+            let blanked = Set(release.pattern.blanked[measure]?.filter { $0.key.table == rollup }.flatMap(\.value) ?? [])
+            result.rows = result.rows.map { row in blanked.contains("\(row.index)/\(row.node)") ? Self.blank(row) : row }
+        } else {
+            let inScope = scope.map { visibility(table: table, release, scope: $0) } ?? { _ in true }
+            var withheld = Set<[String]>()
+            result.rows = result.rows.compactMap { row in
+                guard inScope(row.group) else { return nil }
+                let cell = ReleaseCell(table, row.group)
+                if release.pattern.withheld.contains(cell) || Self.groupSize(result, row.group) < minN { withheld.insert(row.group); return nil }
+                return release.pattern.isHidden(cell, measure: measure, node: "\(row.index)/\(row.node)") ? Self.blank(row) : row
+            }
+            return Answer(campaign: campaign, by: request.by, rollup: nil, minN: minN, responses: responses, result: result,
+                          disclosureControlled: true, withheldGroups: withheld.count)
+        }
+        return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
+                      disclosureControlled: true, withheldGroups: 0)
+    }
+
+    /// A figure an aggregate audience may not see: its count below the floor is a figure too.
+    static func blank(_ row: IndexResult.Row) -> IndexResult.Row {
+        var row = row
+        row.estimate = nil; row.se = nil; row.ciLow = nil; row.ciHigh = nil; row.n = 0
+        row.lowN = true
+        return row
+    }
+
+    static func groupSize(_ result: IndexResult, _ group: [String]) -> Int {
+        result.rows.lazy.filter { $0.group == group }.map(\.n).max() ?? 0
+    }
+
+    /// A mean of groups is one more equation over the groups' figures: beside the pooled figures
+    /// it can solve for a withheld group, so it is given only when every group it averages is shown.
+    private func requireReleasedGroups(of rollup: String, _ release: Release, measure: String, minN: Int) throws {
+        let withheld = release.pattern.withheld.filter { $0.table == rollup }.count
+        if withheld > 0 {
+            throw AppError.forbidden("không lấy được trung bình theo \(rollup): \(withheld) nhóm có dưới \(minN) phiếu hoặc được giữ lại để bảo vệ nhóm nhỏ, và trung bình của các nhóm sẽ làm lộ số liệu của những nhóm đó; hãy xem số liệu chung, hoặc theo \(rollup) (a roll-up over withheld groups would reveal them)", field: "?rollup")
+        }
+    }
+
+    /// Which groups of a released table a scoped account may see: a cell whose every unit is
+    /// inside its scope, and the campaign-wide figures (the total and the breakdowns).
+    private func visibility(table: String, _ release: Release, scope: UnitScope) -> @Sendable ([String]) -> Bool {
+        guard ["unit", "province", "unit@2025"].contains(table) else { return { _ in true } }
+        let family = release.unitFamily
+        var allowed = Set<[String]>()
+        for (c, cell) in family.cells.enumerated() where cell.table == table {
+            if family.atoms[c].allSatisfy({ a in release.unitOfAtom[family.atomKeys[a]].map { scope.contains($0) } ?? false }) {
+                allowed.insert(cell.group)
+            }
+        }
+        let visible = allowed
+        return { visible.contains($0) }
     }
 
     /// Rules for every account: a bounded grouping, and never by free text.
@@ -196,15 +238,18 @@ public struct CampaignIndexQueries: Sendable {
     /// reading every stored response (one such request at a time).
     public func figures(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?, minN: Int,
                         within scope: UnitScope?, compact: Bool = true, geography: Geography = .asMeasured,
-                        measures: Measures = .index) async throws -> (IndexResult, Int) {
+                        measures: Measures = .index, state: State? = nil) async throws -> (IndexResult, Int) {
         do {
-            if measures == .wishes { return try await wishes(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN, within: scope, geography: geography) }
-            if compact || geography != .asMeasured,
-               let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire, by: by, rollup: rollup,
-                                                            minN: minN, within: scope, geography: geography) {
+            if measures == .wishes {
+                return try await wishes(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN, within: scope, geography: geography, state: state)
+            }
+            if compact || geography != .asMeasured || state != nil,
+               let outcome = try await fromCompactResponses(campaign, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
+                                                            cache: platform.db.compactResponses, measures: .index, by: by, rollup: rollup,
+                                                            minN: minN, within: scope, geography: geography, state: state) {
                 return outcome
             }
-            guard geography == .asMeasured else {
+            guard geography == .asMeasured, state == nil else {
                 throw AppError.invalid("ước lượng lại theo đơn vị mới chỉ nhóm được theo unit, province, channel hoặc câu hỏi một lựa chọn (re-estimating on the 2025 units supports the usual groupings only)", field: "?by")
             }
             let db = platform.db
@@ -235,46 +280,29 @@ public struct CampaignIndexQueries: Sendable {
 
     /// Wishes are estimated from the compact responses only: over the usual groupings.
     private func wishes(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?,
-                        minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int) {
+                        minN: Int, within scope: UnitScope?, geography: Geography, state: State?) async throws -> (IndexResult, Int) {
         guard let wishes = questionnaire.wishes else {
             throw AppError.notFound("câu hỏi về mong muốn trong bảng hỏi của kỳ đo lường này (the questionnaire has no multiple-choice item nor likert item outside its trees)")
         }
         guard let outcome = try await fromCompactResponses(campaign, questionnaire: wishes.plan.questionnaire, schema: wishes.schema,
                                                            cache: platform.db.wishResponses, measures: .wishes, by: by, rollup: rollup,
-                                                           minN: minN, within: scope, geography: geography) else {
+                                                           minN: minN, within: scope, geography: geography, state: state) else {
             throw AppError.invalid("mong muốn chỉ nhóm được theo unit, province, channel hoặc câu hỏi một lựa chọn (wishes support the usual groupings only)", field: "?by")
         }
         return outcome
     }
 
-    private func fromCompactResponses(_ campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, by: [String], rollup: String?,
-                                      minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int)? {
-        try await fromCompactResponses(campaign, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
-                                       cache: platform.db.compactResponses, measures: .index, by: by, rollup: rollup, minN: minN,
-                                       within: scope, geography: geography)
-    }
-
     private func fromCompactResponses(_ campaign: Campaign, questionnaire: Questionnaire, schema: ResponsesSchema, cache: CompactResponsesCache,
                                       measures: Measures, by: [String], rollup: String?,
-                                      minN: Int, within scope: UnitScope?, geography: Geography) async throws -> (IndexResult, Int)? {
-        let db = platform.db, units = platform.store.units
+                                      minN: Int, within scope: UnitScope?, geography: Geography, state: State?) async throws -> (IndexResult, Int)? {
+        let db = platform.db
         let rows = try await cache.rows(campaignId: campaign.id, schema: schema, db: db)
-        let cacheKey = FiguresCache.Key(campaign: campaign.id, responses: rows.count, lastId: rows.lastId, by: by, rollup: rollup, minN: minN,
-                                        geography: geography.rawValue, measures: measures.rawValue, scope: scope?.roots.map(\.id) ?? [])
+        let limit = state.map { min($0.count, rows.count) }
+        let cacheKey = FiguresCache.Key(campaign: campaign.id, responses: limit ?? rows.count, lastId: state?.lastId ?? rows.lastId, by: by,
+                                        rollup: rollup, minN: minN, geography: geography.rawValue, measures: measures.rawValue,
+                                        scope: scope?.roots.map(\.id) ?? [])
         if let cached = platform.figuresCache.get(cacheKey) { return cached }
-        var keys: [CompactResponsesIndexer.UnitKeys] = []
-        var keep: [Bool] = []
-        for id in rows.unitIds {
-            guard let unit = try await counted(id, geography) else {
-                keys.append(.init(unit: "", province: ""))
-                keep.append(false)
-                continue
-            }
-            // The province is the root of the unit's path, as in an export.
-            let province = try await unit.rootId.asyncMap { try await units.find(id: $0) } ?? nil
-            keys.append(.init(unit: unit.code, province: province?.level == "province" ? province!.code : ""))
-            keep.append(scope?.contains(unit) ?? true)
-        }
+        let (keys, keep) = try await unitKeys(rows.unitIds, geography: geography, scope: scope)
         // Bound the groups before computing: each column's values at most, multiplied.
         var bound = 1.0
         for column in by {
@@ -291,15 +319,59 @@ public struct CampaignIndexQueries: Sendable {
         if bound > Double(platform.limits.indexGroups) {
             throw AppError.invalid(ResponsesIndexer.TooManyGroups(limit: platform.limits.indexGroups).description, field: "?by")
         }
-        let selected = scope == nil && geography == .asMeasured ? nil : keep, unitKeys = keys
+        let selected = scope == nil && geography == .asMeasured ? nil : keep
         let compute = { @Sendable in
             CompactResponsesIndexer.run(rows, questionnaire: questionnaire, plan: schema.evaluator.plan,
-                                        by: by, rollup: rollup, minN: minN, keys: unitKeys, keep: selected)
+                                        by: by, rollup: rollup, minN: minN, keys: keys, keep: selected, limit: limit)
         }
         // Small campaigns are computed in place; large ones off the request threads.
         guard let outcome = rows.count < 20_000 ? compute() : try await Offload.run(compute) else { return nil }
         platform.figuresCache.set(cacheKey, (outcome.result, outcome.rows))
         return (outcome.result, outcome.rows)
+    }
+
+    /// The group labels of each unit slot: its code (with its id where two units of the slots
+    /// share a code, so that groups are units, never codes) and its province's code; and whether
+    /// the slot counts (inside the scope, and with a unit to count for in that geography).
+    private func unitKeys(_ unitIds: [Int], geography: Geography, scope: UnitScope?) async throws -> ([CompactResponsesIndexer.UnitKeys], [Bool]) {
+        let units = platform.store.units
+        var counted: [AdminUnit?] = []
+        for id in unitIds { counted.append(try await self.counted(id, geography)) }
+        var idsOfCode: [String: Set<Int>] = [:]
+        for unit in counted.compactMap({ $0 }) { idsOfCode[unit.code, default: []].insert(unit.id) }
+        var keys: [CompactResponsesIndexer.UnitKeys] = [], keep: [Bool] = []
+        for unit in counted {
+            guard let unit else {
+                keys.append(.init(unit: "", province: ""))
+                keep.append(false)
+                continue
+            }
+            // The province is the root of the unit's path, as in an export.
+            let province = try await unit.rootId.asyncMap { try await units.find(id: $0) } ?? nil
+            let code = (idsOfCode[unit.code]?.count ?? 0) > 1 ? "\(unit.code)#\(unit.id)" : unit.code
+            keys.append(.init(unit: code, province: province?.level == "province" ? province!.code : ""))
+            keep.append(scope?.contains(unit) ?? true)
+        }
+        return (keys, keep)
+    }
+
+    /// Each unit group's unit, province and 2025 successor (nil: left out of the re-estimate),
+    /// by the labels the index gives them.
+    func unitsOfKeys(_ campaign: Campaign, _ q: QuestionnaireRepository.Stored, state: State)
+        async throws -> (unit: [String: AdminUnit], province: [String: String], successor: [String: String?]) {
+        let rows = try await platform.db.compactResponses.rows(campaignId: campaign.id, schema: q.schema, db: platform.db)
+        let (keys, _) = try await unitKeys(rows.unitIds, geography: .asMeasured, scope: nil)
+        let (successorKeys, kept) = try await unitKeys(rows.unitIds, geography: .successors2025, scope: nil)
+        var unit: [String: AdminUnit] = [:], province: [String: String] = [:], successor: [String: String?] = [:]
+        for (slot, id) in rows.unitIds.enumerated() {
+            let key = keys[slot].unit
+            if let u = try await platform.store.units.find(id: id) { unit[key] = u }
+            province[key] = keys[slot].province
+            successor[key] = kept[slot] ? successorKeys[slot].unit : nil
+        }
+        province[""] = province[""] ?? ""
+        successor[""] = successor[""] ?? nil
+        return (unit, province, successor)
     }
 
     /// The unit a response of unit `id` counts for.
@@ -345,11 +417,8 @@ extension CampaignIndexQueries {
     /// figure, as a campaign administrator sees it. Free text stays out all the same.
     public func operatorFigures(campaign reference: String, by: [String], rollup: String?, minN: Int)
         async throws -> (campaign: Campaign, result: IndexResult, responses: Int) {
-        let store = platform.store
         let campaign = try await platform.campaign(reference: reference)
-        guard let questionnaire = try await platform.read({ sql in try await store.questionnaires.find(id: campaign.questionnaireId, on: sql) }) else {
-            throw AppError.notFound("bảng hỏi của kỳ đo lường")
-        }
+        let questionnaire = try await platform.questionnaire(of: campaign)
         try checkShape(Request(by: by, rollup: rollup, minN: minN), questionnaire.questionnaire)
         let (result, responses) = try await figures(campaign, questionnaire: questionnaire, by: by, rollup: rollup, minN: minN, within: nil)
         return (campaign, result, responses)

@@ -12,9 +12,13 @@ public struct Campaign: Sendable, Codable, Equatable {
     public var createdAt: String
     /// The smallest group a role without access to individual responses is shown.
     public var disclosureMinN: Int
+    /// The breakdowns aggregate audiences may have besides the unit levels (a respondent
+    /// characteristic, the channel); nil: the channel and every single-choice item.
+    public var releaseBreakdowns: [String]?
 
     public init(id: Int, code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
-                status: CampaignStatus, createdAt: String, disclosureMinN: Int = Campaign.defaultDisclosureMinN) {
+                status: CampaignStatus, createdAt: String, disclosureMinN: Int = Campaign.defaultDisclosureMinN,
+                releaseBreakdowns: [String]? = nil) {
         self.id = id
         self.code = code
         self.year = year
@@ -25,6 +29,7 @@ public struct Campaign: Sendable, Codable, Equatable {
         self.status = status
         self.createdAt = createdAt
         self.disclosureMinN = disclosureMinN
+        self.releaseBreakdowns = releaseBreakdowns
     }
 
     public static let defaultDisclosureMinN = 30

@@ -42,13 +42,14 @@ public enum CompactResponsesIndexer {
     ///   - keys: codes of each unit slot of `rows` (`rows.unitIds` order).
     ///   - keep: which unit slots count (a scope); nil keeps every response, including those
     ///     without a unit.
+    ///   - limit: only the first responses in storage order (a release's state), or all.
     public static func run(_ rows: CompactResponses, questionnaire: Questionnaire, plan: IndexPlan, by: [String], rollup: String?,
-                           minN: Int, keys: [UnitKeys], keep: [Bool]?) -> (result: IndexResult, rows: Int)? {
+                           minN: Int, keys: [UnitKeys], keep: [Bool]?, limit: Int? = nil) -> (result: IndexResult, rows: Int)? {
         guard by.count <= 4, let byColumns = Optional(by.compactMap { column($0, rows: rows, questionnaire: questionnaire) }),
               byColumns.count == by.count else { return nil }
         let rollupColumn = rollup.map { column($0, rows: rows, questionnaire: questionnaire) }
         if case .some(.none) = rollupColumn { return nil }
-        let kept = keptRows(rows, keep: keep)
+        let kept = keptRows(rows, keep: keep, limit: min(limit ?? rows.count, rows.count))
         var hasStratum = false, hasPsu = false, weighted = !kept.isEmpty
         for r in kept {
             if rows.stratum[r] >= 0 { hasStratum = true }
@@ -104,9 +105,9 @@ public enum CompactResponsesIndexer {
         return (accumulator.result(groupColumns: by, groupKeys: groupKeys, minN: minN), kept.count)
     }
 
-    private static func keptRows(_ rows: CompactResponses, keep: [Bool]?) -> [Int] {
-        guard let keep else { return Array(0..<rows.count) }
-        return (0..<rows.count).filter { r in
+    private static func keptRows(_ rows: CompactResponses, keep: [Bool]?, limit: Int) -> [Int] {
+        guard let keep else { return Array(0..<limit) }
+        return (0..<limit).filter { r in
             let slot = rows.unitSlot[r]
             return slot >= 0 && keep[Int(slot)]
         }

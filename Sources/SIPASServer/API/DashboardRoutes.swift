@@ -76,7 +76,7 @@ func registerDashboardRoutes(_ api: APIRoutes, _ platform: Platform) {
              "direction": r.change?.direction.rawValue ?? NSNull()]
         }
         return try reply(request, ["campaign": change.later.campaign.id, "since": change.earlier.campaign.id, "reestimated": change.reestimated,
-                                   "left_out": change.leftOut, "same_questionnaire": change.sameQuestionnaire,
+                                   "left_out": change.leftOut.map { $0 as Any } ?? NSNull(), "same_questionnaire": change.sameQuestionnaire,
                                    "rows": change.nodes.map(row) + change.units.map(row)],
                          columns: ["unit", "index", "node", "earlier", "earlier_se", "later", "later_se", "delta", "se", "ci_low", "ci_high", "direction"])
     }

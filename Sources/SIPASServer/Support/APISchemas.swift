@@ -129,7 +129,7 @@ enum APISchemas {
         "DashboardChange": .object([
             .property("campaign", .integer), .property("since", .integer),
             .property("reestimated", .boolean, "the earlier campaign re-estimated on the 2025 successors of its units"),
-            .property("left_out", .integer, "earlier responses of units without a 2025 successor"),
+            .property("left_out", .nullable(.integer), "earlier responses of units without a 2025 successor; null where the release withholds the count"),
             .property("same_questionnaire", .boolean),
             .property("rows", .array(.object([
                 .property("unit", .string, "empty for the whole view"), .property("index", .string), .property("node", .string),

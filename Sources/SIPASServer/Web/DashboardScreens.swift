@@ -309,7 +309,8 @@ struct ChangePage: Sendable {
         self.choices = choices.map { Choice(id: $0.id, title: "\($0.title) (\($0.year))", selected: $0.id == earlier.id) }
         if c.reestimated {
             reform = "Kỳ \(earlier.year) đo trên đơn vị hành chính cũ nên được ước lượng lại trên đơn vị sau sắp xếp ngày 01/07/2025: mỗi phiếu tính cho xã/phường kế thừa (xã được chia thì tính cho đơn vị kế thừa mặc định), cách chọn mẫu giữ nguyên"
-                + (c.leftOut > 0 ? "; \(VietnameseFormat.count(c.leftOut)) phiếu của đơn vị không có đơn vị kế thừa không được tính." : ".")
+                + (c.leftOut.map { $0 > 0 ? "; \(VietnameseFormat.count($0)) phiếu của đơn vị không có đơn vị kế thừa không được tính." : "." }
+                   ?? "; phiếu của đơn vị không có đơn vị kế thừa không được tính (số phiếu này được giữ lại để bảo vệ nhóm nhỏ).")
         }
         questionnaireNote = c.sameQuestionnaire ? nil : "Hai kỳ dùng hai bảng hỏi khác nhau: chỉ so sánh các chỉ tiêu cùng mã, và cần thận trọng khi đọc."
         func line(_ row: Dashboards.ChangeRow, name: String) -> Line {

@@ -8,7 +8,7 @@ public struct CampaignRepository: Sendable {
 
     public init(_ db: Database) { self.db = db }
 
-    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, disclosure_min_n"
+    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, disclosure_min_n, release_breakdowns"
 
     static func decode(_ row: any SQLRow) throws -> Campaign {
         Campaign(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
@@ -18,7 +18,9 @@ public struct CampaignRepository: Sendable {
                  ownerUnitId: try row.decode(column: "owner_unit_id", as: Int?.self),
                  status: CampaignStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
                  createdAt: try row.decode(column: "created_at", as: String.self),
-                 disclosureMinN: try row.decode(column: "disclosure_min_n", as: Int.self))
+                 disclosureMinN: try row.decode(column: "disclosure_min_n", as: Int.self),
+                 releaseBreakdowns: try row.decode(column: "release_breakdowns", as: String?.self)
+                    .map { $0.split(separator: ",").map(String.init) })
     }
 
     public struct MeasuredUnit: Sendable, Codable, Equatable {
