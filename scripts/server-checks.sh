@@ -2,7 +2,9 @@
 # Checks against a running demo server (the debug build, SQLite, in a scratch directory):
 #  1. the dashboards' figures against an independent implementation of dashboard-measures.md;
 #  2. the screens in headless Chromium (Selenium): journeys, HTML parsing, axe-core accessibility;
-#  3. property-based tests of the REST API from its own OpenAPI document (schemathesis), which
+#  3. the disclosure auditor: every figure each aggregate audience is released, across releases,
+#     solved by linear programming for the small groups (it adds campaigns, so it runs after 1–2);
+#  4. property-based tests of the REST API from its own OpenAPI document (schemathesis), which
 #     changes data and so runs last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,8 @@ check() {  # label
     echo "browser tests failed on $1: screenshots of the failing pages are in $SCREENSHOTS/$1" >&2
     exit 1
   fi
+  echo "== $1: disclosure audit of every release, every audience"
+  python3 Tests/Disclosure/audit_releases.py "$base" "$password"
 }
 
 if [ -n "${SIPAS_TEST_POSTGRES_URL:-}" ]; then

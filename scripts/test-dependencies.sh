@@ -2,7 +2,8 @@
 # Installs what the tests need and is missing: R with survey and yaml (the index cross-check),
 # PostgreSQL (the second engine), Chromium and its driver (the browser tests and the PDF report),
 # poppler's pdftotext (reading the PDF back) and zlib's headers (the workbook's ZIP) from Debian's
-# packages; schemathesis, Selenium, html5lib, axe-core's driver, openpyxl and pypdf from PyPI. Needs root (or sudo)
+# packages; schemathesis, Selenium, html5lib, axe-core's driver, openpyxl, pypdf and SciPy (the
+# disclosure auditor's linear programmes) from PyPI. Needs root (or sudo)
 # only when something is missing.
 set -euo pipefail
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -22,6 +23,6 @@ if [ ${#need[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # The API fuzzer and the browser tests' libraries come from PyPI.
-python3 -c 'import selenium, html5lib, axe_selenium_python, openpyxl, pypdf' 2>/dev/null && command -v schemathesis >/dev/null ||
+python3 -c 'import selenium, html5lib, axe_selenium_python, openpyxl, pypdf, scipy' 2>/dev/null && command -v schemathesis >/dev/null ||
   as_root pip3 install --quiet --break-system-packages schemathesis==4.32.5 selenium==4.51.0 html5lib==1.1 axe-selenium-python==2.1.6 \
-    openpyxl==3.1.5 pypdf==7.1.1
+    openpyxl==3.1.5 pypdf==7.1.1 scipy==1.17.1
