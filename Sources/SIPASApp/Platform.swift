@@ -127,6 +127,12 @@ extension Platform {
                                                    entityId: id, before: before, after: after, detail: detail)], on: sql, db: db)
     }
 
+    /// Records the new state of a campaign, questionnaire or province's units: the audit entry
+    /// carries its keyed digest, which verification compares with the database.
+    func recordState(_ user: User?, _ kind: SealedState.Kind, id: String, action: String, detail: String = "", on sql: any SQLDatabase) async throws {
+        try await store.audit.recordState(kind, id: id, action: action, userId: user?.id, actor: user?.username ?? "system", detail: detail, on: sql)
+    }
+
     /// Records an account's new state (what verification compares the account with).
     func recordUserState(_ actor: User?, _ action: String, userId: Int, detail: String = "", on sql: any SQLDatabase) async throws {
         let state = try await store.users.stateDigest(id: userId, on: sql)

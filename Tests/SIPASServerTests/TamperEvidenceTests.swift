@@ -120,4 +120,85 @@ import SIPASCore
             #expect(v.intact, "\(v.problems)")
         }
     }
+
+    /// Every table that decides a figure or an access, edited in the database: verification names
+    /// the table and the row (the campaign, questionnaire or province it belongs to).
+    @Test(arguments: TestEngine.available)
+    func everyTableThatDecidesAFigureOrAnAccessIsSealed(engine: TestEngine) async throws {
+        let edits: [(String, String, String)] = [
+            ("the floor lowered", "UPDATE campaigns SET disclosure_min_n = 1 WHERE id = 1", "campaign 1: bảng campaigns"),
+            ("the status moved", "UPDATE campaigns SET status = 'published' WHERE id = 1", "campaign 1: bảng campaigns"),
+            ("the owner changed", "UPDATE campaigns SET owner_unit_id = 1 WHERE id = 1", "campaign 1: bảng campaigns"),
+            ("a measured unit removed", "DELETE FROM campaign_units WHERE campaign_id = 1 AND unit_id = (SELECT MIN(unit_id) FROM campaign_units WHERE campaign_id = 1)",
+             "campaign 1: bảng campaign_units"),
+            ("a target raised", "UPDATE campaign_units SET target_percent = 99.5 WHERE campaign_id = 1", "campaign 1: bảng campaign_units"),
+            ("a phase moved", "UPDATE campaign_phases SET ends_on = '2099-01-01' WHERE campaign_id = 1", "campaign 1: bảng campaign_phases"),
+            ("the status history rewritten", "UPDATE campaign_status_changes SET user_id = NULL WHERE campaign_id = 1", "campaign 1: bảng campaign_status_changes"),
+            ("a focal point's phone changed", "UPDATE focal_points SET phone = '0900000000' WHERE campaign_id = 1", "campaign 1: bảng focal_points"),
+            ("the satisfied codes widened", "UPDATE questionnaires SET document = replace(document, 'satisfied: [4, 5]', 'satisfied: [3, 4, 5]') WHERE code = 'sipas-2017'",
+             "questionnaire"),
+            ("a commune moved to another district", "UPDATE units SET parent_id = 1, path = '/1/06280/' WHERE register = 'legacy' AND code = '06280'",
+             "units legacy/"),
+            ("a successor changed", "UPDATE unit_successors SET is_default = 1 - is_default WHERE legacy_unit_id = (SELECT id FROM units WHERE register = 'legacy' AND code = '06280')",
+             "bảng unit_successors"),
+            ("a response moved to another campaign",
+             "UPDATE responses SET campaign_id = 2, response_id = 'MOVED' WHERE id = (SELECT MIN(id) FROM responses WHERE campaign_id = 1)",
+             "campaign_id"),
+        ]
+        for (what, statement, fragment) in edits {
+            try await tampered(engine, what, { s, sql in
+                if what.contains("focal point") {
+                    let unit = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+                    #expect(try await s.call(.put, "/api/v1/campaigns/1/focal-points/\(unit.id)", as: .provinceAdmin, json: """
+                        {"name": "Nguyễn Văn A", "position": "Công chức", "phone": "0912345678", "email": "a@example.vn"}
+                        """).status == 200)
+                    #expect(try await verification(s).intact)
+                }
+                try await sql.raw(SQLQueryString(statement)).run()
+            }, finds: fragment)
+        }
+        // A release, once made, is sealed with its campaign.
+        try await tampered(engine, "a release's pattern emptied", { s, sql in
+            _ = try await s.call(.get, "/api/v1/campaigns/\(s.campaign.id)/index", as: .ministryAnalyst)
+            try await sql.raw("UPDATE releases SET pattern = '{\"withheld\":[],\"blanked\":[]}'").run()
+        }, finds: "bảng releases")
+    }
+
+    /// A session row planted in the database (an administrator's token, no audit entry) opens nothing.
+    @Test(arguments: TestEngine.available)
+    func aPlantedSessionNeverAuthenticates(engine: TestEngine) async throws {
+        try await withServer(engine) { s in
+            let token = "planted-token-planted-token-planted-token"
+            try await s.services.db.withConnection { sql in
+                try await sql.raw("""
+                    INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at, seal)
+                    VALUES (\(bind: UserRepository.digest(token)), (SELECT id FROM users WHERE username = 'admin'), 'api', NULL,
+                            '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z', 'forged')
+                    """).run()
+            }
+            let reply = try await s.call(.get, "/api/v1/users", token: token)
+            #expect(reply.status == 401, "\(reply.status)")
+            #expect(try await s.call(.get, "/api/v1/users", as: .systemAdmin).status == 200, "sessions opened by the application still work")
+        }
+    }
+
+    /// An inspector's copy of the database, put elsewhere with the key and its checkpoints, verifies.
+    @Test func aCopyVerifiesWhereverItIsPut() async throws {
+        let first = NSTemporaryDirectory() + "sipas-copy-\(UUID().uuidString)", second = first + "-elsewhere"
+        try FileManager.default.createDirectory(atPath: first, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: first); try? FileManager.default.removeItem(atPath: second) }
+        do {
+            let db = try await Database.open(.sqlite(path: first + "/sipas.sqlite"))
+            try await prepareStore(db, logger: .init(label: "test"))
+            let platform = Platform(db: db, bcryptCost: 4)
+            _ = try await DemoData.seed(platform)
+            #expect(try await AuditLog(db).verify().intact)
+            await db.close()
+        }
+        try FileManager.default.copyItem(atPath: first, toPath: second)
+        let copy = try await Database.open(.sqlite(path: second + "/sipas.sqlite"))
+        let verification = try await AuditLog(copy).verify()
+        #expect(verification.intact, "\(verification.problems)")
+        await copy.close()
+    }
 }

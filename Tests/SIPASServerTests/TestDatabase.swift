@@ -47,7 +47,7 @@ actor TestDatabases {
             let template = try await sqliteTemplatePath()
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-test-\(UUID().uuidString).sqlite").path
             try FileManager.default.copyItem(atPath: template, toPath: path)
-            return try await Self.withCheckpoint(try await Database.open(.sqlite(path: path)))
+            return try await Self.withCheckpoint(try await Database.open(.sqlite(path: path), auditKeyFile: try Self.ownKey(AuditSeal.defaultKeyFile(for: .sqlite(path: template)))))
         case .postgres:
             let template = try await postgresTemplateName()
             let name = "sipas_test_\(ProcessInfo.processInfo.processIdentifier)_\(counter)_\(UInt32.random(in: 0...UInt32.max))"
@@ -62,7 +62,8 @@ actor TestDatabases {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
-            return try await Self.withCheckpoint(try await Database.open(Self.postgresLocation(database: name)))
+            return try await Self.withCheckpoint(try await Database.open(Self.postgresLocation(database: name),
+                                                                         auditKeyFile: try Self.ownKey(AuditSeal.defaultKeyFile(for: Self.postgresLocation(database: template)))))
         }
     }
 
@@ -77,6 +78,16 @@ actor TestDatabases {
             try await admin("CREATE DATABASE \(name)")
             return try Self.postgresLocation(database: name)
         }
+    }
+
+    /// Copies of one template share their chain's identity (its first entry), and so the name of
+    /// its head checkpoint: each copy keeps the key, and its checkpoints, in a folder of its own.
+    private static func ownKey(_ templateKey: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-key-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let key = folder + "/audit.key"
+        try FileManager.default.copyItem(atPath: templateKey, toPath: key)
+        return key
     }
 
     /// A copy has the template's chain but no head checkpoint of its own yet.

@@ -32,11 +32,20 @@ public struct Accounts: Sendable {
     /// Signs in. Refuses (throttled) a name or an address with too many recent failures; records
     /// every failure in the audit log, never the password.
     public func signIn(username: String, password: String, kind: TokenKind, from address: String?) async throws -> SignedIn {
-        let name = String(username.precomposedStringWithCanonicalMapping.lowercased().unicodeScalars
-            .filter { $0.properties.generalCategory != .control }.prefix(64))
+        // A name with a control character (NUL, a line break) is refused, never cleaned into another name.
+        guard !username.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }),
+              username.count <= 64 else {
+            throw AppError.invalid("tên đăng nhập chứa ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại tên (a username with control or invisible characters)",
+                                   field: "/username")
+        }
+        let name = username.precomposedStringWithCanonicalMapping.lowercased()
         let attempt = PasswordPolicy.attempt(password)
-        let accountKey = "account:" + name, addressKey = "address:" + (address ?? "?")
-        for (key, rule) in [(accountKey, SignInThrottle.account), (addressKey, SignInThrottle.address)] {
+        let accountKey = "account:" + name, addressKey = "address:" + (address ?? "?"), pairKey = accountKey + "|" + addressKey
+        // The account-wide backoff applies to addresses that already failed on this account: the
+        // owner, signing in from a clean one, is never slowed by someone else's guesses.
+        var rules = [(pairKey, SignInThrottle.accountAndAddress), (addressKey, SignInThrottle.address)]
+        if await platform.throttle.hasFailed(pairKey) { rules.append((accountKey, SignInThrottle.account)) }
+        for (key, rule) in rules {
             if let wait = await platform.throttle.wait(key, rule) {
                 throw AppError(.throttled, "đăng nhập sai quá nhiều lần; hãy thử lại sau \(wait) giây (too many failed sign-ins; try again later)",
                                retryAfter: wait)
@@ -44,12 +53,12 @@ public struct Accounts: Sendable {
         }
         let found = try await attempt.asyncMap { try await users.authenticate(username: name, password: $0) } ?? nil
         guard let user = found else {
-            let lockedAccount = await platform.throttle.fail(accountKey, SignInThrottle.account)
-            let lockedAddress = await platform.throttle.fail(addressKey, SignInThrottle.address)
-            try await recordFailure(name, address: address, locked: lockedAccount || lockedAddress)
+            for key in [pairKey, accountKey, addressKey] { await platform.throttle.fail(key) }
+            try await recordFailure(name, address: address)
             throw AppError(.unauthenticated, "sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản bị khóa (wrong username or password)")
         }
         await platform.throttle.succeed(accountKey)
+        await platform.throttle.succeed(pairKey)
         let issued = try await users.issueToken(for: user, kind: kind == .session ? .session : .api, lifetime: kind.lifetime)
         try await platform.transaction { sql in
             try await platform.record(user, "auth.login", entity: "user", id: String(user.id), detail: kind.rawValue, on: sql)
@@ -57,11 +66,11 @@ public struct Accounts: Sendable {
         return SignedIn(user: user, kind: kind, token: issued.token, csrfToken: kind == .session ? issued.csrf : nil, lifetime: kind.lifetime)
     }
 
-    private func recordFailure(_ name: String, address: String?, locked: Bool) async throws {
+    private func recordFailure(_ name: String, address: String?) async throws {
         let known = try await platform.read { sql in try await users.find(username: name, on: sql) }
         let actor = String(name.prefix(64))
         _ = try await platform.transaction { sql in
-            try await AuditLog.append([AuditLog.Change(userId: nil, actor: actor, action: locked ? "auth.locked" : "auth.failure",
+            try await AuditLog.append([AuditLog.Change(userId: nil, actor: actor, action: "auth.failure",
                                                        entity: "user", entityId: known.map { String($0.id) } ?? "",
                                                        beforeDigest: nil, afterDigest: nil,
                                                        detail: "address=\(address ?? "unknown")")], on: sql, db: platform.db)

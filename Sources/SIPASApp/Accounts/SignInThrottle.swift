@@ -1,54 +1,54 @@
 import Foundation
 
-/// Failed sign-ins per account and per client address: after a few, each further attempt waits
-/// longer (backoff); after more, the key is locked for a while. Guessing a password becomes
-/// slower than it is worth, and a person who mistypes a few times is barely slowed.
+/// Failed sign-ins slow the next attempt down, never lock anyone out: a wrong guess from one
+/// place must not keep an account's owner, signing in from another, out of it for long.
+///
+/// - per account and client address: after 5 failures, each further attempt waits 5 s, then
+///   10, 20… at most 60 s — a guesser at one address gets a handful of tries a minute;
+/// - per account, from every address together: after 20 failures at most 30 s, for addresses
+///   that have failed on that account themselves — guessing from many addresses is slowed, and
+///   the owner, signing in from an address of their own, is not;
+/// - per address, over every account: after 20 failures at most 60 s (offices share an address
+///   behind one router, so it allows more than one account does).
+/// Failures older than 15 minutes are forgotten; a success clears its account's counts.
 actor SignInThrottle {
     struct Rule {
         let backoffAfter: Int
-        let lockAfter: Int
+        let longestWait: Double
     }
 
-    static let account = Rule(backoffAfter: 5, lockAfter: 10)
-    /// Offices share an address behind one router: the address allows more.
-    static let address = Rule(backoffAfter: 20, lockAfter: 50)
+    static let accountAndAddress = Rule(backoffAfter: 5, longestWait: 60)
+    static let account = Rule(backoffAfter: 20, longestWait: 30)
+    static let address = Rule(backoffAfter: 20, longestWait: 60)
     static let window: TimeInterval = 15 * 60
-    static let lockTime: TimeInterval = 15 * 60
 
-    private struct State {
-        var failures: [Date] = []
-        var lockedUntil: Date?
-    }
-
-    private var states: [String: State] = [:]
+    private var failures: [String: [Date]] = [:]
 
     /// Seconds to wait before `key` may try again, or nil when it may try now.
     func wait(_ key: String, _ rule: Rule, now: Date = Date()) -> Int? {
-        guard var state = states[key] else { return nil }
-        state.failures.removeAll { now.timeIntervalSince($0) > Self.window }
-        states[key] = state
-        if let until = state.lockedUntil, until > now { return Int(until.timeIntervalSince(now).rounded(.up)) }
-        guard state.failures.count >= rule.backoffAfter, let last = state.failures.last else { return nil }
-        let delay = min(60.0, 5 * pow(2, Double(state.failures.count - rule.backoffAfter)))
+        guard var recent = failures[key] else { return nil }
+        recent.removeAll { now.timeIntervalSince($0) > Self.window }
+        failures[key] = recent.isEmpty ? nil : recent
+        guard recent.count >= rule.backoffAfter, let last = recent.last else { return nil }
+        let delay = min(rule.longestWait, 5 * pow(2, Double(recent.count - rule.backoffAfter)))
         let ready = last.addingTimeInterval(delay)
         return ready > now ? Int(ready.timeIntervalSince(now).rounded(.up)) : nil
     }
 
-    /// Counts a failure; true when it locked the key.
-    func fail(_ key: String, _ rule: Rule, now: Date = Date()) -> Bool {
-        var state = states[key] ?? State()
-        state.failures.removeAll { now.timeIntervalSince($0) > Self.window }
-        state.failures.append(now)
-        var locked = false
-        if state.failures.count >= rule.lockAfter {
-            state.lockedUntil = now.addingTimeInterval(Self.lockTime)
-            state.failures.removeAll()
-            locked = true
+    func fail(_ key: String, now: Date = Date()) {
+        var recent = failures[key] ?? []
+        recent.removeAll { now.timeIntervalSince($0) > Self.window }
+        recent.append(now)
+        // Bounded: a flood of invented names cannot grow it without end.
+        failures[key] = Array(recent.suffix(64))
+        if failures.count > 100_000 {
+            failures = failures.filter { $0.value.contains { now.timeIntervalSince($0) <= Self.window } }
         }
-        states[key] = state
-        if states.count > 100_000 { states = states.filter { !$0.value.failures.isEmpty || $0.value.lockedUntil ?? .distantPast > now } }
-        return locked
     }
 
-    func succeed(_ key: String) { states[key] = nil }
+    func succeed(_ key: String) { failures[key] = nil }
+
+    func hasFailed(_ key: String, now: Date = Date()) -> Bool {
+        failures[key]?.contains { now.timeIntervalSince($0) <= Self.window } ?? false
+    }
 }

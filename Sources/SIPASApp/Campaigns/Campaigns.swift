@@ -131,8 +131,8 @@ public struct Campaigns: Sendable {
             let campaign = try await campaigns.create(code: code, year: year, title: title, legalBasis: legalBasis,
                                                       questionnaireId: questionnaire.id, ownerUnitId: owner?.id, disclosureMinN: floor,
                                                       units: measured, phases: phases, userId: user.id, on: sql)
-            try await platform.record(user, "campaign.create", entity: "campaign", id: String(campaign.id),
-                                      after: "\(code)|\(year)|\(qCode)@\(qVersion)|\(measured.count) units|min_n \(floor)", on: sql)
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: "campaign.create",
+                                           detail: "\(code)|\(year)|\(qCode)@\(qVersion)|\(measured.count) units|min_n \(floor)", on: sql)
             return campaign
         }
     }
@@ -243,8 +243,8 @@ public struct Campaigns: Sendable {
                 throw AppError.conflict("không chuyển được từ \"\(current.status.rawValue)\" sang \"\(next.rawValue)\"; chỉ chuyển tới hoặc lùi một bước (only one step at a time)", field: "/status")
             }
             try await campaigns.setStatus(current, to: next, userId: user?.id, on: sql)
-            try await platform.record(user, "campaign.status", entity: "campaign", id: String(id), before: current.status.rawValue,
-                                      after: next.rawValue, detail: "\(current.status.rawValue)→\(next.rawValue)", on: sql)
+            try await platform.recordState(user, .campaign, id: String(id), action: "campaign.status",
+                                           detail: "\(current.status.rawValue)→\(next.rawValue)", on: sql)
             var updated = current
             updated.status = next
             return updated
@@ -300,8 +300,8 @@ public struct Campaigns: Sendable {
             }
             let point = try await campaigns.setFocalPoint(campaignId: campaign.id, unitId: unitId, name: name, position: position,
                                                           phone: phone, email: email, on: sql)
-            try await platform.record(user, "focal-point.set", entity: "campaign", id: "\(campaign.id)/\(unitId)",
-                                      after: "\(name)|\(position)|\(phone)|\(email)", on: sql)
+            // The digest is keyed: it proves the contact details unchanged without revealing them.
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: "focal-point.set", detail: "unit \(unitId)", on: sql)
             return point
         }
     }

@@ -71,8 +71,8 @@ struct Releases: Sendable {
         do {
             try await platform.transaction { sql in
                 try await ReleaseRepository().insert(stored, on: sql)
-                try await platform.record(nil, "release.create", entity: "campaign", id: String(campaign.id),
-                                          detail: "release \(stored.number): \(stored.responses) responses, \(pattern.withheld.count) cells withheld",
+                try await platform.recordState(nil, .campaign, id: String(campaign.id), action: "release.create",
+                                               detail: "release \(stored.number): \(stored.responses) responses, \(pattern.withheld.count) cells withheld",
                                           on: sql)
             }
         } catch let error where Responses.isUniqueViolation(error) || (error as? AppError)?.kind == .conflict {

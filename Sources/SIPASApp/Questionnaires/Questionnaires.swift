@@ -55,14 +55,14 @@ public struct Questionnaires: Sendable {
                     throw AppError.conflict("phiên bản \(version) của \(code) đang được một kỳ đo lường sử dụng nên không sửa được; hãy tạo phiên bản \(version + 1) (a used version is immutable)")
                 }
                 try await repository.replace(id: existing.id, with: q, on: sql)
-                try await platform.record(user, "questionnaire.update", entity: "questionnaire", id: "\(code)@\(version)",
-                                          before: QuestionnaireWriter.write(existing.questionnaire, as: .yaml), after: QuestionnaireWriter.write(q, as: .yaml), on: sql)
+                try await platform.recordState(user, .questionnaire, id: String(existing.id), action: "questionnaire.update",
+                                               detail: "\(code)@\(version)", on: sql)
                 return false
             }
             let ownerId: Int? = owner.map { $0.unitId } ?? scope?.unit.id
-            _ = try await repository.insert(q, ownerUnitId: ownerId, on: sql)
-            try await platform.record(user, "questionnaire.create", entity: "questionnaire", id: "\(code)@\(version)",
-                                      after: QuestionnaireWriter.write(q, as: .yaml), on: sql)
+            let stored = try await repository.insert(q, ownerUnitId: ownerId, on: sql)
+            try await platform.recordState(user, .questionnaire, id: String(stored.id), action: "questionnaire.create",
+                                           detail: "\(code)@\(version)", on: sql)
             return true
         }
         return (q, created)

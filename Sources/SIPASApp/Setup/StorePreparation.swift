@@ -6,10 +6,24 @@ import SIPASStore
 public func prepareStore(_ db: Database, logger: Logger) async throws {
     let applied = try await Migrator.migrate(db)
     if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+    let log = AuditLog(db)
+    let sealed = try await log.sealLegacyChain()
+    if sealed > 0 { logger.notice("audit chain sealed under the new key", metadata: ["entries": "\(sealed)", "key": "\(db.auditSeal.keyFile)"]) }
+    if applied.contains(SealedState.sinceVersion) {
+        // A database written before its state was sealed: what it holds now is what is vouched for.
+        try await db.transaction { try await log.adoptState(SealedState.Kind.allCases, on: $0) }
+    }
     if let loaded = try await UnitRegisterLoader.loadIfEmpty(db) {
         logger.info("unit registers loaded", metadata: ["units": "\(loaded.units)", "successors": "\(loaded.successors)"])
+        try await db.transaction { sql in
+            for id in try await SealedState.ids(.units, on: sql) {
+                try await log.recordState(.units, id: id, action: "units.load", userId: nil, actor: "system", detail: "register as loaded", on: sql)
+            }
+        }
     }
-    try await db.transaction { try await QuestionnaireRepository(db).ensureBuiltins(on: $0) }
-    let sealed = try await AuditLog(db).sealLegacyChain()
-    if sealed > 0 { logger.notice("audit chain sealed under the new key", metadata: ["entries": "\(sealed)", "key": "\(db.auditSeal.keyFile)"]) }
+    try await db.transaction { sql in
+        for id in try await QuestionnaireRepository(db).ensureBuiltins(on: sql) {
+            try await log.recordState(.questionnaire, id: String(id), action: "questionnaire.builtin", userId: nil, actor: "system", on: sql)
+        }
+    }
 }

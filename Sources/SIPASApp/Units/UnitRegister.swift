@@ -113,7 +113,10 @@ public struct UnitRegister: Sendable {
                 throw AppError.conflict("đã có cơ quan mã \"\(code)\" (an agency with this code exists; codes are compared without case)", field: "/code")
             }
             let agency = try await units.addAgency(code: code, name: name, kind: kind, parent: parent, on: sql)
-            try await platform.record(user, "unit.create", entity: "unit", id: String(agency.id), after: "\(code)|\(name)|\(kind)", on: sql)
+            // The agency is sealed with its province's units (its parent decides scopes).
+            let province = try await units.find(id: parent.rootId ?? parent.id)
+            try await platform.recordState(user, .units, id: "\(province?.register ?? parent.register)/\(province?.id ?? parent.id)", action: "unit.create",
+                                           detail: "agency \(agency.id) \(code)", on: sql)
             return agency
         }
     }

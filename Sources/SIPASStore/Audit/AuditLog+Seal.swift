@@ -10,6 +10,9 @@ extension AuditLog {
     /// the responses and accounts it did not yet vouch for. Runs only in the process that made the
     /// key: later, an unkeyed chain is a forgery and stays reported as one.
     public func sealLegacyChain() async throws -> Int {
+        // The chain's name for its head checkpoint, before anything advances it.
+        let first = try await db.read { sql in try await sql.raw("SELECT hash FROM audit_log WHERE id = 1").first() }
+        if !db.auditSeal.created { db.auditSeal.identify(firstHash: try first?.decode(column: "hash", as: String.self)) }
         guard db.auditSeal.created else { return 0 }
         return try await db.transaction { sql in
             let entries = try await sql.raw("SELECT * FROM audit_log ORDER BY id").all().map(Self.decode)
@@ -77,6 +80,7 @@ extension AuditLog {
     public func resetCheckpoint() async throws -> Verification {
         let entries = try await db.read { sql in try await sql.raw("SELECT * FROM audit_log ORDER BY id").all().map(Self.decode) }
         let check = Self.verifyChain(entries, seal: db.auditSeal, checkingHead: false)
+        db.auditSeal.identify(firstHash: entries.first?.hash)
         if check.intact {
             db.auditSeal.write(.init(id: entries.last?.id ?? 0, hash: entries.last?.hash ?? Self.genesis))
         }

@@ -30,10 +30,12 @@ extension AuditLog {
         var result = Self.verifyChain(entries, seal: db.auditSeal)
         result.problems += try await verifyResponses(entries)
         result.problems += try await verifyUsers(entries)
+        result.problems += try await verifyState(entries)
         return result
     }
 
     static func verifyChain(_ entries: [Entry], seal: AuditSeal, checkingHead: Bool = true) -> Verification {
+        seal.identify(firstHash: entries.first?.hash)
         var broken: (id: Int, reason: String)?
         var previous = genesis
         for (index, e) in entries.enumerated() where broken == nil {
@@ -78,12 +80,13 @@ extension AuditLog {
     private func verifyResponses(_ entries: [Entry]) async throws -> [String] {
         final class Scan: @unchecked Sendable {
             var sets: [Int: StoredSetDigest] = [:]
+            var campaigns: [Int: Set<Int>] = [:]
             var unrecorded = 0
             var edited: [String] = []
         }
         let scan = Scan()
         try await db.forEachRawRow(
-            "SELECT response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, audit_id FROM responses ORDER BY id", []
+            "SELECT response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, audit_id, campaign_id FROM responses ORDER BY id", []
         ) { row in
             let record = ResponseRepository.Record(
                 responseId: row[0].string ?? "", unitId: { if case let .integer(u) = row[1] { return u } else { return nil } }(),
@@ -93,6 +96,7 @@ extension AuditLog {
             if digest != row[8].string, scan.edited.count < 10 { scan.edited.append(record.responseId) }
             guard case let .integer(auditId) = row[9] else { scan.unrecorded += 1; return }
             scan.sets[auditId, default: StoredSetDigest()].add(responseId: record.responseId, digest: digest)
+            if case let .integer(campaign) = row[10] { scan.campaigns[auditId, default: []].insert(campaign) }
         }
         var problems: [String] = []
         if !scan.edited.isEmpty {
@@ -103,13 +107,19 @@ extension AuditLog {
         }
         var mismatched: [Int] = []
         var recorded = Set<Int>()
+        var moved: [Int] = []
         for entry in entries where Self.responseActions.contains(entry.action) {
             recorded.insert(entry.id)
+            // Which campaign a response counts for decides figures: it is the one its import named.
+            if let campaigns = scan.campaigns[entry.id], campaigns != [Int(entry.entityId) ?? -1] { moved.append(entry.id) }
             let found = scan.sets[entry.id]?.finish() ?? StoredSetDigest().finish()
             if found != entry.afterDigest { mismatched.append(entry.id) }
         }
         if !mismatched.isEmpty {
             problems.append("phiếu của các lần nhập \(mismatched.prefix(10).map(String.init).joined(separator: ", ")) đã bị xóa, sửa hoặc thêm sau khi lưu (responses deleted, edited or added after the fact)")
+        }
+        if !moved.isEmpty {
+            problems.append("phiếu của các lần nhập \(moved.prefix(10).map(String.init).joined(separator: ", ")) đã bị chuyển sang kỳ đo lường khác (bảng responses, cột campaign_id) (responses moved to another campaign)")
         }
         let orphans = Set(scan.sets.keys).subtracting(recorded)
         if !orphans.isEmpty {

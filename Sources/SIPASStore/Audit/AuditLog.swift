@@ -94,6 +94,7 @@ public struct AuditLog: Sendable {
                 query.appendInterpolation(unsafeRaw: ")")
                 previous = hash
                 ids.append(id)
+                if id == 1 { db.auditSeal.identify(firstHash: hash) }
             }
             try await sql.raw(query).run()
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +13,30 @@ public struct AuditSeal: Sendable {
     let key: SymmetricKey
     /// Where the key lives (shown by `sipas audit verify` and in the README).
     public let keyFile: String
+    /// Where head checkpoints are kept (beside the key).
+    let directory: String
+    /// The checkpoint's name before chains named their own (by the database's path): read once, to carry it over.
+    let legacyCheckpointFile: String
+    /// The chain's identity: its first entry's keyed hash, which travels with every copy of the
+    /// database, so that a copy verifies wherever it is put.
+    private let identity = ChainIdentity()
+
     /// The head checkpoint of this database's chain.
-    let checkpointFile: String
+    var checkpointFile: String {
+        guard let id = identity.value else { return legacyCheckpointFile }
+        return (directory as NSString).appendingPathComponent("audit-head-" + id.prefix(16))
+    }
+
+    /// Names the chain (from its first entry's hash), carrying over a checkpoint kept under the
+    /// database's path by an earlier version.
+    func identify(firstHash: String?) {
+        guard let firstHash, identity.value != firstHash else { return }
+        identity.set(firstHash)
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: checkpointFile), manager.fileExists(atPath: legacyCheckpointFile) {
+            try? manager.copyItem(atPath: legacyCheckpointFile, toPath: checkpointFile)
+        }
+    }
     /// True when this call made the key (first start): chains written before it are re-sealed.
     public let created: Bool
 
@@ -61,9 +84,9 @@ public struct AuditSeal: Sendable {
         }
         let directory = (keyFile as NSString).deletingLastPathComponent
         let name = "audit-head-" + SHA256Hex.of(identity).prefix(16)
-        return AuditSeal(key: SymmetricKey(data: bytes), keyFile: keyFile,
-                         checkpointFile: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(String(name)),
-                         created: created)
+        let folder = directory.isEmpty ? "." : directory
+        return AuditSeal(key: SymmetricKey(data: bytes), keyFile: keyFile, directory: folder,
+                         legacyCheckpointFile: (folder as NSString).appendingPathComponent(String(name)), created: created)
     }
 
     private static func bytes(hex: String) -> [UInt8]? {
@@ -115,4 +138,11 @@ public struct AuditSeal: Sendable {
                                              attributes: [.posixPermissions: 0o600]) else { return }
         rename(temporary, checkpointFile)
     }
+}
+
+/// A value set once a process knows it (shared by every copy of the seal).
+final class ChainIdentity: Sendable {
+    private let state = Mutex<String?>(nil)
+    var value: String? { state.withLock { $0 } }
+    func set(_ value: String) { state.withLock { $0 = value } }
 }

@@ -38,15 +38,19 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     /// Stores the built-in national questionnaires once.
-    public func ensureBuiltins(on sql: any SQLDatabase) async throws {
+    /// Returns the ids of the built-ins it stored.
+    @discardableResult
+    public func ensureBuiltins(on sql: any SQLDatabase) async throws -> [Int] {
+        var stored: [Int] = []
         for id in BuiltinQuestionnaires.ids {
             guard let q = BuiltinQuestionnaires.load(id: id) else { continue }
             if try await find(code: q.id, version: q.version, on: sql) == nil {
-                _ = try await insert(q, ownerUnitId: nil, builtin: true, on: sql)
+                stored.append(try await insert(q, ownerUnitId: nil, builtin: true, on: sql).id)
             } else {
                 try await sql.raw("UPDATE questionnaires SET builtin = 1 WHERE code = \(bind: q.id) AND version = \(bind: q.version) AND builtin = 0").run()
             }
         }
+        return stored
     }
 
     public func insert(_ q: Questionnaire, ownerUnitId: Int?, builtin: Bool = false, on sql: any SQLDatabase) async throws -> Stored {

@@ -121,11 +121,13 @@ public struct UserRepository: Sendable {
     /// Opens a session (browser cookie) or an API token; returns the secret, shown once.
     public func issueToken(for user: User, kind: TokenKind, lifetime: TimeInterval) async throws -> (token: String, csrf: String) {
         let token = Self.randomToken(), csrf = Self.randomToken()
+        let hash = Self.digest(token), expires = Timestamp.string(Date().addingTimeInterval(lifetime))
+        let seal = sessionSeal(hash: hash, userId: user.id, kind: kind.rawValue, expiresAt: expires)
         try await db.withConnection { sql in
             try await sql.raw("""
-                INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at)
-                VALUES (\(bind: Self.digest(token)), \(bind: user.id), \(bind: kind.rawValue), \(bind: csrf),
-                        \(bind: Timestamp.now()), \(bind: Timestamp.string(Date().addingTimeInterval(lifetime))))
+                INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at, seal)
+                VALUES (\(bind: hash), \(bind: user.id), \(bind: kind.rawValue), \(bind: csrf),
+                        \(bind: Timestamp.now()), \(bind: expires), \(bind: seal))
                 """).run()
         }
         return (token, csrf)
@@ -148,9 +150,14 @@ public struct UserRepository: Sendable {
         } else {
             session = try await db.read { sql in
                 guard let row = try await sql.raw("""
-                    SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at
+                    SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at, s.seal
                     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: key)
                     """).first() else { return nil }
+                // A row planted without the key (a session for an administrator) opens nothing.
+                let seal = try row.decode(column: "seal", as: String?.self)
+                guard seal == sessionSeal(hash: key, userId: try row.decode(column: "id", as: Int.self),
+                                          kind: try row.decode(column: "kind", as: String.self),
+                                          expiresAt: try row.decode(column: "expires_at", as: String.self)) else { return nil }
                 return Session(user: try Self.decode(row), kind: TokenKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .api,
                                csrf: try row.decode(column: "csrf_token", as: String?.self),
                                expiresAt: try row.decode(column: "expires_at", as: String.self))
@@ -174,6 +181,10 @@ public struct UserRepository: Sendable {
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    func sessionSeal(hash: String, userId: Int, kind: String, expiresAt: String) -> String {
+        db.auditSeal.mac("session|\(hash)|\(userId)|\(kind)|\(expiresAt)")
     }
 
     static func digest(_ token: String) -> String {
