@@ -56,6 +56,12 @@ fi
 
 start_server
 check sqlite
+stop_server
+echo "== sqlite: slow and greedy clients (short limits)"
+start_server --idle-timeout 2 --body-timeout 2 --max-connections 250
+python3 Tests/Server/slow_clients.py 127.0.0.1 "$port"
+stop_server
+start_server
 echo "== sqlite: the API fuzzed from its OpenAPI document"
 # Signing out would end the token the run uses: that operation is tested by the Swift suites.
 schemathesis --no-color --config-file Tests/API/schemathesis.toml run "$base/api/v1/openapi.json" \

@@ -23,6 +23,8 @@ public struct AppError: Error, Sendable, Equatable {
         case throttled
         /// Overloaded: nothing was changed; try again after `retryAfter` seconds.
         case unavailable
+        /// Storage is full: nothing was changed; writes resume once space is freed.
+        case storageFull = "storage-full"
     }
 
     public var kind: Kind
@@ -87,6 +89,7 @@ extension AppError {
     static func from(_ error: any Error) -> any Error {
         if let error = error as? AppError { return error }
         if case DatabaseError.busy = error { return busy() }
+        if case DatabaseError.storageFull = error { return AppError(.storageFull, DatabaseError.storageFull.description, retryAfter: 60) }
         return error
     }
 }

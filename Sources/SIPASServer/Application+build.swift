@@ -15,20 +15,22 @@ public struct ServerConfiguration: Sendable {
     /// Behind a reverse proxy that terminates TLS: believe its `X-Forwarded-Proto` (session cookies
     /// become `Secure`) and `X-Forwarded-For` (sign-in throttling by the client's address).
     public var trustProxy: Bool
+    public var connections: ConnectionLimits
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
-                bcryptCost: UInt8 = 12, limits: Limits = Limits(), trustProxy: Bool = false) {
+                bcryptCost: UInt8 = 12, limits: Limits = Limits(), trustProxy: Bool = false, connections: ConnectionLimits = ConnectionLimits()) {
         self.host = host
         self.port = port
         self.database = database
         self.bcryptCost = bcryptCost
         self.limits = limits
         self.trustProxy = trustProxy
+        self.connections = connections
     }
 }
 
 /// The router with every route; the same one the tests drive in-process.
-public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (router: Router<AppRequestContext>, routes: RouteTable) {
+public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (router: NormalisedRouter<AppRequestContext>, routes: RouteTable) {
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
     let metrics = Metrics()
@@ -53,14 +55,17 @@ public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (rout
         preconditionFailure("the screens' templates cannot be read (\(error)); reinstall the resources or set SIPAS_TEMPLATES")
     }
     WebScreens(router: router, platform: platform, templates: templates, trustProxy: trustProxy).registerAll()
-    return (router, routes)
+    return (NormalisedRouter(router: router), routes)
 }
 
 /// - Parameter onRunning: called once the server listens (start-up messages belong there, not
 ///   before the port is bound).
 public func buildApplication(_ configuration: ServerConfiguration, platform: Platform, logger: Logger,
                              onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
-    Application(router: buildRouter(platform, trustProxy: configuration.trustProxy).router,
+    let count = ConnectionCount(), limits = configuration.connections
+    return Application(router: buildRouter(platform, trustProxy: configuration.trustProxy).router,
+                server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(count: count, limits: limits)],
+                                                    idleTimeout: limits.idleTimeout)),
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sipas"),
                 onServerRunning: { _ in
                     await onRunning()

@@ -30,6 +30,7 @@ struct CLIFailure: Error {
         case .notFound: code = 66
         case .unauthenticated, .forbidden: code = 77
         case .throttled, .unavailable: code = 75
+        case .storageFull: code = 74
         }
         self.init(code: code, message: lines.joined(separator: "\n"))
     }

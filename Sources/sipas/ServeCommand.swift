@@ -20,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
     var trustProxy = ProcessInfo.processInfo.environment["SIPAS_TRUST_PROXY"] == "1"
     @Option(name: .long, help: "Cỡ tối đa của một tệp CSV nhập, MiB (mặc định 256).")
     var maxImportMib = Int(ProcessInfo.processInfo.environment["SIPAS_MAX_IMPORT_MIB"] ?? "") ?? 256
+    @Option(name: .long, help: "Số kết nối mở cùng lúc tối đa; kết nối vượt quá bị đóng ngay (mặc định 1000).")
+    var maxConnections = 1_000
+    @Option(name: .long, help: "Đóng kết nối rảnh hoặc gửi dở phần đầu yêu cầu sau số giây này (mặc định 30).")
+    var idleTimeout = 30
+    @Option(name: .long, help: "Đóng kết nối khi nội dung yêu cầu ngừng gửi quá số giây này (mặc định 30).")
+    var bodyTimeout = 30
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -27,6 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
         let started = ContinuousClock.now
         guard (1...16_384).contains(maxImportMib) else { throw CLIFailure.usage("--max-import-mib phải từ 1 đến 16384") }
+        guard (1...100_000).contains(maxConnections) else { throw CLIFailure.usage("--max-connections phải từ 1 đến 100000") }
+        guard (1...3_600).contains(idleTimeout), (1...3_600).contains(bodyTimeout) else {
+            throw CLIFailure.usage("--idle-timeout và --body-timeout phải từ 1 đến 3600 giây")
+        }
+        let connections = ConnectionLimits(maxConnections: maxConnections, idleTimeout: .seconds(Int64(idleTimeout)), bodyTimeout: .seconds(Int64(bodyTimeout)))
         try await store.withStore(logger: logger) { db in
             let limits = Limits(importBytes: maxImportMib << 20)
             let platform = Platform(db: db, limits: limits)
@@ -35,7 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
                 printDemo(summary)
             }
             let (host, port, location) = (host, port, db.location)
-            let configuration = ServerConfiguration(host: host, port: port, database: location, limits: limits, trustProxy: trustProxy)
+            let configuration = ServerConfiguration(host: host, port: port, database: location, limits: limits, trustProxy: trustProxy,
+                                                    connections: connections)
             let app = buildApplication(configuration, platform: platform, logger: logger) {
                 let ready = ContinuousClock.now - started
                 let seconds = Double(ready.components.seconds) + Double(ready.components.attoseconds) / 1e18

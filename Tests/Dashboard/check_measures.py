@@ -73,14 +73,15 @@ def priorities(tree, rows, group, questionnaire_items):
                 e = None if r is None else r["estimate"]
                 se = None if r is None else r["se"]
                 result.append({"index": tree["code"], "item": code, "weight": weight * share,
-                               "gain": weight * share * (100 - e) if e is not None else 0,
-                               "gain_se": weight * share * se if se is not None else 0})
+                               "gain": weight * share * (100 - e) if e is not None else None,
+                               "gain_se": weight * share * se if e is not None and se is not None else None})
             else:
                 walk(child, weight * share)
 
     walk(tree, 1 if estimate(tree["code"]) is not None else 0)
     order = {id(p): i for i, p in enumerate(result)}
-    return sorted(result, key=lambda p: (-p["gain"], order[id(p)]))
+    # Undefined gains (no estimate) come after every defined one, in tree order.
+    return sorted(result, key=lambda p: (p["gain"] is None, -(p["gain"] or 0), order[id(p)]))
 
 
 def items_of(q):
@@ -92,7 +93,8 @@ def check_priorities(campaign, q, index_by_unit, pooled):
     for unit in sorted({r["unit"] for r in index_by_unit["rows"]}):
         api = get(f"/api/v1/campaigns/{campaign}/dashboard/priorities?unit={unit}")["rows"]
         mine = [p for tree in q["indices"] for p in priorities(tree, rows_by(index_by_unit, "unit"), unit, items)]
-        mine.sort(key=lambda p: -p["gain"])
+        order = {id(p): i for i, p in enumerate(mine)}
+        mine.sort(key=lambda p: (p["gain"] is None, -(p["gain"] or 0), order[id(p)]))
         check(f"priorities {campaign}/{unit} count", len(api) == len(mine), f"{len(api)} vs {len(mine)}")
         for a, b in zip(api, mine):
             check(f"priorities {campaign}/{unit} {b['item']}", a["item"] == b["item"] and close(a["weight"], b["weight"])
@@ -100,7 +102,7 @@ def check_priorities(campaign, q, index_by_unit, pooled):
         root = rows_by(index_by_unit, "unit").get((unit, q["indices"][0]["code"], q["indices"][0]["code"]))
         first_tree = [a for a in api if a["index"] == q["indices"][0]["code"]]
         if root and root["estimate"] is not None:
-            check(f"gains add up {campaign}/{unit}", close(sum(a["gain"] for a in first_tree), 100 - root["estimate"]))
+            check(f"gains add up {campaign}/{unit}", close(sum(a["gain"] or 0 for a in first_tree), 100 - root["estimate"]))
 
 
 def check_ranking(campaign, q, index_by_unit, pooled, detail):

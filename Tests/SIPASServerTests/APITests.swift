@@ -18,7 +18,7 @@ import SIPASStore
             #expect(doc.object["openapi"] as? String == "3.1.0")
             let paths = doc.object["paths"] as? [String: [String: Any]] ?? [:]
             #expect(paths["/api/v1/campaigns/{id}/index"]?["get"] != nil)
-            let metrics = try await s.call(.get, "/metrics")
+            let metrics = try await s.call(.get, "/metrics", as: .systemAdmin)
             #expect(metrics.body.contains("sipas_http_requests_total"))
             #expect(metrics.body.contains("route=\"/api/v1/openapi.json\""))
         }

@@ -202,7 +202,7 @@ import SIPASStore
             let trace = try await s.call(.init("TRACE")!, "/api/v1/campaigns", as: .systemAdmin)
             #expect(trace.status == 405 && trace.headers[.allow] == "GET, POST", "\(trace.status) \(trace.headers)")
             _ = try await s.call(.get, "/api/v1/nowhere")
-            let metrics = try await s.client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            let metrics = try await s.call(.get, "/metrics", as: .systemAdmin).body
             #expect(metrics.contains("status=\"401\"") && metrics.contains("status=\"404\"") && metrics.contains("status=\"405\""), "every status is counted")
         }
     }

@@ -30,6 +30,7 @@ public enum Backup {
         let entries = try await db.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM audit_log").first()!.decode(column: "n", as: Int.self)
         }
+        PrivateFiles.restrict(file)
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         return Summary(file: file, bytes: size, auditEntries: entries)
     }

@@ -11,9 +11,10 @@ public struct Priority: Sendable, Equatable {
     public var se: Double?
     public var n: Int
     public var lowN: Bool
-    /// `weight · (100 − E)`; 0 for a leaf not defined in the group.
-    public var gain: Double
-    public var gainSE: Double
+    /// `weight · (100 − E)`; nil for a leaf not defined in the group (no estimate, nothing to gain
+    /// that can be said), which comes last.
+    public var gain: Double?
+    public var gainSE: Double?
     /// Pre-order position of the leaf among all trees, for ties.
     public var order: Int
 }
@@ -47,14 +48,21 @@ public enum ImprovementPriorities {
                         let w = weight * share
                         priorities.append(Priority(index: tree.code, item: code, title: leaf?.title ?? questionnaire.item(code)?.text ?? code,
                                                    weight: w, estimate: leaf?.estimate, se: leaf?.se, n: leaf?.n ?? 0,
-                                                   lowN: leaf?.lowN ?? true, gain: leaf?.estimate.map { w * (100 - $0) } ?? 0,
-                                                   gainSE: leaf?.se.map { w * $0 } ?? 0, order: priorities.count))
+                                                   lowN: leaf?.lowN ?? true, gain: leaf?.estimate.map { w * (100 - $0) },
+                                                   gainSE: leaf?.estimate == nil ? nil : leaf?.se.map { w * $0 }, order: priorities.count))
                     }
                 }
             }
             walk(tree, weight: row(tree.code)?.estimate == nil ? 0 : 1)
         }
-        return priorities.sorted { $0.gain != $1.gain ? $0.gain > $1.gain : $0.order < $1.order }
+        return priorities.sorted { a, b in
+            switch (a.gain, b.gain) {
+            case let (x?, y?) where x != y: return x > y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a.order < b.order
+            }
+        }
     }
 }
 

@@ -15,7 +15,7 @@ func registerDashboardRoutes(_ api: APIRoutes, _ platform: Platform) {
         let overview = try await platform.dashboards.overview(campaign: try intParameter(context, "id"), unitCode: try textQuery(request, "unit"), by: context.user)
         let rows = overview.priorities.map { p -> [String: Any] in
             ["index": p.index, "item": p.item, "weight": p.weight, "estimate": p.estimate ?? NSNull(), "se": p.se ?? NSNull(),
-             "n": p.n, "low_n": p.lowN, "gain": p.gain, "gain_se": p.gainSE]
+             "n": p.n, "low_n": p.lowN, "gain": p.gain ?? NSNull(), "gain_se": p.gainSE ?? NSNull()]
         }
         return try reply(request, ["campaign": overview.context.campaign.id, "unit": overview.unit?.unit.code ?? NSNull(), "rows": rows],
                          columns: ["index", "item", "weight", "estimate", "se", "n", "low_n", "gain", "gain_se"])

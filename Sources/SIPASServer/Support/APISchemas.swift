@@ -98,8 +98,8 @@ enum APISchemas {
             .property("rows", .array(.object([
                 .property("index", .string), .property("item", .string), .property("weight", .number, "the leaf's weight in its tree"),
                 .property("estimate", .nullable(.number)), .property("se", .nullable(.number)), .property("n", .integer),
-                .property("low_n", .boolean), .property("gain", .number, "index points gained if the criterion reached 100%"),
-                .property("gain_se", .number),
+                .property("low_n", .boolean), .property("gain", .nullable(.number), "index points gained if the criterion reached 100%; null where the criterion has no estimate"),
+                .property("gain_se", .nullable(.number)),
             ], required: ["index", "item", "weight", "estimate", "se", "n", "low_n", "gain", "gain_se"]))),
         ], required: ["campaign", "unit", "rows"]),
         "DashboardWishes": .object([

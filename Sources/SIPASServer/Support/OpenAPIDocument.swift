@@ -26,10 +26,12 @@ enum OpenAPIDocument {
                 responses[String(code)] = response
             }
             // Every problem an operation can answer with: protected ones 401/403, those with a body 413,
-            // any of them 503 when the server is too busy to take it.
+            // any of them 503 when the server is too busy to take it, writes 507 when storage is full.
             var problems = [400, 404, 409, 422, 503]
             if route.action != nil { problems += [401, 403] }
             if route.body != nil { problems.append(413) }
+            // Anything that writes can meet a full disk: refused, nothing changed.
+            if route.method != .get { problems.append(507) }
             for code in problems where responses[String(code)] == nil {
                 responses[String(code)] = ["description": description(code), "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
             }
@@ -87,6 +89,7 @@ enum OpenAPIDocument {
         case 422: return "Well formed, but refused by a rule of the application (the problem names the field, or lists every problem of a file)"
         case 429: return "Too many failed sign-ins: wait Retry-After seconds"
         case 503: return "Too busy to take the request now; nothing was changed: retry after Retry-After seconds"
+        case 507: return "Storage is full: nothing was changed; retry once the operator has freed space"
         default: return "Response"
         }
     }

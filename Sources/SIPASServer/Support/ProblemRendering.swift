@@ -20,6 +20,7 @@ extension AppError {
         case .tooLarge: return .contentTooLarge
         case .throttled: return .tooManyRequests
         case .unavailable: return .serviceUnavailable
+        case .storageFull: return .init(code: 507, reasonPhrase: "Insufficient Storage")
         }
     }
 

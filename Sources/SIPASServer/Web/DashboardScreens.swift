@@ -140,7 +140,7 @@ struct DashboardPage: Sendable {
         chart = Self.chart(o)
         priorities = o.priorities.prefix(10).enumerated().map { i, p in
             PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
-                         gain: DecimalText.vietnamese(p.gain), gainSE: DecimalText.vietnamese(p.gainSE), lowN: p.lowN)
+                         gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—", lowN: p.lowN)
         }
         responses = VietnameseFormat.count(o.responses)
         notice = disclosureNotice(o.disclosureControlled, minN: o.context.minN)

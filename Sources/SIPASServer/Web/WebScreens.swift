@@ -108,6 +108,7 @@ extension AppError {
         case .unauthenticated: return "Cần đăng nhập"
         case .throttled: return "Thử lại sau ít phút"
         case .unavailable: return "Máy chủ đang bận"
+        case .storageFull: return "Máy chủ hết dung lượng lưu trữ"
         case .tooLarge: return "Tệp quá lớn"
         case .conflict: return "Xung đột dữ liệu"
         case .malformed, .invalid, .invalidContent: return "Dữ liệu chưa hợp lệ"

@@ -59,7 +59,7 @@ public struct AuditSeal: Sendable {
         var created = false
         if !manager.fileExists(atPath: keyFile) {
             let directory = (keyFile as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            if !directory.isEmpty { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
             var generator = SystemRandomNumberGenerator()
             let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let hex = SHA256Hex.hex(bytes) + "\n"

@@ -50,9 +50,12 @@ public enum DatabaseError: Error, CustomStringConvertible {
     case migration(String)
     /// No connection came free in time: the server is overloaded, the request changed nothing.
     case busy
+    /// The disk (or the database's size limit) is full: the write was rolled back, nothing changed.
+    case storageFull
 
     public var description: String {
         switch self {
+        case .storageFull: return "máy chủ đã hết dung lượng lưu trữ nên chưa ghi được; không có gì bị thay đổi, dữ liệu đã lưu vẫn an toàn. Hãy báo quản trị hệ thống giải phóng dung lượng đĩa rồi gửi lại (storage is full: nothing was changed)"
         case let .badLocation(m), let .migration(m): return m
         case .busy: return "máy chủ đang bận, chưa có kết nối cơ sở dữ liệu trống; hãy thử lại sau ít giây (no database connection came free in time)"
         }
