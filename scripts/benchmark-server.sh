@@ -4,10 +4,12 @@
 #  2. the campaign index over 1M stored responses (imported through the API);
 #  3. server start on that database (until /healthz answers).
 # Usage: scripts/benchmark-server.sh [sqlite|postgres|both]   (default: both)
+#        BENCH_ROWS=1000000 BENCH_SECONDS=15 SIPAS=path (another build) change the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release >/dev/null
-SIPAS=$PWD/.build/release/sipas
+if [ -z "${SIPAS:-}" ]; then swift build -c release >/dev/null; SIPAS=$PWD/.build/release/sipas; fi
+ROWS=${BENCH_ROWS:-1000000}
+SECONDS_RUN=${BENCH_SECONDS:-15}
 which wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 port=8199
 work=$(mktemp -d)
@@ -31,14 +33,15 @@ run() {  # label database
   start_server "$db"
   token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
     -d '{"username":"admin","password":"sipas-demo-2023"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  campaign=$(api "http://127.0.0.1:$port/api/v1/campaigns" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  # The demo's campaign on the legacy communes (the generated file names them by their codes).
+  campaign=$(api "http://127.0.0.1:$port/api/v1/campaigns" | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["items"] if c["code"] == "LSN-VQ-2023"][0])')
   api -X POST "http://127.0.0.1:$port/api/v1/campaigns/$campaign/status" -d '{"status":"entry"}' >/dev/null
   unit=$(api "http://127.0.0.1:$port/api/v1/units?q=diem%20he&register=legacy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-  echo "== $label: response submission, 64 connections, 15 s"
-  wrk -t4 -c64 -d15s --latency -s scripts/benchmark/submit.lua "http://127.0.0.1:$port" -- \
+  echo "== $label: response submission, 64 connections, $SECONDS_RUN s"
+  wrk -t4 -c64 -d${SECONDS_RUN}s --latency -s scripts/benchmark/submit.lua "http://127.0.0.1:$port" -- \
     "/api/v1/campaigns/$campaign/responses" "$token" "$unit" | grep -E "Requests/sec|Latency|50%|90%|99%|Non-2xx|requests in"
-  echo "== $label: import 1,000,000 responses through the API"
-  "$SIPAS" generate --questionnaire sipas-2017 --rows 1000000 --units 15 --design strata-psu --seed 7 --out "$work/g.csv"
+  echo "== $label: import $ROWS responses through the API"
+  "$SIPAS" generate --questionnaire sipas-2017 --rows "$ROWS" --units 15 --design strata-psu --seed 7 --out "$work/g.csv"
   python3 - "$work/g.csv" "$work/big.csv" <<'PY'
 import csv, sys
 codes = ["06253","06256","06268","06274","06277","06280","06283","06286","06292","06298","06307","06313","06316","06319","06322"]
@@ -82,7 +85,7 @@ mode=${1:-both}
 if [ "$mode" != postgres ]; then run SQLite "$work/sipas.sqlite"; fi
 if [ "$mode" != sqlite ]; then
   if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    export -f run start_server stop_server api; export SIPAS work port
+    export -f run start_server stop_server api; export SIPAS work port ROWS SECONDS_RUN
     # Durable commits for the measurement (the test cluster runs with fsync off).
     SIPAS_TEST_POSTGRES_FSYNC=on scripts/with-postgres.sh bash -c 'run PostgreSQL "$SIPAS_TEST_POSTGRES_URL"'
   else

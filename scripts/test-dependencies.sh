@@ -18,6 +18,10 @@ command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# The benchmarks' smoke run: wrk for the submission load, bc and GNU time for the timings.
+command -v wrk >/dev/null || need+=(wrk)
+command -v bc >/dev/null || need+=(bc)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -289,6 +289,17 @@ class Screens(unittest.TestCase):
             WebDriverWait(d, **PATIENT).until(lambda d: "/units/06280" in d.current_url)
             self.assertIn(vietnamese_percent(ranking["06280"]["estimate"]), d.find_element(By.CSS_SELECTOR, ".headline").text)
             self.assert_accessible("/public/LSN-VQ-2023/units/06280")
+            # A citizen on a phone: nothing scrolls sideways, charts fit, tables reflow.
+            d.set_window_size(390, 844)
+            try:
+                for path in ["/public", "/public/LSN-VQ-2023", "/public/LSN-VQ-2023/units/06280", "/public/LSN-VQ-2023/method"]:
+                    d.get(BASE + path)
+                    wide = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                    self.assertLessEqual(wide[0], wide[1] + 1, f"{path} scrolls sideways at 390 px: {wide}")
+                    os.makedirs(SHOTS, exist_ok=True)
+                    d.save_screenshot(os.path.join(SHOTS, f"phone{path.replace('/', '-')}.png"))
+            finally:
+                d.set_window_size(1280, 1000)
             snippet = d.find_element(By.CSS_SELECTOR, "pre code").text
             self.assertIn("/public/LSN-VQ-2023/units/06280/widget", snippet)
             # The widget works framed in another site's page (a portal served from another origin).
@@ -458,7 +469,8 @@ indices:
             self.assert_valid_html(path)
         for path in ["/", f"/campaigns/{a}", f"/campaigns/{a}/dashboard?unit=06280", f"/campaigns/{a}/ranking", f"/campaigns/{b}/change",
                      "/campaigns/new", f"/campaigns/{a}/received", "/users", "/audit", f"/campaigns/{a}/wishes", f"/campaigns/{b}/map",
-                     "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/import"]:
+                     "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/import",
+                     "/questionnaires/sipas-2017/1/preview", "/questionnaires/sipas-2023/1/preview"]:
             self.assert_accessible(path)
         self.driver.delete_all_cookies()
         self.assert_accessible("/sign-in")

@@ -114,4 +114,48 @@ enum SpreadsheetReader {
         }
         return try JSONDecoder().decode([String].self, from: data)
     }
+
+    /// How each sheet prints, as openpyxl reads it: orientation, paper, fit, repeated titles.
+    static func pageSetup(_ xlsx: [UInt8]) throws -> [[String: String]] {
+        let path = NSTemporaryDirectory() + "sipas-test-\(UUID().uuidString).xlsx"
+        try Data(xlsx).write(to: URL(fileURLWithPath: path))
+        defer { unlink(path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import json, sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            print(json.dumps([{"sheet": ws.title, "orientation": str(ws.page_setup.orientation), "paper": str(ws.page_setup.paperSize),
+                               "fitToPage": str(ws.sheet_properties.pageSetUpPr.fitToPage), "fitToWidth": str(ws.page_setup.fitToWidth),
+                               "fitToHeight": str(ws.page_setup.fitToHeight), "titles": str(ws.print_title_rows),
+                               "wrapped": str(all(c.alignment.wrap_text for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)))}
+                              for ws in wb.worksheets]))
+            """, path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { Issue.record("openpyxl could not read the workbook"); return [] }
+        return try JSONDecoder().decode([[String: String]].self, from: data)
+    }
+}
+
+@Suite struct WorkbookPrintingTests {
+    /// A spreadsheet program prints every sheet landscape on A4, one page wide, the header row on
+    /// every page, long names wrapped — not 44 pages of one column group each.
+    @Test func everySheetPrintsOnePageWideWithItsHeaderOnEveryPage() async throws {
+        try await withServer(.sqlite) { s in
+            let cookie = try await s.signIn("admin")
+            let workbook = try await s.client.execute(uri: "/campaigns/\(s.campaign.id)/report.xlsx", method: .get, headers: [.cookie: cookie]) {
+                Array(buffer: $0.body)
+            }
+            let sheets = try SpreadsheetReader.pageSetup(workbook)
+            #expect(sheets.count >= 5)
+            for sheet in sheets {
+                #expect(sheet["orientation"] == "landscape" && sheet["paper"] == "9" && sheet["fitToPage"] == "True"
+                        && sheet["fitToWidth"] == "1" && sheet["fitToHeight"] == "0" && sheet["titles"] == "1:1" && sheet["wrapped"] == "True", "\(sheet)")
+            }
+        }
+    }
 }

@@ -134,10 +134,11 @@ public struct CampaignIndexQueries: Sendable {
         } else {
             let inScope = scope.map { visibility(table: table, release, scope: $0) } ?? { _ in true }
             var withheld = Set<[String]>()
+            let sizes = Self.groupSizes(result)
             result.rows = result.rows.compactMap { row in
                 guard inScope(row.group) else { return nil }
                 let cell = ReleaseCell(table, row.group)
-                if release.pattern.withheld.contains(cell) || Self.groupSize(result, row.group) < minN { withheld.insert(row.group); return nil }
+                if release.pattern.withheld.contains(cell) || sizes[row.group, default: 0] < minN { withheld.insert(row.group); return nil }
                 return release.pattern.isHidden(cell, measure: measure, node: "\(row.index)/\(row.node)") ? Self.blank(row) : row
             }
             return Answer(campaign: campaign, by: request.by, rollup: nil, minN: minN, responses: responses, result: result,
@@ -155,8 +156,11 @@ public struct CampaignIndexQueries: Sendable {
         return row
     }
 
-    static func groupSize(_ result: IndexResult, _ group: [String]) -> Int {
-        result.rows.lazy.filter { $0.group == group }.map(\.n).max() ?? 0
+    /// Each group's size: the largest n of its rows (its root's, normally).
+    static func groupSizes(_ result: IndexResult) -> [[String]: Int] {
+        var sizes: [[String]: Int] = [:]
+        for row in result.rows { sizes[row.group] = max(sizes[row.group] ?? 0, row.n) }
+        return sizes
     }
 
     /// A mean of groups is one more equation over the groups' figures: beside the pooled figures

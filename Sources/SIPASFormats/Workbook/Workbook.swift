@@ -76,7 +76,12 @@ public struct Workbook: Sendable {
         for (i, name) in sheetNames.enumerated() {
             out += #"<sheet name="\#(XMLText.escape(name))" sheetId="\#(i + 1)" r:id="rId\#(i + 1)"/>"#
         }
-        return out + "</sheets></workbook>"
+        out += "</sheets><definedNames>"
+        // Each sheet's header row is printed again at the top of every page.
+        for (i, name) in sheetNames.enumerated() {
+            out += #"<definedName name="_xlnm.Print_Titles" localSheetId="\#(i)">'\#(XMLText.escape(name.replacingOccurrences(of: "'", with: "''")))'!$1:$1</definedName>"#
+        }
+        return out + "</definedNames></workbook>"
     }
 
     private var workbookRelationships: String {
@@ -89,12 +94,15 @@ public struct Workbook: Sendable {
         return out + "</Relationships>"
     }
 
-    /// Styles: 0 plain, 1 two decimals, 2 a whole number with thousands, 3 the bold header.
-    private static let styles = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#
+    /// Styles: 0 plain, 1 two decimals, 2 a whole number with thousands, 3 the bold header, 4 text
+    /// that wraps (long names stay whole on paper).
+    private static let styles = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#
 
     private static func sheetXML(_ sheet: Sheet, strings: inout SharedStrings) -> String {
         let columns = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
         var out = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+        // Printed landscape on A4, as wide as one page and as long as it needs.
+        out += #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#
         out += #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>"#
         if columns > 0 {
             out += "<cols>"
@@ -121,14 +129,18 @@ public struct Workbook: Sendable {
                 case let .integer(value?):
                     out += #"<c r="\#(reference(c, line))" s="2"><v>\#(value)</v></c>"#
                 case let .text(text) where !text.isEmpty:
-                    out += #"<c r="\#(reference(c, line))" t="s"><v>\#(strings.id(CSVLine.spreadsheetText(text)))</v></c>"#
+                    out += #"<c r="\#(reference(c, line))" t="s" s="4"><v>\#(strings.id(CSVLine.spreadsheetText(text)))</v></c>"#
                 default:
                     continue
                 }
             }
             out += "</row>"
         }
-        return out + "</sheetData></worksheet>"
+        out += "</sheetData>"
+        out += #"<pageMargins left="0.5" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>"#
+        out += #"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#
+        out += #"<headerFooter><oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter></headerFooter>"#
+        return out + "</worksheet>"
     }
 
     /// "A1"-style reference of zero-based column `c` in row `line`.

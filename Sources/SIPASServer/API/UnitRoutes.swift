@@ -25,7 +25,7 @@ struct UnitDetailView: Encodable {
 
 func registerUnitRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.get, "/api/v1/units", "Tìm đơn vị hành chính (không phân biệt dấu, hoa thường) — search units", tag: "units", action: .readUnits,
-            query: [QueryParameter("q", .string(maxLength: UnitRegister.queryLimit, minLength: 0), "words of the name, any order, any case, with or without diacritics"),
+            query: [QueryParameter("q", .string(maxLength: UnitRegister.queryLimit, minLength: 0), "words of the name, any order, any case, with or without diacritics; at most 200 characters"),
                     QueryParameter("register", .string(enumeration: UnitRegister.registers), "one register only"),
                     QueryParameter("level", .string(enumeration: UnitRegister.levels), "one level only"),
                     QueryParameter("within", .id, "only units inside this unit")] + QueryParameter.paging,

@@ -22,8 +22,11 @@ struct HTMLRows: Sendable {
             html += "</th>"
         }
 
-        mutating func cell(_ text: String, numeric: Bool = false) {
-            html += numeric ? "<td class=\"num\">" : "<td>"
+        /// `label`: the column's name, shown before the value where the table reflows on a phone.
+        mutating func cell(_ text: String, numeric: Bool = false, label: String? = nil) {
+            html += numeric ? "<td class=\"num\"" : "<td"
+            if let label { html += " data-label=\"" + HTMLText.escape(label) + "\"" }
+            html += ">"
             html += HTMLText.escape(text)
             html += "</td>"
         }

@@ -35,7 +35,10 @@ struct IntervalChart: Sendable {
         let from = axis?.lowerBound ?? min(lowest, 95), to = axis?.upperBound ?? 100.0
         let step = to - from > 50 ? 10.0 : 5.0
         func x(_ v: Double) -> Double { Self.labelWidth + (v - from) / (to - from) * Self.plotWidth }
-        let height = Self.top + Double(rows.count) * Self.rowHeight + 30
+        // Long names wrap onto more lines (never cut with "…"): each row as tall as its label.
+        let labels = rows.map { Self.wrap($0.label) }
+        let heights = labels.map { Self.rowHeight + Double($0.count - 1) * Self.lineHeight }
+        let height = Self.top + heights.reduce(0, +) + 30
         let width = Self.labelWidth + Self.plotWidth + 20
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-t\">"
         out += "<title id=\"\(id)-t\">\(Self.escape(title))</title>"
@@ -50,10 +53,17 @@ struct IntervalChart: Sendable {
             out += "<line x1=\"\(n(x(line.value)))\" y1=\"\(n(Self.top - 12))\" x2=\"\(n(x(line.value)))\" y2=\"\(n(height - 26))\" class=\"\(line.dashed ? "ref dashed" : "ref")\"/>"
             out += "<text x=\"\(n(x(line.value)))\" y=\"\(n(Self.top - 16))\" class=\"reflabel\" text-anchor=\"middle\">\(Self.escape(line.label))</text>"
         }
+        var rowTop = Self.top
         for (i, row) in rows.enumerated() {
-            let y = Self.top + Double(i) * Self.rowHeight + Self.rowHeight / 2
+            let y = rowTop + heights[i] / 2
+            rowTop += heights[i]
             out += "<g><title>\(Self.escape(row.label)): \(Self.escape(VietnameseFormat.percent(row.estimate))) \(Self.escape(VietnameseFormat.interval(row.low, row.high)))</title>"
-            out += "<text x=\"\(n(Self.labelWidth - 8))\" y=\"\(n(y + 4))\" class=\"label\" text-anchor=\"end\">\(Self.escape(Self.shorten(row.label)))</text>"
+            let first = y + 4 - Double(labels[i].count - 1) * Self.lineHeight / 2
+            out += "<text x=\"\(n(Self.labelWidth - 8))\" y=\"\(n(first))\" class=\"label\" text-anchor=\"end\">"
+            for (k, line) in labels[i].enumerated() {
+                out += "<tspan x=\"\(n(Self.labelWidth - 8))\" dy=\"\(k == 0 ? "0" : n(Self.lineHeight))\">\(Self.escape(line))</tspan>"
+            }
+            out += "</text>"
             if let low = row.low, let high = row.high {
                 out += "<line x1=\"\(n(x(low)))\" y1=\"\(n(y))\" x2=\"\(n(x(high)))\" y2=\"\(n(y))\" class=\"whisker\"/>"
             }
@@ -69,7 +79,25 @@ struct IntervalChart: Sendable {
 
     private func n(_ v: Double) -> String { DecimalText.plain((v * 10).rounded() / 10) }
 
-    static func shorten(_ text: String) -> String { text.count > 34 ? String(text.prefix(33)) + "…" : text }
+    private static let lineHeight = 13.0, lineLength = 34
+
+    /// A label in lines of at most `lineLength` characters, broken between words (a word longer
+    /// than a line stays whole).
+    static func wrap(_ text: String) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= lineLength {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
 
     /// XML text and attribute escaping.
     static func escape(_ text: String) -> String { HTMLText.escape(text) }

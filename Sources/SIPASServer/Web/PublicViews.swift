@@ -59,14 +59,15 @@ struct PublicCampaignPage: Sendable {
         for row in shownRows[paging.range] {
             let e = row.entry
             html.row { cells in
-                cells.cell(e.rank.map(String.init) ?? "—", numeric: true)
-                cells.cell(e.bestRank.map { best in best == e.worstRank ? "\(best)" : "\(best)–\(e.worstRank ?? best)" } ?? "—", numeric: true)
+                cells.cell(e.rank.map(String.init) ?? "—", numeric: true, label: "Hạng")
+                cells.cell(e.bestRank.map { best in best == e.worstRank ? "\(best)" : "\(best)–\(e.worstRank ?? best)" } ?? "—", numeric: true,
+                           label: "Khoảng hạng")
                 cells.header(row.unit?.unit.name ?? row.code,
                              href: "/public/\(c.code)/units/\(row.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
-                cells.cell(VietnameseFormat.percent(e.estimate), numeric: true)
-                cells.cell(VietnameseFormat.interval(e.low, e.high), numeric: true)
-                cells.cell(VietnameseFormat.count(row.n), numeric: true)
-                cells.cell(row.targetStanding?.outcome.label ?? "")
+                cells.cell(VietnameseFormat.percent(e.estimate), numeric: true, label: "Chỉ số")
+                cells.cell(VietnameseFormat.interval(e.low, e.high), numeric: true, label: "Khoảng tin cậy 95%")
+                cells.cell(VietnameseFormat.count(row.n), numeric: true, label: "Số phiếu")
+                cells.cell(row.targetStanding?.outcome.label ?? "", label: "So với mục tiêu")
             }
         }
         rows = html.html

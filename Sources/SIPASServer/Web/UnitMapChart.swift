@@ -62,7 +62,7 @@ struct UnitMapChart: Sendable {
             let circle = "<circle cx=\"\(n(x(dot.longitude)))\" cy=\"\(n(y(dot.latitude)))\" r=\"\(n(radius))\" class=\"\(band.cssClass)\(dot.lowN ? " hollow" : "")\"><title>\(IntervalChart.escape(text))</title></circle>"
             // Few enough units to name them on the map.
             let name = dots.count <= 60
-                ? "<text x=\"\(n(x(dot.longitude) + radius + 3))\" y=\"\(n(y(dot.latitude) + 4))\" class=\"maplabel\">\(IntervalChart.escape(IntervalChart.shorten(dot.label)))</text>" : ""
+                ? "<text x=\"\(n(x(dot.longitude) + radius + 3))\" y=\"\(n(y(dot.latitude) + 4))\" class=\"maplabel\">\(IntervalChart.escape(dot.label))</text>" : ""
             if let href = dot.href {
                 out += "<a href=\"\(IntervalChart.escape(href))\">\(circle)\(name)</a>"
             } else {

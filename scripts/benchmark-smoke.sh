@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every README benchmark at a tiny size with the debug build, so that none can rot unseen: each
+# must run to its end and print its figures (the figures themselves mean nothing at this size).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SIPAS=$PWD/.build/debug/sipas
+echo "== benchmark smoke: the index engine"
+scripts/benchmark.sh 2000
+echo "== benchmark smoke: the server (SQLite)"
+BENCH_ROWS=2000 BENCH_SECONDS=1 scripts/benchmark-server.sh sqlite
+echo "== benchmark smoke: dashboards, outputs and public pages"
+BENCH_ROWS=3000 BENCH_UNITS=30 BENCH_REPEAT=3 scripts/benchmark-dashboards.sh
+echo "benchmark smoke: 3 passed, 0 failed"
