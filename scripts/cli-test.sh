@@ -87,5 +87,16 @@ expect "publish" 0 $SIPAS publish --campaign LSN-VQ-2023 --database "$db"
 expect "publish twice is refused" 65 $SIPAS publish --campaign LSN-VQ-2023 --database "$db"
 contains "says it is published already" "$work/err" "đã được công bố"
 
+# The database holds personal data: its folder is the owner's alone, its files and backups too.
+private="$work/private/sipas.sqlite"
+expect "migrate a new database" 0 $SIPAS migrate --database "$private"
+expect "back it up" 0 $SIPAS backup "$work/private-backup.sqlite" --database "$private"
+for f in "$work/private:700" "$private:600" "$private-wal:600" "$work/private-backup.sqlite:600" "$work/private/audit.key:600"; do
+  file=${f%:*} want=${f##*:}
+  if [ ! -e "$file" ] || [ "$(stat -c %a "$file")" = "$want" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL $file is $(stat -c %a "$file"), expected $want"; fi
+done
+expect "the audit chain of a fresh database verifies" 0 $SIPAS audit verify --database "$private"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -300,6 +300,7 @@ class Screens(unittest.TestCase):
                     d.save_screenshot(os.path.join(SHOTS, f"phone{path.replace('/', '-')}.png"))
             finally:
                 d.set_window_size(1280, 1000)
+            d.get(BASE + "/public/LSN-VQ-2023/units/06280")
             snippet = d.find_element(By.CSS_SELECTOR, "pre code").text
             self.assertIn("/public/LSN-VQ-2023/units/06280/widget", snippet)
             # The widget works framed in another site's page (a portal served from another origin).
