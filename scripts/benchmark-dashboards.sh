@@ -80,7 +80,8 @@ pages = [("index page, whole campaign", f"/campaigns/{cid}/dashboard", cookie, N
          ("map page, 3,321 units", f"/campaigns/{cid}/map", cookie, None),
          ("API wishes of a unit (CSV)", f"/api/v1/campaigns/{cid}/dashboard/wishes?unit={unit}&format=csv", None, token),
          ("API priorities of a unit", f"/api/v1/campaigns/{cid}/dashboard/priorities?unit={unit}", None, token),
-         ("API ranking (JSON)", f"/api/v1/campaigns/{cid}/dashboard/ranking", None, token)]
+         ("API ranking (JSON)", f"/api/v1/campaigns/{cid}/dashboard/ranking", None, token),
+         ("API index by unit (JSON, every node of 3,321 units)", f"/api/v1/campaigns/{cid}/index?by=unit", None, token)]
 def timed(path, cookie, token):
     t = time.perf_counter(); status, body, _ = call(path, cookie=cookie, token=token); took = time.perf_counter() - t
     assert status == 200, (path, status)

@@ -17,6 +17,7 @@ public final class Platform: Sendable {
     let expensive = ExpensiveWork()
     let figuresCache = FiguresCache()
     let releaseCache = ReleaseCache()
+    let releasedTables = ReleasedTables()
     let receivedCounts = ReceivedCounts()
     /// Changes whenever a campaign's status does, publication included: caches of public pages
     /// keyed on it never serve a campaign that is no longer public.

@@ -227,6 +227,33 @@ final class ReleaseCache: Sendable {
     }
 }
 
+/// Released tables as an audience reads them (the pattern applied), so that a page shown again
+/// does not filter 100,000 rows again. A release never changes: a new one has a new number.
+final class ReleasedTables: Sendable {
+    struct Key: Hashable, Sendable {
+        var campaign: Int
+        var release: Int
+        var table: String
+        var measure: String
+        var minN: Int
+        var scope: [Int]
+    }
+
+    static let maxEntries = 64
+    private let state = Mutex<(entries: [Key: (IndexResult, Int)], order: [Key])>(([:], []))
+
+    func get(_ key: Key) -> (IndexResult, Int)? { state.withLock { $0.entries[key] } }
+
+    func set(_ key: Key, _ value: (IndexResult, Int)) {
+        state.withLock { s in
+            guard s.entries[key] == nil else { return }
+            s.entries[key] = value
+            s.order.append(key)
+            if s.order.count > Self.maxEntries { s.entries[s.order.removeFirst()] = nil }
+        }
+    }
+}
+
 extension Platform {
     var releases: Releases { Releases(platform: self) }
 }

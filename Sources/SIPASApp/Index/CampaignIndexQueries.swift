@@ -132,17 +132,26 @@ public struct CampaignIndexQueries: Sendable {
             let blanked = Set(release.pattern.blanked[measure]?.filter { $0.key.table == rollup }.flatMap(\.value) ?? [])
             result.rows = result.rows.map { row in blanked.contains("\(row.index)/\(row.node)") ? Self.blank(row) : row }
         } else {
-            let inScope = scope.map { visibility(table: table, release, scope: $0) } ?? { _ in true }
-            var withheld = Set<[String]>()
-            let sizes = Self.groupSizes(result)
-            result.rows = result.rows.compactMap { row in
-                guard inScope(row.group) else { return nil }
-                let cell = ReleaseCell(table, row.group)
-                if release.pattern.withheld.contains(cell) || sizes[row.group, default: 0] < minN { withheld.insert(row.group); return nil }
-                return release.pattern.isHidden(cell, measure: measure, node: "\(row.index)/\(row.node)") ? Self.blank(row) : row
+            let key = ReleasedTables.Key(campaign: campaign.id, release: release.number, table: table, measure: measure, minN: minN,
+                                         scope: scope?.roots.map(\.id) ?? [])
+            let withheld: Int
+            if let cached = platform.releasedTables.get(key) {
+                (result, withheld) = cached
+            } else {
+                let inScope = scope.map { visibility(table: table, release, scope: $0) } ?? { _ in true }
+                var hidden = Set<[String]>()
+                let sizes = Self.groupSizes(result)
+                result.rows = result.rows.compactMap { row in
+                    guard inScope(row.group) else { return nil }
+                    let cell = ReleaseCell(table, row.group)
+                    if release.pattern.withheld.contains(cell) || sizes[row.group, default: 0] < minN { hidden.insert(row.group); return nil }
+                    return release.pattern.isHidden(cell, measure: measure, node: "\(row.index)/\(row.node)") ? Self.blank(row) : row
+                }
+                withheld = hidden.count
+                platform.releasedTables.set(key, (result, withheld))
             }
             return Answer(campaign: campaign, by: request.by, rollup: nil, minN: minN, responses: responses, result: result,
-                          disclosureControlled: true, withheldGroups: withheld.count)
+                          disclosureControlled: true, withheldGroups: withheld)
         }
         return Answer(campaign: campaign, by: request.by, rollup: request.rollup, minN: minN, responses: responses, result: result,
                       disclosureControlled: true, withheldGroups: 0)
