@@ -35,7 +35,7 @@ run() {  # label database
     -d '{"username":"admin","password":"sipas-demo-2023"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
   # The demo's campaign on the legacy communes (the generated file names them by their codes).
   campaign=$(api "http://127.0.0.1:$port/api/v1/campaigns" | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["items"] if c["code"] == "LSN-VQ-2023"][0])')
-  api -X POST "http://127.0.0.1:$port/api/v1/campaigns/$campaign/status" -d '{"status":"entry"}' >/dev/null
+  api -X POST "http://127.0.0.1:$port/api/v1/campaigns/$campaign/status" -d '{"status":"entry","reason":"benchmark: submissions reopen entry"}' >/dev/null
   unit=$(api "http://127.0.0.1:$port/api/v1/units?q=diem%20he&register=legacy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   echo "== $label: response submission, 64 connections, $SECONDS_RUN s"
   wrk -t4 -c64 -d${SECONDS_RUN}s --latency -s scripts/benchmark/submit.lua "http://127.0.0.1:$port" -- \

@@ -42,6 +42,17 @@ def api(path):
         return json.load(reply)
 
 
+def api_as(username, path):
+    """The API as another account sees it (the analyst reads the campaign's release)."""
+    login = urllib.request.Request(BASE + "/api/v1/auth/login", method="POST", headers={"Content-Type": "application/json"},
+                                   data=json.dumps({"username": username, "password": PASSWORD}).encode())
+    with urllib.request.urlopen(login) as reply:
+        token = json.load(reply)["token"]
+    request = urllib.request.Request(BASE + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request) as reply:
+        return json.load(reply)
+
+
 def vietnamese_percent(value):
     text = f"{value:.2f}".replace(".", ",")
     whole, fraction = text.split(",")
@@ -127,8 +138,13 @@ class Screens(unittest.TestCase):
         for username, expected in [("admin", "Quản trị hệ thống"), ("snv.langson", "Tiến độ nhận phiếu"),
                                    ("phantich", "So sánh giữa các kỳ"), ("xa.diemhe", "Kết quả của đơn vị")]:
             self.sign_in(username)
-            self.assertIn("Bạn có thể làm gì tiếp theo", self.driver.page_source)
-            self.assertIn(expected, self.driver.find_element(By.TAG_NAME, "main").text, username)
+            self.assertIn("Bạn có thể làm gì", self.driver.page_source)
+            main = self.driver.find_element(By.TAG_NAME, "main").text
+            self.assertIn(expected, main, username)
+            # Those who run campaigns are told what the latest one waits for, and may create one.
+            runs = username in ("admin", "snv.langson")
+            self.assertEqual("Việc cần làm tiếp" in main, runs, username)
+            self.assertEqual(bool(self.driver.find_elements(By.LINK_TEXT, "Tạo kỳ đo lường")), runs, username)
 
     def test_the_dashboard_shows_the_apis_figures(self):
         self.sign_in("snv.langson")
@@ -179,7 +195,30 @@ class Screens(unittest.TestCase):
         self.driver.get(f"{BASE}/campaigns/{cid}/ranking")
         names = [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, "main table tbody th")]
         self.assertEqual(names, ["Xã Điềm He"])
-        self.assertIn("không được hiển thị", self.driver.find_element(By.TAG_NAME, "main").text)
+        main = self.driver.find_element(By.TAG_NAME, "main").text
+        self.assertIn("không được hiển thị", main)
+        self.assertNotIn("0 đơn vị không có trong bảng", main)
+        # Its rank is among every unit of the campaign (as the analyst ranks them), not among one.
+        everyone = api_as("phantich", f"/api/v1/campaigns/{cid}/dashboard/ranking")["rows"]
+        own = next(r for r in everyone if r["unit"] == "06280")
+        ranked = len([r for r in everyone if r["estimate"] is not None])
+        first = self.driver.find_element(By.CSS_SELECTOR, "main table tbody tr td").text
+        self.assertEqual(first, str(own["rank"]))
+        self.assertIn(f"toàn bộ {ranked} đơn vị", main)
+        # Its dashboard opens on its commune, with its rank and the campaign's figure beside it.
+        self.driver.get(f"{BASE}/campaigns/{cid}/dashboard")
+        self.assertEqual(self.driver.find_element(By.CSS_SELECTOR, "main h2").text, "Xã Điềm He")
+        headline = self.driver.find_element(By.CSS_SELECTOR, ".headline").text
+        self.assertIn(f"Hạng {own['rank']}/{ranked}", headline)
+        self.assertIn("tỷ lệ chung của kỳ", headline)
+        self.assertNotIn("ít phiếu", headline)
+        # Its report speaks of its commune, not the province's document with its headline.
+        self.driver.get(f"{BASE}/campaigns/{cid}/report")
+        report = self.driver.find_element(By.TAG_NAME, "main").text
+        self.assertIn("KẾT QUẢ ĐO LƯỜNG SỰ HÀI LÒNG", report)
+        self.assertIn("Xã Điềm He", report)
+        self.assertNotIn("Nơi nhận", report)
+        self.assertIn(f"đứng thứ {own['rank']} trong {ranked} đơn vị", report)
         self.driver.get(f"{BASE}/campaigns/{cid}/received")
         self.assertIn("Không có quyền", self.driver.find_element(By.TAG_NAME, "h1").text)
 
@@ -259,6 +298,9 @@ class Screens(unittest.TestCase):
                          "HUYỆN VĂN QUAN", "Phương pháp và độ tin cậy".upper(), "Xã Điềm He"]:
             self.assertIn(fragment, text)
         self.assertIn(vietnamese_percent(pooled["SIPAS"]["estimate"]), text)
+        # Pages after the first carry "Trang n/N" at the top, in the margin (Nghị định 30/2020).
+        self.assertIn(f"Trang 2/{len(pdf.pages)}", text)
+        boxes = re.sub(r'<word [^>]*>(Trang|\d+/\d+)</word>', "", boxes)
         words = [tuple(float(v) for v in m) for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', boxes)]
         mm = 72 / 25.4
         self.assertGreaterEqual(min(w[0] for w in words), 30 * mm - 2, "left margin at least 30 mm")
@@ -268,8 +310,19 @@ class Screens(unittest.TestCase):
         fonts = subprocess.run(["pdffonts", "-"], input=body, capture_output=True).stdout.decode()
         self.assertTrue("Times" in fonts or "LiberationSerif" in fonts or "Liberation Serif" in fonts, fonts)
 
-        # Publish, as the campaign's administrator, on its page.
+        # Publish, as the campaign's administrator: the next step opens a preview of what becomes
+        # public; without the confirmation nothing is published.
         d.get(f"{BASE}/campaigns/{cid}")
+        d.find_element(By.LINK_TEXT, "Xem trước và công bố kết quả").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/publish"))
+        preview = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("không cần đăng nhập", preview)
+        self.assertIn(vietnamese_percent(pooled["SIPAS"]["estimate"]), preview)
+        self.assert_accessible(f"/campaigns/{cid}/publish")
+        d.find_element(By.XPATH, "//button[normalize-space()='Công bố kết quả']").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        self.assertEqual(self.anonymous_status(public[0]), 404, "published without its confirmation")
+        d.find_element(By.ID, "publish-confirm").click()
         d.find_element(By.XPATH, "//button[normalize-space()='Công bố kết quả']").click()
         WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == "Đã công bố")
         try:
@@ -300,7 +353,13 @@ class Screens(unittest.TestCase):
                     d.save_screenshot(os.path.join(SHOTS, f"phone{path.replace('/', '-')}.png"))
             finally:
                 d.set_window_size(1280, 1000)
+            # The embed code is the administrators': on the unit's dashboard, not on the public page.
             d.get(BASE + "/public/LSN-VQ-2023/units/06280")
+            self.assertFalse(d.find_elements(By.CSS_SELECTOR, "pre code"), "the public page shows the embed code")
+            d.get(BASE + "/public/LSN-VQ-2023?q=diem+he")
+            self.assertIn("Xã Điềm He", d.find_element(By.CSS_SELECTOR, "#tim + form + ul").text, "find my commune")
+            self.sign_in("snv.langson")
+            d.get(f"{BASE}/campaigns/{cid}/dashboard?unit=06280")
             snippet = d.find_element(By.CSS_SELECTOR, "pre code").text
             self.assertIn("/public/LSN-VQ-2023/units/06280/widget", snippet)
             # The widget works framed in another site's page (a portal served from another origin).
@@ -321,12 +380,15 @@ class Screens(unittest.TestCase):
             for resource in json.loads(package)["resources"]:
                 self.assertEqual(self.anonymous_status("/public/LSN-VQ-2023/" + resource["path"]), 200, resource["path"])
         finally:
-            # Withdraw, so the other tests find the campaign as they expect it.
+            # Withdraw (a step back: confirmed, with its reason), so the other tests find the campaign as they expect it.
             self.sign_in("snv.langson")
             d.get(f"{BASE}/campaigns/{cid}")
-            d.find_element(By.ID, "status").send_keys("Phân tích")
-            d.find_element(By.CSS_SELECTOR, "form[action$='/status'] select + button").click()
+            d.find_element(By.XPATH, "//summary[starts-with(normalize-space(), 'Lùi về bước trước')]").click()
+            d.find_element(By.ID, "reason").send_keys("Thu hồi sau kiểm thử giao diện")
+            d.find_element(By.ID, "back-confirm").click()
+            d.find_element(By.CSS_SELECTOR, "form[action$='/status/back'] button").click()
             WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == "Phân tích")
+            self.assertIn("Lý do: Thu hồi sau kiểm thử giao diện", d.find_element(By.TAG_NAME, "main").text)
         for path in public:
             self.assertEqual(self.anonymous_status(path), 404, f"{path} is still public after withdrawal")
 

@@ -75,12 +75,12 @@ import SIPASStore
             // A cookie's secret is no bearer token.
             #expect(try await s.call(.get, "/api/v1/auth/me", token: session).status == 401)
             let before = try await s.state()
-            let forged = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", json: "{\"status\": \"entry\"}", headers: cookieHeader)
+            let forged = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}", headers: cookieHeader)
             #expect(forged.status == 403 && forged.body.contains("CSRF"))
             #expect(try await s.state() == before)
             var withToken = cookieHeader
             withToken[HTTPField.Name("X-CSRF-Token")!] = csrf
-            let real = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", json: "{\"status\": \"entry\"}", headers: withToken)
+            let real = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}", headers: withToken)
             #expect(real.status == 200)
             let wrongPassword = try await s.call(.post, "/api/v1/auth/login", json: "{\"username\": \"admin\", \"password\": \"nope-nope-nope\"}")
             #expect(wrongPassword.status == 401)

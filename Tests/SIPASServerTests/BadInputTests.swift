@@ -20,7 +20,7 @@ import SIPASStore
     }
 
     static let validCampaign = """
-        {"code": "LSN-2026", "year": 2026, "title": "Đo lường 2026", "questionnaire_code": "sipas-2023", "questionnaire_version": 1,
+        {"code": "LSN-2026", "year": 2025, "title": "Đo lường 2026", "questionnaire_code": "sipas-2023", "questionnaire_version": 1,
          "owner_unit_id": OWNER, "units": [{"unit_id": UNIT, "target_percent": 93}], "phases": [{"phase": "fieldwork", "starts_on": "2026-10-01", "ends_on": "2026-10-31"}]}
         """
 
@@ -81,7 +81,7 @@ import SIPASStore
             // A version a campaign uses is immutable, even for its owner.
             let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
             let campaign = try await s.call(.post, "/api/v1/campaigns", as: .systemAdmin, json: """
-                {"code": "Q-USED", "year": 2026, "title": "t", "questionnaire_code": "sipas-2017", "questionnaire_version": 2,
+                {"code": "Q-USED", "year": 2025, "title": "t", "questionnaire_code": "sipas-2017", "questionnaire_version": 2,
                  "units": [{"unit_id": \(diemHe.id)}]}
                 """)
             #expect(campaign.status == 201, "\(campaign.body)")
@@ -106,7 +106,7 @@ import SIPASStore
             try await expectRefused(s, 409, containing: "fieldwork and entry") {
                 try await s.call(.post, uri, as: .dataEntryClerk, body: "response_id,unit,A1\nX1,06280,4\n", contentType: "text/csv")
             }
-            let status = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}")
+            let status = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}")
             #expect(status.status == 200)
             try await expectRefused(s, 422, containing: "unit not measured") {
                 try await s.call(.post, uri, as: .dataEntryClerk, body: "response_id,unit,A1\nX1,06280,4\nX2,00001,4\nX3,06280,7\n", contentType: "text/csv")

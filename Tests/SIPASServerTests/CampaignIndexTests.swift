@@ -54,7 +54,7 @@ import SIPASStore
             try await expectSameFigures(s, scope: diemHe)
             // New responses after the first read: one without weight, stratum or PSU, which makes
             // the whole campaign unweighted for the file engine too; an NFD spelling of a stratum.
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             let csv = "response_id,unit,stratum,psu,A1,A2,OVERALL\nN1,06280,\("Điềm He".decomposedStringWithCanonicalMapping),P9,4,5,4\nN2,06280,,,2,3,\n"
             let imported = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses/import", as: .dataEntryClerk,
                                             body: csv, contentType: "text/csv")

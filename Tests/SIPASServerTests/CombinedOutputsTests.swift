@@ -20,7 +20,7 @@ import SIPASStore
         let earlier = try await s.platform.campaigns.create(.init(code: "CMB-2023", year: 2023, title: "Kết hợp", questionnaireCode: "sipas-2017",
                                                                   questionnaireVersion: 1, ownerUnitId: district.id,
                                                                   units: units.map { .init(unitId: $0.id) }), by: admin)
-        for status in ["sampling", "fieldwork"] { _ = try await s.platform.campaigns.setStatus(earlier.id, to: status, by: admin) }
+        for status in ["sampling", "fieldwork"] { _ = try await s.platform.campaigns.setStatus(earlier.id, to: status, reason: "kiểm thử", by: admin) }
         var lines = ["response_id,unit,channel,GENDER,A1,A2,B1"]
         for unit in units {
             let count = unit.code == "184" ? 3 : unit.code == "06256" ? 2 : 40
@@ -30,7 +30,7 @@ import SIPASStore
             }
         }
         _ = try await s.platform.responses.importCSV(.bytes(Array((lines.joined(separator: "\n") + "\n").utf8)), campaign: earlier.id, by: admin)
-        for status in ["entry", "analysis", "published"] { _ = try await s.platform.campaigns.setStatus(earlier.id, to: status, by: admin) }
+        for status in ["entry", "analysis", "published"] { _ = try await s.platform.campaigns.setStatus(earlier.id, to: status, reason: "kiểm thử", by: admin) }
 
         let province = try #require(try await s.services.units.find(register: "2025", level: "province", code: "20"))
         var successors: [AdminUnit] = []
@@ -42,11 +42,11 @@ import SIPASStore
         let later = try await s.platform.campaigns.create(.init(code: "CMB-2025", year: 2025, title: "Kết hợp 2025", questionnaireCode: "sipas-2017",
                                                                 questionnaireVersion: 1, ownerUnitId: province.id,
                                                                 units: successors.map { .init(unitId: $0.id) }), by: admin)
-        for status in ["sampling", "fieldwork"] { _ = try await s.platform.campaigns.setStatus(later.id, to: status, by: admin) }
+        for status in ["sampling", "fieldwork"] { _ = try await s.platform.campaigns.setStatus(later.id, to: status, reason: "kiểm thử", by: admin) }
         var next = ["response_id,unit,A1,A2,B1"]
         for unit in successors { for i in 0..<40 { next.append("L\(unit.code)-\(i),\(unit.code),\(2 + i % 4),\(3 + i % 3),\(1 + i % 5)") } }
         _ = try await s.platform.responses.importCSV(.bytes(Array((next.joined(separator: "\n") + "\n").utf8)), campaign: later.id, by: admin)
-        for status in ["entry", "analysis", "published"] { _ = try await s.platform.campaigns.setStatus(later.id, to: status, by: admin) }
+        for status in ["entry", "analysis", "published"] { _ = try await s.platform.campaigns.setStatus(later.id, to: status, reason: "kiểm thử", by: admin) }
         return (earlier.id, later.id, communes.first { $0.code == "06256" }!, units)
     }
 
@@ -128,10 +128,10 @@ import SIPASStore
             let admin = try await s.platform.accounts.find(username: "admin")
             let before = try await s.call(.get, "/api/v1/campaigns/\(earlier)/index?by=unit&format=csv", as: .ministryAnalyst).body
             let publicBefore = try await s.page("/public/CMB-2023/data/units.csv", cookie: nil).body
-            for status in ["analysis", "entry"] { _ = try await s.platform.campaigns.setStatus(earlier, to: status, by: admin) }
+            for status in ["analysis", "entry"] { _ = try await s.platform.campaigns.setStatus(earlier, to: status, reason: "kiểm thử", by: admin) }
             let big = units.first { $0.code == "06280" }!
             _ = try await s.platform.responses.importCSV(.bytes(Array("response_id,unit,A1\nLATE,\(big.code),1\n".utf8)), campaign: earlier, by: admin)
-            for status in ["analysis", "published"] { _ = try await s.platform.campaigns.setStatus(earlier, to: status, by: admin) }
+            for status in ["analysis", "published"] { _ = try await s.platform.campaigns.setStatus(earlier, to: status, reason: "kiểm thử", by: admin) }
             #expect(try await s.call(.get, "/api/v1/campaigns/\(earlier)/index?by=unit&format=csv", as: .ministryAnalyst).body == before)
             #expect(try await s.page("/public/CMB-2023/data/units.csv", cookie: nil).body == publicBefore)
             // The administrators see it at once.
@@ -152,7 +152,7 @@ import SIPASStore
             #expect(made.status == 201, "\(made.body)")
             let agency = made.object["id"] as! Int
             let reply = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin, json: """
-                {"code": "DUP-1", "year": 2026, "title": "Trùng mã", "questionnaire_code": "sipas-2017", "questionnaire_version": 1,
+                {"code": "DUP-1", "year": 2025, "title": "Trùng mã", "questionnaire_code": "sipas-2017", "questionnaire_version": 1,
                  "owner_unit_id": \(district.id), "units": [{"unit_id": \(commune.id)}, {"unit_id": \(agency)}]}
                 """)
             #expect(reply.status == 422 && reply.object["field"] as? String == "/units/1/unit_id", "\(reply.body)")

@@ -22,13 +22,13 @@ import SIPASStore
         let others = communes.filter { $0.code != "06280" }.prefix(2)
         let units = [diemHe] + others
         let created = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin, json: """
-            {"code": "DC-TEST", "year": 2026, "title": "Kiểm thử kiểm soát công bố", "questionnaire_code": "sipas-2017",
+            {"code": "DC-TEST", "year": 2025, "title": "Kiểm thử kiểm soát công bố", "questionnaire_code": "sipas-2017",
              "questionnaire_version": 1, "owner_unit_id": \(district.id), "units": [\(units.map { "{\"unit_id\": \($0.id)}" }.joined(separator: ","))]}
             """)
         #expect(created.status == 201, "\(created.body)")
         let id = created.object["id"] as! Int
         for status in ["sampling", "fieldwork"] {
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"\(status)\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"\(status)\", \"reason\": \"kiểm thử\"}").status == 200)
         }
         var lines = ["response_id,unit,GENDER,AGE,E0,A1,A2,E2,OVERALL,COMMENT"]
         func add(_ unit: AdminUnit, _ count: Int, women: Int, complaints: Int = 0) {
@@ -48,7 +48,7 @@ import SIPASStore
 
     static func close(_ s: TestServer, _ id: Int) async throws {
         for status in ["entry", "analysis"] {
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"\(status)\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"\(status)\", \"reason\": \"kiểm thử\"}").status == 200)
         }
     }
 
@@ -157,17 +157,17 @@ import SIPASStore
             let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
             let a = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06253"))
             let b = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06256"))
-            let campaign = try await s.platform.campaigns.create(.init(code: "ATK-1", year: 2026, title: "attack", questionnaireCode: "sipas-2017",
+            let campaign = try await s.platform.campaigns.create(.init(code: "ATK-1", year: 2025, title: "attack", questionnaireCode: "sipas-2017",
                                                                        questionnaireVersion: 1, ownerUnitId: district.id,
                                                                        units: [.init(unitId: a.id), .init(unitId: b.id)]), by: admin)
-            for status in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: status, by: admin) }
+            for status in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: status, reason: "kiểm thử", by: admin) }
             var lines = ["response_id,unit,GENDER,A1"]
             lines += (0..<60).map { "M\($0),06253,1,\($0 % 3 == 0 ? 3 : 4)" }
             lines.append("W0,06253,2,1")
             lines += (0..<60).map { "N\($0),06256,1,\($0 % 4 == 0 ? 2 : 5)" }
             lines += (0..<40).map { "V\($0),06256,2,\($0 % 2 == 0 ? 2 : 4)" }
             _ = try await s.platform.responses.importCSV(.bytes(Array((lines.joined(separator: "\n") + "\n").utf8)), campaign: campaign.id, by: admin)
-            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
+            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", reason: "kiểm thử", by: admin)
             let id = campaign.id
             #expect(try await s.call(.get, "/api/v1/campaigns/\(id)/index?by=unit,GENDER", as: .ministryAnalyst).status == 403)
             for query in ["by=GENDER&rollup=unit", "by=GENDER&rollup=unit&format=csv", "by=province,GENDER&rollup=unit"] {
@@ -208,11 +208,11 @@ import SIPASStore
                                         json: "{\"response_id\": \"LATE\", \"unit_id\": \(units[2].id), \"answers\": {\"A1\": 1}}")
             #expect(late.status == 409, "no responses once entry is closed: \(late.body)")
             // Reopening entry takes the figures away from aggregate roles again.
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             #expect(try await s.call(.get, "/api/v1/campaigns/\(id)/index?by=unit", as: .ministryAnalyst).status == 403)
             #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/responses", as: .provinceAdmin,
                                      json: "{\"response_id\": \"LATE\", \"unit_id\": \(units[2].id), \"answers\": {\"A1\": 1}}").status == 201)
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"analysis\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"analysis\", \"reason\": \"kiểm thử\"}").status == 200)
             let after = try await s.call(.get, "/api/v1/campaigns/\(id)/index?by=unit", as: .ministryAnalyst)
             #expect(before.status == 200 && after.status == 200)
         }

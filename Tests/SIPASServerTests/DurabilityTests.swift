@@ -16,7 +16,7 @@ import SIPASStore
     func aBackupTakenUnderLoadHoldsEveryAcknowledgedResponse(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
             let admin = try #require(try await s.platform.accounts.find(username: "admin"))
-            _ = try await s.platform.campaigns.setStatus(s.campaign.id, to: "entry", by: admin)
+            _ = try await s.platform.campaigns.setStatus(s.campaign.id, to: "entry", reason: "kiểm thử", by: admin)
             let unit = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
             let acknowledged = Acknowledged()
             let work = Directory()
@@ -79,7 +79,7 @@ import SIPASStore
         let platform = Platform(db: db, bcryptCost: 4)
         let admin = try #require(try await platform.accounts.find(username: "admin"))
         let campaign = try #require(try await db.read { try await CampaignRepository(db).find(code: DemoData.campaignCode, on: $0) })
-        _ = try await platform.campaigns.setStatus(campaign.id, to: "entry", by: admin)
+        _ = try await platform.campaigns.setStatus(campaign.id, to: "entry", reason: "kiểm thử", by: admin)
         let unit = try #require(try await UnitRepository(db).find(register: "legacy", level: "commune", code: "06280"))
         let token = try await UserRepository(db, bcryptCost: 4).issueToken(for: admin, kind: .api, lifetime: 3600).token
         await db.close()

@@ -10,7 +10,7 @@ import SIPASStore
 @Suite struct InputHygieneTests {
     func campaignJSON(code: String, title: String = "Tiêu đề", owner: Int, units: [Int]) -> String {
         let list = units.map { "{\"unit_id\": \($0)}" }.joined(separator: ",")
-        return "{\"code\": \"\(code)\", \"year\": 2026, \"title\": \"\(title)\", \"questionnaire_code\": \"sipas-2017\", \"questionnaire_version\": 1, \"owner_unit_id\": \(owner), \"units\": [\(list)]}"
+        return "{\"code\": \"\(code)\", \"year\": 2025, \"title\": \"\(title)\", \"questionnaire_code\": \"sipas-2017\", \"questionnaire_version\": 1, \"owner_unit_id\": \(owner), \"units\": [\(list)]}"
     }
 
     func make(_ s: TestServer, _ name: String, _ password: String) async throws -> TestServer.Reply {
@@ -123,7 +123,7 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func exportsCannotCarryFormulasOrBrokenRows(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             let values = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "a, \"b\""]
             var csv = "response_id,unit,note,A1,FIELD\n"
             for (i, value) in values.enumerated() {
@@ -172,7 +172,7 @@ import SIPASStore
             let huge = "{\"response_id\": \"" + String(repeating: "x", count: 1 << 20) + "\", \"answers\": {}}"
             let big = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses", as: .enumerator, json: huge)
             #expect(big.status == 413 && big.headers[.contentType]?.hasPrefix("application/problem+json") == true, "\(big.body.prefix(200))")
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             let largeCSV = "response_id,unit,A1\n" + (0..<10_000).map { "L\($0),06280,4" }.joined(separator: "\n") + "\n"
             let tooLarge = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses/import", as: .dataEntryClerk, body: largeCSV, contentType: "text/csv")
             #expect(tooLarge.status == 413, "\(tooLarge.body.prefix(200))")

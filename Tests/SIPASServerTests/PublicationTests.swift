@@ -27,15 +27,15 @@ import SIPASStore
             for code in ["06280", "06283", "06298", "06286"] {
                 units.append(try #require(try await s.services.units.find(register: "legacy", level: "commune", code: code)))
             }
-            let campaign = try await s.platform.campaigns.create(.init(code: "PUB-1", year: 2026, title: "Kỳ công bố thử", questionnaireCode: "sipas-2017",
+            let campaign = try await s.platform.campaigns.create(.init(code: "PUB-1", year: 2025, title: "Kỳ công bố thử", questionnaireCode: "sipas-2017",
                                                                        questionnaireVersion: 1, ownerUnitId: units[0].parentId,
                                                                        units: units.map { .init(unitId: $0.id, targetPercent: 80) }),
                                                                  by: admin)
-            for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, by: admin) }
+            for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, reason: "kiểm thử", by: admin) }
             let csv = "response_id,unit,A1,A2\n" + (0..<125).map { "P\($0),\(["06280", "06283", "06298", "06286"][min($0 / 40, 3)]),\($0 % 5 + 1),4" }
                 .joined(separator: "\n") + "\n"
             _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: campaign.id, by: admin)
-            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
+            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", reason: "kiểm thử", by: admin)
 
             let pages = Self.pages("PUB-1", unit: "06280")
             for page in pages {
@@ -46,12 +46,21 @@ import SIPASStore
             // A commune's viewer may not publish; the province's administrator does, on the campaign page.
             let viewer = try await s.signIn("xa.diemhe")
             let viewerToken = String(try #require(try await s.page("/campaigns", cookie: viewer).body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
-            #expect(try await s.post("/campaigns/\(campaign.id)/status", form: "_csrf=\(viewerToken)&status=published", cookie: viewer).status == 403)
+            #expect(try await s.post("/campaigns/\(campaign.id)/publish", form: "_csrf=\(viewerToken)&confirm=yes", cookie: viewer).status == 403)
+            #expect(try await s.page("/campaigns/\(campaign.id)/publish", cookie: viewer).status == 403, "the preview is the administrators'")
             let province = try await s.signIn("snv.langson")
             let page = try await s.page("/campaigns/\(campaign.id)", cookie: province)
-            #expect(page.body.contains("Công bố kết quả"))
+            #expect(page.body.contains("Xem trước và công bố kết quả"))
             let token = String(try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
-            #expect(try await s.post("/campaigns/\(campaign.id)/status", form: "_csrf=\(token)&status=published", cookie: province).status == 303)
+            // The next step from analysis is the preview: what becomes public, the small unit left out.
+            let step = try await s.post("/campaigns/\(campaign.id)/status", form: "_csrf=\(token)&from=analysis", cookie: province)
+            #expect(step.status == 303 && step.headers[.location] == "/campaigns/\(campaign.id)/publish")
+            let preview = try await s.page("/campaigns/\(campaign.id)/publish", cookie: province)
+            #expect(preview.status == 200 && preview.body.contains("không cần đăng nhập") && !preview.body.contains("Khánh Khê"))
+            let unconfirmed = try await s.post("/campaigns/\(campaign.id)/publish", form: "_csrf=\(token)", cookie: province)
+            let stillAnalysis = try await s.services.campaigns.findCommitted(id: campaign.id)?.status
+            #expect(unconfirmed.status == 422 && stillAnalysis == .analysis)
+            #expect(try await s.post("/campaigns/\(campaign.id)/publish", form: "_csrf=\(token)&confirm=yes", cookie: province).status == 303)
             let audit = try await s.services.audit.list(limit: 50, offset: 0, filter: .init(entity: "campaign", action: "campaign.status"))
             #expect(audit.contains { $0.entityId == String(campaign.id) && $0.detail == "analysis→published" }, "the publication is in the audit log")
 
@@ -74,13 +83,13 @@ import SIPASStore
             #expect(shown.count <= 2 && !shown.contains("06286"), "\(shown)")
             // The small unit's own pages say its figures are not public, and its badge shows none.
             let smallPage = try await s.page("/public/PUB-1/units/06286", cookie: nil)
-            #expect(smallPage.status == 200 && smallPage.body.contains("Số liệu của đơn vị không được công bố") && !smallPage.body.contains("class=\"figure\""))
+            #expect(smallPage.status == 200 && smallPage.body.contains("Số liệu của đơn vị này không được công bố") && !smallPage.body.contains("class=\"figure\""))
             #expect(try await s.page("/public/PUB-1/units/06286/badge.svg", cookie: nil).body.contains("chưa đủ phiếu"))
             // A visitor never reaches the signed-in pages or the API through the public ones.
             #expect(try await s.page("/campaigns/\(campaign.id)/dashboard", cookie: nil).status == 303)
 
             // Withdrawn: nothing public again at once.
-            let back = try await s.post("/campaigns/\(campaign.id)/status", form: "_csrf=\(token)&status=analysis", cookie: province)
+            let back = try await s.post("/campaigns/\(campaign.id)/status/back", form: "_csrf=\(token)&from=published&confirm=yes&reason=Thu+h%E1%BB%93i", cookie: province)
             #expect(back.status == 303)
             for page in pages {
                 #expect(try await s.page(page, cookie: nil).status == 404, "\(page) is still public after withdrawal")

@@ -14,7 +14,7 @@ import SIPASStore
     func concurrentSubmissionsCommitTogetherYetEachStandsAlone(engine: TestEngine) async throws {
         try await withServer(engine) { s in
             let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
-            let moved = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}")
+            let moved = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}")
             #expect(moved.status == 200)
             let before = try await s.state()
             let uri = "/api/v1/campaigns/\(s.campaign.id)/responses"
@@ -53,7 +53,7 @@ import SIPASStore
             // Warm the caches, then change what they hold.
             #expect(try await s.call(.get, "/api/v1/auth/me", as: .enumerator).status == 200)
             #expect(try await s.call(.post, uri, as: .enumerator, json: Self.body("E1", unit: diemHe.id, a1: 4)).status == 409, "closed campaign")
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             #expect(try await s.call(.post, uri, as: .enumerator, json: Self.body("E1", unit: diemHe.id, a1: 4)).status == 201, "open at once")
             let me = try await s.call(.get, "/api/v1/auth/me", as: .enumerator)
             let id = (me.object["id"] as? Int) ?? ((me.object["user"] as? [String: Any])?["id"] as? Int) ?? -1

@@ -112,7 +112,7 @@ import SIPASCore
             #expect(try await s.call(.post, "/api/v1/users/\(id)/disable", as: .systemAdmin).status == 200)
             #expect(try await s.call(.post, "/api/v1/users/\(id)/enable", as: .systemAdmin).status == 200)
             #expect(try await s.call(.post, "/api/v1/users/\(id)/password", as: .systemAdmin, json: "{\"password\": \"mat-khau-moi-dai\"}").status == 204)
-            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\"}").status == 200)
+            #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
             #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses", as: .enumerator,
                                      json: "{\"response_id\": \"OK1\", \"unit_id\": \(diemHe.id), \"answers\": {\"A1\": 4}}").status == 201)

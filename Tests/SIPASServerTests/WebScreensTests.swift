@@ -60,7 +60,7 @@ import SIPASStore
             }
             // A campaign outside a unit's scope does not exist for it.
             let hanoi = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "00004"))
-            let other = try await s.platform.campaigns.create(.init(code: "HN-2026", year: 2026, title: "Hà Nội 2026", questionnaireCode: "sipas-2017",
+            let other = try await s.platform.campaigns.create(.init(code: "HN-2026", year: 2025, title: "Hà Nội 2026", questionnaireCode: "sipas-2017",
                                                                     questionnaireVersion: 1, ownerUnitId: hanoi.rootId, units: [.init(unitId: hanoi.id)]),
                                                               by: try await s.platform.accounts.find(username: "admin"))
             let viewer = try await s.signIn("xa.diemhe")
@@ -84,16 +84,29 @@ import SIPASStore
             let id = s.campaign.id
             let cookie = try await s.signIn("admin")
             let before = try await s.state()
-            for form in ["status=entry", "status=entry&_csrf=wrong"] {
-                let refused = try await s.post("/campaigns/\(id)/status", form: form, cookie: cookie)
-                #expect(refused.status == 403 && refused.body.contains("biểu mẫu"), "\(refused.body.prefix(200))")
+            let back = "from=analysis&reason=Nh%E1%BA%ADp+th%C3%AAm+phi%E1%BA%BFu&confirm=yes"
+            for form in [back, back + "&_csrf=wrong"] {
+                let refused = try await s.post("/campaigns/\(id)/status/back", form: form, cookie: cookie)
+                #expect(refused.status == 403 && refused.body.contains("Biểu mẫu"), "\(refused.body.prefix(200))")
             }
             #expect(try await s.state() == before, "a refused form changes nothing")
             let page = try await s.page("/campaigns/\(id)", cookie: cookie)
             let token = try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
-            let moved = try await s.post("/campaigns/\(id)/status", form: "status=entry&_csrf=\(token)", cookie: cookie)
+            // A step back needs its confirmation and its reason; then it is kept in the history.
+            let unconfirmed = try await s.post("/campaigns/\(id)/status/back", form: "from=analysis&reason=x&_csrf=\(token)", cookie: cookie)
+            #expect(unconfirmed.status == 422 && unconfirmed.body.contains("id=\"back-error\""))
+            let unexplained = try await s.post("/campaigns/\(id)/status/back", form: "from=analysis&confirm=yes&_csrf=\(token)", cookie: cookie)
+            #expect(unexplained.status == 422 && unexplained.body.contains("cần ghi lý do"))
+            #expect(try await s.state() == before, "a refused step back changes nothing")
+            let moved = try await s.post("/campaigns/\(id)/status/back", form: back + "&_csrf=\(token)", cookie: cookie)
             #expect(moved.status == 303)
             #expect(try await s.services.campaigns.findCommitted(id: id)?.status == .entry)
+            // The same form sent twice does not step twice.
+            let twice = try await s.post("/campaigns/\(id)/status/back", form: back + "&_csrf=\(token)", cookie: cookie)
+            let afterTwice = try await s.services.campaigns.findCommitted(id: id)?.status
+            #expect(twice.status == 409 && afterTwice == .entry)
+            let history = try await s.page("/campaigns/\(id)", cookie: cookie).body
+            #expect(history.contains("Lý do: Nhập thêm phiếu") && history.contains("— admin"))
             // The API's header token is not a form token's stand-in, and the reverse.
             #expect(try await s.post("/api/v1/campaigns/\(id)/status", form: "status=analysis&_csrf=\(token)", cookie: cookie).status == 403)
             // Sign-out is a form too.
@@ -155,16 +168,16 @@ import SIPASStore
                                                                       under: commune.id, by: admin)
             let formula = "=HYPERLINK(\"http://evil.example\",\"bấm\")"
             let second = try await s.platform.unitRegister.addAgency(.init(code: "MC-2", name: formula, kind: "one-stop"), under: commune.id, by: admin)
-            let campaign = try await s.platform.campaigns.create(.init(code: "ESC-1", year: 2026, title: "Kỳ \(nasty)", legalBasis: "Căn cứ \(nasty)",
+            let campaign = try await s.platform.campaigns.create(.init(code: "ESC-1", year: 2025, title: "Kỳ \(nasty)", legalBasis: "Căn cứ \(nasty)",
                                                                        questionnaireCode: "escape-test", questionnaireVersion: 1,
                                                                        ownerUnitId: commune.id,
                                                                        units: [.init(unitId: agency.id, targetPercent: 90, targetText: "trên 90% \(nasty)"),
                                                                                .init(unitId: second.id)]),
                                                                  by: admin)
-            for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, by: admin) }
+            for next in ["sampling", "fieldwork", "entry"] { _ = try await s.platform.campaigns.setStatus(campaign.id, to: next, reason: "kiểm thử", by: admin) }
             let csv = "response_id,unit,Q1,Q2,Q3\n" + (0..<80).map { "E\($0),\($0 < 40 ? "MC-1" : "MC-2"),\($0 % 5 + 1),\(($0 + 2) % 5 + 1),\($0 % 2 + 1);2" }.joined(separator: "\n") + "\n"
             _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: campaign.id, by: admin)
-            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", by: admin)
+            _ = try await s.platform.campaigns.setStatus(campaign.id, to: "analysis", reason: "kiểm thử", by: admin)
             _ = try await s.platform.publications.publish(campaign.id, by: admin)
 
             let cookie = try await s.signIn("admin")
@@ -194,7 +207,7 @@ import SIPASStore
             // Spreadsheet outputs: a text that would run as a formula is neutralised in every cell.
             for path in ["/campaigns/\(campaign.id)/tables.csv", "/public/ESC-1/data/units.csv", "/public/ESC-1/data/campaign.csv"] {
                 let text = try await s.page(path, cookie: path.hasPrefix("/public") ? nil : cookie).body
-                #expect(!text.contains(",=HYPERLINK") && !text.contains("\n=HYPERLINK") && !text.contains("\"=HYPERLINK"), "\(path) lets a formula through")
+                #expect(!text.contains(",=HYPERLINK") && !text.contains(";=HYPERLINK") && !text.contains("\n=HYPERLINK") && !text.contains("\"=HYPERLINK"), "\(path) lets a formula through")
                 if path.hasSuffix("units.csv") { #expect(text.contains("'=HYPERLINK"), "\(path) dropped the unit") }
             }
             let workbook = try await s.client.execute(uri: "/campaigns/\(campaign.id)/report.xlsx", method: .get, headers: [.cookie: cookie]) { Array(buffer: $0.body) }
@@ -359,7 +372,7 @@ extension TestServer {
             let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
             #expect(form.body.contains("value=\"\(district.id)\""), "Văn Quan is offered as the owner and as the units' source")
             func fields(_ code: String, targets: String) -> String {
-                ["_csrf=\(token)", "code=\(code)", "year=2026", "title=%C4%90o+l%C6%B0%E1%BB%9Dng+2026", "questionnaire=sipas-2017%401",
+                ["_csrf=\(token)", "code=\(code)", "year=2025", "title=%C4%90o+l%C6%B0%E1%BB%9Dng+2026", "questionnaire=sipas-2017%401",
                  "owner=\(district.id)", "units_of=\(district.id)", "target_percent=92%2C7", "target_comparator=%3E", "targets=\(targets)",
                  "disclosure_min_n=30", "fieldwork_start=2026-11-01", "fieldwork_end=2026-11-30"].joined(separator: "&")
             }
@@ -381,8 +394,8 @@ extension TestServer {
             #expect(detail.units.first { $0.unit.code != "06280" }?.target.target == Target(percent: 92.7, comparator: .above))
 
             // Responses are taken during fieldwork.
-            for status in ["sampling", "fieldwork"] {
-                #expect(try await s.post("/campaigns/\(id)/status", form: "_csrf=\(token)&status=\(status)", cookie: cookie).status == 303)
+            for from in ["draft", "sampling"] {
+                #expect(try await s.post("/campaigns/\(id)/status", form: "_csrf=\(token)&from=\(from)", cookie: cookie).status == 303)
             }
             let bad = "response_id,unit,A1\nW1,06280,4\nW2,99999,4\nW3,06280,8\n"
             let refusedUpload = try await s.upload("/campaigns/\(id)/upload", file: bad, token: token, cookie: cookie)

@@ -71,7 +71,7 @@ extension Platform {
 
     /// Campaign administrators: the system administrator, or a province administrator whose
     /// scope contains the campaign's owner unit.
-    func isCampaignAdmin(_ user: User, _ campaign: Campaign) async throws -> Bool {
+    public func isCampaignAdmin(_ user: User, _ campaign: Campaign) async throws -> Bool {
         if user.role == .systemAdmin { return true }
         guard user.role == .provinceAdmin, let scope = try await scope(of: user), let ownerId = campaign.ownerUnitId,
               let owner = try await store.units.find(id: ownerId) else { return false }

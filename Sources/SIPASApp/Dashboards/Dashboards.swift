@@ -30,8 +30,8 @@ public struct Dashboards: Sendable {
 
         /// Who the figures are for: a signed-in account (its role and scope decide), anyone
         /// reading the published results, or the server's operator at the command line.
-        public enum Audience: Sendable { case account, published, serverOperator }
-        public var isPublic: Bool { audience == .published }
+        public enum Audience: Sendable { case account, published, publicationPreview, serverOperator }
+        public var isPublic: Bool { audience == .published || audience == .publicationPreview }
 
         init(campaign: Campaign, questionnaire: Questionnaire, units: [MeasuredUnit], fullAccess: Bool, minN: Int) {
             self.campaign = campaign
@@ -94,6 +94,7 @@ public struct Dashboards: Sendable {
         let request = CampaignIndexQueries.Request(by: by, minN: context.fullAccess ? nil : context.minN, geography: geography, measures: measures)
         switch context.audience {
         case .published: return try await platform.index.compute(context.campaign, request, for: .published)
+        case .publicationPreview: return try await platform.index.compute(context.campaign, request, for: .publicationPreview)
         case .serverOperator: return try await platform.index.compute(context.campaign, request, for: .serverOperator)
         case .account: return try await platform.index.compute(context.campaign, request, for: .account(try platform.require(user, .readIndex)))
         }
@@ -109,6 +110,17 @@ public struct Dashboards: Sendable {
         let (questionnaire, units) = try await load(campaign)
         var context = Context(campaign: campaign, questionnaire: questionnaire, units: units, fullAccess: false, minN: campaign.disclosureMinN)
         context.audience = .published
+        return context
+    }
+
+    /// A campaign about to be published, as the public will read it, for its administrators.
+    public func publicationPreview(_ id: Int, by user: User?) async throws -> Context {
+        let user = try platform.require(user, .manageCampaigns)
+        let campaign = try await platform.visibleCampaign(id, for: user)
+        try await platform.requireCampaignAdmin(user, campaign)
+        let (questionnaire, units) = try await load(campaign)
+        var context = Context(campaign: campaign, questionnaire: questionnaire, units: units, fullAccess: false, minN: campaign.disclosureMinN)
+        context.audience = .publicationPreview
         return context
     }
 

@@ -21,6 +21,11 @@ extension Dashboards {
         public var disclosureControlled: Bool
         /// True when the unit's figures are withheld (fewer responses than the floor).
         public var withheld: Bool
+        /// A unit's place among every ranked unit of the campaign, and how many there are.
+        public var rank: RankedEntry? = nil
+        public var rankedAmong = 0
+        /// How many units the campaign measures.
+        public var unitCount: Int { context.units.count }
     }
 
     /// The index tree of the campaign, or of one measured unit, with intervals, n, standing
@@ -50,8 +55,14 @@ extension Dashboards {
         let standing = unit.target.map { target in
             TargetStanding.of(estimate: root?.estimate, low: root?.ciLow, high: root?.ciHigh, lowN: root?.lowN ?? true, target: target)
         }
-        return Overview(context: context, unit: unit, nodes: nodes, responses: root?.n ?? 0, target: unit.target, targetStanding: standing,
-                        priorities: ImprovementPriorities.of(byUnit.result, questionnaire: context.questionnaire, group: [unit.unit.code]),
-                        disclosureControlled: byUnit.disclosureControlled, withheld: rows.isEmpty)
+        var overview = Overview(context: context, unit: unit, nodes: nodes, responses: root?.n ?? 0, target: unit.target, targetStanding: standing,
+                                priorities: ImprovementPriorities.of(byUnit.result, questionnaire: context.questionnaire, group: [unit.unit.code]),
+                                disclosureControlled: byUnit.disclosureControlled, withheld: rows.isEmpty)
+        if !rows.isEmpty {
+            let ranking = try await ranking(context, node: nil, user: user)
+            overview.rank = ranking.rows.first { $0.code == unit.unit.code }?.entry
+            overview.rankedAmong = ranking.rankedAmong
+        }
+        return overview
     }
 }

@@ -17,8 +17,11 @@ extension Dashboards {
         /// The campaign's pooled figure for the node, the reference of each unit's standing.
         public var reference: Double?
         public var rows: [RankingRow]
-        /// Measured units whose figures are withheld from this viewer.
+        /// Measured units whose figures are withheld from this viewer (in its scope).
         public var withheld: Int
+        /// How many units the ranks are among: every unit of the campaign with a released figure,
+        /// also for a viewer who sees only its own rows.
+        public var rankedAmong: Int
         public var disclosureControlled: Bool
     }
 
@@ -37,8 +40,13 @@ extension Dashboards {
         }
         let reference = pooled.result.rows.first { $0.index == tree && $0.node == node }?.estimate
         let byUnit = try await index(context, by: ["unit"], user: user)
-        let rows = byUnit.result.rows.filter { $0.index == tree && $0.node == node }
+        // A viewer bound to a unit sees its own rows, ranked among every unit of the campaign's
+        // release (the same figures the analyst and, once published, the public read).
+        let everyUnit = try await isScopedViewer(context, user) ? try await wholeRelease(context, by: ["unit"]) : byUnit
+        let visible = Set(byUnit.result.rows.compactMap(\.group.first))
+        let rows = everyUnit.result.rows.filter { $0.index == tree && $0.node == node }
         let entries = Ranking.rank(rows.map { RankedEntry(code: $0.group.first ?? "", estimate: $0.estimate, low: $0.ciLow, high: $0.ciHigh, lowN: $0.lowN) })
+            .filter { visible.contains($0.code) }
         let byCode = Dictionary(rows.map { ($0.group.first ?? "", $0) }) { a, _ in a }
         let ranked = entries.map { entry -> RankingRow in
             let unit = context.unit(code: entry.code)
@@ -49,7 +57,36 @@ extension Dashboards {
                                                                                lowN: entry.lowN, target: $0) })
         }
         let title = rows.first?.title ?? pooled.result.rows.first { $0.node == node }?.title ?? node
+        let inScope = try await unitsInScope(context, user)
         return UnitRanking(context: context, node: node, nodeTitle: title, reference: reference, rows: ranked,
-                           withheld: max(0, context.units.count - ranked.count), disclosureControlled: byUnit.disclosureControlled)
+                           withheld: max(0, inScope - ranked.count), rankedAmong: rows.filter { $0.estimate != nil }.count,
+                           disclosureControlled: byUnit.disclosureControlled)
+    }
+
+    /// An account that reads the release and is bound to part of it (a unit viewer).
+    func isScopedViewer(_ context: Context, _ user: User?) async throws -> Bool {
+        guard context.audience == .account, !context.fullAccess, let user else { return false }
+        return try await platform.scope(of: user) != nil
+    }
+
+    /// The measured units a viewer's pages speak of: those in its scope (all for others).
+    func unitsInScope(_ context: Context, _ user: User?) async throws -> Int {
+        guard try await isScopedViewer(context, user), let user, let scope = try await platform.scope(of: user) else { return context.units.count }
+        return context.units.filter { scope.contains($0.unit) }.count
+    }
+
+    /// A table of the campaign's release over every unit, for figures derived server-side from
+    /// released cells only (a viewer's rank among all units), never shown to it as such.
+    func wholeRelease(_ context: Context, by: [String]) async throws -> CampaignIndexQueries.Answer {
+        let request = CampaignIndexQueries.Request(by: by, minN: context.minN, geography: .asMeasured, measures: .index)
+        return try await platform.index.compute(context.campaign, request, for: .publicationPreview)
+    }
+
+    /// The unit a viewer bound to a commune reads by default: its own.
+    public func ownUnitCode(campaign id: Int, by user: User?) async throws -> String? {
+        let context = try await context(id, user: user)
+        guard try await isScopedViewer(context, user), let user, let scope = try await platform.scope(of: user) else { return nil }
+        let own = context.units.filter { scope.contains($0.unit) }
+        return own.count == 1 ? own[0].unit.code : nil
     }
 }

@@ -74,6 +74,9 @@ public struct CampaignIndexQueries: Sendable {
     public enum Audience: Sendable {
         case account(User)
         case published
+        /// What the public will read once the campaign is published, shown to its administrators
+        /// before they confirm.
+        case publicationPreview
         case serverOperator
     }
 
@@ -98,6 +101,8 @@ public struct CampaignIndexQueries: Sendable {
             if try await platform.hasResponseAccess(user, campaign) { return try await full(campaign, questionnaire, request, scope: scope) }
         case .published:
             guard Publications.isPublic(campaign.status) else { throw AppError.notFound("kết quả công bố của kỳ đo lường \(campaign.code)") }
+        case .publicationPreview:
+            break
         }
         return try await released(campaign, questionnaire, request, scope: scope)
     }

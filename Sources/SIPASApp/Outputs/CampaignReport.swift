@@ -18,6 +18,16 @@ public struct CampaignReport: Sendable {
     public var place: String
     public var date: Date
     public var sample: Sample
+    /// The body's short form for its document number: "UBND", "SNV", "BNV".
+    public var numberSuffix: String
+    /// The signature block: "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH" / the signer's name.
+    public var signatureAuthority: String?
+    public var signatureTitle: String
+    public var signerName: String?
+    /// The whole campaign compared with the latest earlier one the reader may see.
+    public var change: Dashboards.CampaignChange?
+    /// A viewer bound to one unit reads that unit's report, not the campaign's.
+    public var focus: Dashboards.Overview?
 
     public struct Sample: Sendable {
         public var responses: Int
@@ -47,22 +57,35 @@ public struct CampaignReports: Sendable {
         let ranking = try await dashboards.ranking(context, node: nil, user: user)
         let wishes = try await dashboards.wishes(context, unitCode: nil, user: user)
         let owner = try await context.campaign.ownerUnitId.asyncMap { try await platform.store.units.find(id: $0) } ?? nil
-        let (above, issuer, place) = Self.issuer(owner)
-        let name = owner.map { unit in above.isEmpty ? unit.name : "Ủy ban nhân dân " + Self.lowercasedKind(unit.name) } ?? "Bộ Nội vụ"
-        return CampaignReport(overview: overview, ranking: ranking, wishes: wishes, issuerAbove: above, issuer: issuer, issuerName: name, place: place,
-                              date: date, sample: Self.sample(overview, ranking))
+        let body = ReportIssuer(owner: owner, signature: context.campaign.signature)
+        var report = CampaignReport(overview: overview, ranking: ranking, wishes: wishes, issuerAbove: body.above, issuer: body.line,
+                                    issuerName: body.name, place: body.place, date: date, sample: Self.sample(overview, ranking),
+                                    numberSuffix: body.numberSuffix, signatureAuthority: body.authority, signatureTitle: body.signerTitle,
+                                    signerName: body.signerName)
+        if context.audience == .account, let user {
+            report.change = try await latestChange(context, user: user)
+            if let unit = try await dashboards.ownUnitCode(campaign: context.campaign.id, by: user) {
+                report.focus = try await dashboards.overview(context, unitCode: unit, user: user)
+            }
+        }
+        return report
+    }
+
+    /// The change since the latest earlier campaign whose entry is closed, when there is one.
+    private func latestChange(_ context: Dashboards.Context, user: User) async throws -> Dashboards.CampaignChange? {
+        let dashboards = platform.dashboards
+        guard let earlier = try await dashboards.earlierCampaigns(than: context.campaign.id, by: user).first(where: { $0.status.figuresAreFinal }) else {
+            return nil
+        }
+        do {
+            return try await dashboards.change(context, since: try await dashboards.context(earlier.id, user: user), user: user)
+        } catch let error as AppError where error.kind == .forbidden || error.kind == .notFound {
+            return nil
+        }
     }
 
     /// The kinds a unit's name starts with ("Huyện Văn Quan").
     static let kindPrefixes = ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
-
-    /// The issuing body from the campaign's owner: its people's committee, or the Ministry.
-    static func issuer(_ owner: AdminUnit?) -> (String, String, String) {
-        guard let owner else { return ("", "BỘ NỘI VỤ", "Hà Nội") }
-        let place = kindPrefixes.first { owner.name.hasPrefix($0) }.map { String(owner.name.dropFirst($0.count)) } ?? owner.name
-        if owner.level == "agency" { return ("", owner.name.uppercased(), place) }
-        return ("ỦY BAN NHÂN DÂN", owner.name.uppercased(), place)
-    }
 
     /// "Huyện Văn Quan" → "huyện Văn Quan": the unit's kind inside a sentence.
     static func lowercasedKind(_ name: String) -> String {

@@ -41,12 +41,19 @@ public struct CampaignWorkbook: Sendable {
                        widths: [10, 60, 6, 14, 14, 14, 14, 10, 8])
     }
 
+    /// The target as the plan words it, or from its value ("trên 93%"); empty without one.
+    static func targetText(_ unit: Dashboards.MeasuredUnit?) -> String {
+        if let text = unit?.targetText, !text.isEmpty { return text }
+        guard let t = unit?.target else { return "" }
+        return "\(t.comparator.label) \(DecimalText.vietnamese(t.percent, decimals: t.percent.rounded() == t.percent ? 0 : 2))%"
+    }
+
     private func rankingSheet(_ r: Dashboards.UnitRanking) -> Workbook.Sheet {
         let rows: [[Workbook.Cell]] = r.rows.map { row in
             let e = row.entry
             return [.integer(e.rank), .integer(e.bestRank), .integer(e.worstRank), .text(row.code), .text(row.unit?.unit.name ?? row.code),
                     .decimal(e.estimate), .decimal(e.low), .decimal(e.high), .integer(row.n), .text(e.lowN ? "có" : ""),
-                    .text(row.standing.label), .text(row.unit?.targetText ?? ""), .text(row.targetStanding?.outcome.label ?? "")]
+                    .text(row.standing.label), .text(Self.targetText(row.unit)), .text(row.targetStanding?.outcome.label ?? "")]
         }
         return Workbook.Sheet(name: "Xếp hạng", header: ["Hạng", "Hạng cao nhất có thể", "Hạng thấp nhất có thể", "Mã đơn vị", "Đơn vị",
                                                          "Tỷ lệ hài lòng (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)", "Số phiếu", "Ít phiếu",

@@ -18,13 +18,13 @@ public struct Publications: Sendable {
         return try await platform.campaigns.setStatus(id, to: CampaignStatus.published.rawValue, by: user)
     }
 
-    public func withdraw(_ id: Int, by user: User?) async throws -> Campaign {
+    public func withdraw(_ id: Int, reason: String, by user: User?) async throws -> Campaign {
         let user = try platform.require(user, .manageCampaigns)
         let campaign = try await platform.visibleCampaign(id, for: user)
         guard campaign.status == .published else {
             throw AppError.conflict("chỉ thu hồi được kết quả đang công bố (trạng thái \"\(CampaignStatus.published.label)\"); hiện là \"\(campaign.status.label)\" (only a published campaign can be withdrawn)", field: "/status")
         }
-        return try await platform.campaigns.setStatus(id, to: CampaignStatus.analysis.rawValue, by: user)
+        return try await platform.campaigns.setStatus(id, to: CampaignStatus.analysis.rawValue, reason: reason, by: user)
     }
 
     /// The server's operator (`sipas publish`), who holds the database itself.

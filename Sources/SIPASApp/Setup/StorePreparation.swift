@@ -12,6 +12,9 @@ public func prepareStore(_ db: Database, logger: Logger) async throws {
     if applied.contains(SealedState.sinceVersion) {
         // A database written before its state was sealed: what it holds now is what is vouched for.
         try await db.transaction { try await log.adoptState(SealedState.Kind.allCases, on: $0) }
+    } else if applied.contains(SealedState.campaignsExtendedInVersion) {
+        // The campaign's sealed state now covers its report signature and the reasons of steps back.
+        try await db.transaction { try await log.adoptState([.campaign], again: true, on: $0) }
     }
     if let loaded = try await UnitRegisterLoader.loadIfEmpty(db) {
         logger.info("unit registers loaded", metadata: ["units": "\(loaded.units)", "successors": "\(loaded.successors)"])

@@ -81,6 +81,15 @@ public struct UnitRegister: Sendable {
                       predecessors: try await units.predecessors(of: unit))
     }
 
+    /// The 2025 communes that succeeded the communes of a legacy district (or province).
+    public func successorCommunes(ofFormer id: Int, by user: User?) async throws -> [AdminUnit] {
+        let unit = try await unit(id, by: user)
+        guard unit.register == "legacy" else {
+            throw AppError.invalid("\(unit.name) không phải đơn vị trước 01/07/2025 (not a legacy unit)", field: "/former_district")
+        }
+        return try await units.successorCommunes(within: unit)
+    }
+
     public func children(of id: Int, by user: User?) async throws -> [AdminUnit] {
         try await units.children(of: try await unit(id, by: user))
     }

@@ -15,10 +15,12 @@ public struct Campaign: Sendable, Codable, Equatable {
     /// The breakdowns aggregate audiences may have besides the unit levels (a respondent
     /// characteristic, the channel); nil: the channel and every single-choice item.
     public var releaseBreakdowns: [String]?
+    /// Who issues and signs the campaign's report; empty: the owner's people's committee, unsigned.
+    public var signature: ReportSignature
 
     public init(id: Int, code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
                 status: CampaignStatus, createdAt: String, disclosureMinN: Int = Campaign.defaultDisclosureMinN,
-                releaseBreakdowns: [String]? = nil) {
+                releaseBreakdowns: [String]? = nil, signature: ReportSignature = ReportSignature()) {
         self.id = id
         self.code = code
         self.year = year
@@ -30,9 +32,37 @@ public struct Campaign: Sendable, Codable, Equatable {
         self.createdAt = createdAt
         self.disclosureMinN = disclosureMinN
         self.releaseBreakdowns = releaseBreakdowns
+        self.signature = signature
     }
 
     public static let defaultDisclosureMinN = 30
+}
+
+/// The issuing body and signature block of a campaign's report (Nghị định 30/2020/NĐ-CP):
+/// "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN … TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A".
+public struct ReportSignature: Sendable, Codable, Equatable {
+    /// How the signer signs for the body: on its behalf (TM.), as a deputy (KT.), or in its own name.
+    public enum Capacity: String, Sendable, Codable, CaseIterable {
+        case onBehalf = "TM."
+        case deputy = "KT."
+        case own = ""
+    }
+
+    /// The issuing body as printed at the top ("Ủy ban nhân dân tỉnh Lạng Sơn", "Sở Nội vụ tỉnh Lạng Sơn").
+    public var issuer: String?
+    public var capacity: Capacity
+    /// "Chủ tịch", "Phó Chủ tịch", "Giám đốc"…
+    public var title: String?
+    public var name: String?
+
+    public init(issuer: String? = nil, capacity: Capacity = .onBehalf, title: String? = nil, name: String? = nil) {
+        self.issuer = issuer
+        self.capacity = capacity
+        self.title = title
+        self.name = name
+    }
+
+    public var isEmpty: Bool { (issuer ?? "").isEmpty && (title ?? "").isEmpty && (name ?? "").isEmpty }
 }
 
 /// The phases a campaign moves through, in order. Moving forward or back one step is allowed;
@@ -57,6 +87,22 @@ public enum CampaignStatus: String, Sendable, Codable, CaseIterable {
     /// Entry is closed: figures no longer change, so they can be shown to roles that must not
     /// see them move response by response.
     public var figuresAreFinal: Bool { self == .analysis || self == .published || self == .closed }
+
+    /// The phase after this one (nil when closed).
+    public var next: CampaignStatus? {
+        let all = Self.allCases, i = all.firstIndex(of: self)!
+        return i + 1 < all.count ? all[i + 1] : nil
+    }
+
+    /// The phase before this one (nil for a draft).
+    public var previous: CampaignStatus? {
+        let all = Self.allCases, i = all.firstIndex(of: self)!
+        return i > 0 ? all[i - 1] : nil
+    }
+
+    public func isBefore(_ other: CampaignStatus) -> Bool {
+        Self.allCases.firstIndex(of: self)! < Self.allCases.firstIndex(of: other)!
+    }
 
     public func canMove(to next: CampaignStatus) -> Bool {
         let all = Self.allCases

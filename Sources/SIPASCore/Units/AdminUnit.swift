@@ -36,6 +36,15 @@ public struct AdminUnit: Sendable, Codable, Equatable {
 
     /// Whether `other` is this unit or below it.
     public func contains(_ other: AdminUnit) -> Bool { other.path.hasPrefix(path) }
+
+    /// Whether the unit existed at some time during `year` (the registers are versioned: a
+    /// legacy commune ends on 30/06/2025, its successor starts on 01/07/2025).
+    public func exists(inYear year: Int) -> Bool {
+        let first = String(format: "%04d-01-01", year), last = String(format: "%04d-12-31", year)
+        if let validFrom, validFrom > last { return false }
+        if let validTo, validTo < first { return false }
+        return true
+    }
 }
 
 /// Case- and diacritic-insensitive search keys: "diem he" finds "Xã Điềm He".

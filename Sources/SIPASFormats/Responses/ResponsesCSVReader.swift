@@ -391,7 +391,7 @@ enum ColumnRole {
         switch item.type {
         case .likert:
             let scale = q.scale(item.scale ?? "")
-            self = .coded(item: i, CodeTable(codes: scale.map { Array($0.answerCodes) } ?? [], what: "thang đo \(item.scale ?? "")"))
+            self = .coded(item: i, CodeTable(codes: scale.map { Array($0.answerCodes) } ?? [], what: "các mức trả lời của câu \(item.code)"))
         case .single:
             self = .coded(item: i, CodeTable(codes: item.options?.map(\.code) ?? [], what: "các lựa chọn của câu \(item.code)"))
         case .multi:

@@ -14,7 +14,7 @@ public struct ResponsesProblem: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var location = "dòng \(line)"
-        if let column { location += ", cột \(column)" }
+        if let column { location += ", cột \(ExcelColumn.letters(column)) (\(column))" }
         if let columnName { location += " (\(columnName))" }
         return "\(location): \(message)"
     }
@@ -50,5 +50,18 @@ public struct RelevanceWarnings: Sendable, Equatable {
     public var description: String {
         counts.map { "câu \($0.item): \($0.count) câu trả lời bị bỏ qua vì điều kiện hiển thị không thỏa (\($0.count) answers to a non-relevant item, not counted)" }
             .joined(separator: "\n")
+    }
+}
+
+/// Spreadsheet column letters, as an official sees the file in Excel: 1 → A, 27 → AA.
+public enum ExcelColumn {
+    public static func letters(_ number: Int) -> String {
+        var n = number, out = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            out = String(UnicodeScalar(UInt8(65 + r))) + out
+            n = (n - 1) / 26
+        }
+        return out
     }
 }

@@ -198,27 +198,33 @@ enum XMLText {
 }
 
 extension Workbook {
-    /// Sheets as one CSV for Excel: a UTF-8 byte-order mark (without it Excel reads the
-    /// diacritics as Windows-1252), CRLF line ends, full-precision numbers with a `.`, and text
-    /// neutralised against formulas. The sheets must share their header.
+    /// Sheets as one CSV for Excel set to Vietnamese (Windows' list separator `;`, decimal
+    /// comma, as `vi-VN` has them): a UTF-8 byte-order mark (without it Excel reads the
+    /// diacritics as Windows-1252), CRLF line ends, full-precision numbers, and text neutralised
+    /// against formulas. The sheets must share their header.
     public func csvForExcel(sheets indices: [Int]) -> String {
         guard let first = indices.first else { return "\u{FEFF}" }
-        var out = "\u{FEFF}" + sheets[first].header.map(Self.csvField).joined(separator: ",") + "\r\n"
+        var out = "\u{FEFF}" + sheets[first].header.map(Self.csvField).joined(separator: ";") + "\r\n"
         for index in indices {
             for row in sheets[index].rows {
                 out += row.map { cell -> String in
                     switch cell {
-                    case let .decimal(value?) where value.isFinite: return "\(value)"
+                    case let .decimal(value?) where value.isFinite: return "\(value)".replacingOccurrences(of: ".", with: ",")
                     case let .integer(value?): return String(value)
                     case let .text(text): return Self.csvField(text)
                     default: return ""
                     }
-                }.joined(separator: ",")
+                }.joined(separator: ";")
                 out += "\r\n"
             }
         }
         return out
     }
 
-    static func csvField(_ text: String) -> String { CSVLine.encode([CSVLine.spreadsheetText(text)]) }
+    /// A text field for the `;`-separated file: quoted when it holds `;`, `,`, a quote or a line break.
+    static func csvField(_ text: String) -> String {
+        let safe = CSVLine.spreadsheetText(text)
+        guard safe.contains(where: { $0 == ";" || $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

@@ -31,6 +31,35 @@ func registerCampaignRoutes(_ api: APIRoutes, _ platform: Platform) {
 
     api.add(.post, "/api/v1/campaigns", "Tạo kỳ đo lường (create a campaign)", tag: "campaigns", action: .manageCampaigns,
             request: APISchemas.newCampaign, responses: [201], returns: .ref("Campaign")) { request, context in
+        let campaign = try await platform.campaigns.create(try await newCampaign(request), by: context.user)
+        return try JSONOutput.response(campaign, status: .created)
+    }
+
+    api.add(.put, "/api/v1/campaigns/{id}", "Sửa kế hoạch của kỳ đo lường dự thảo chưa có phiếu (replace a draft's plan)", tag: "campaigns",
+            action: .manageCampaigns, request: APISchemas.newCampaign, responses: [200, 409], returns: .ref("Campaign")) { request, context in
+        let id = try intParameter(context, "id")
+        return try JSONOutput.response(try await platform.campaigns.update(id, try await newCampaign(request), by: context.user))
+    }
+
+    api.add(.delete, "/api/v1/campaigns/{id}", "Xóa kỳ đo lường dự thảo chưa có phiếu (delete a draft nothing depends on)", tag: "campaigns",
+            action: .manageCampaigns, responses: [204, 409]) { _, context in
+        try await platform.campaigns.delete(try intParameter(context, "id"), by: context.user)
+        return Response(status: .noContent)
+    }
+
+    api.add(.put, "/api/v1/campaigns/{id}/signature", "Cơ quan ban hành và người ký báo cáo (the report's issuer and signer)", tag: "campaigns",
+            action: .manageCampaigns, request: APISchemas.signature, returns: .ref("Campaign")) { request, context in
+        let body = try await JSONBody.read(request, schema: APISchemas.signature)
+        return try JSONOutput.response(try await platform.campaigns.setSignature(try intParameter(context, "id"), try signature(body), by: context.user))
+    }
+
+    @Sendable func signature(_ body: JSONBody) throws -> ReportSignature {
+        ReportSignature(issuer: try body.string("issuer", required: false),
+                        capacity: ReportSignature.Capacity(rawValue: try body.string("signer_capacity", required: false) ?? "TM.") ?? .onBehalf,
+                        title: try body.string("signer_title", required: false), name: try body.string("signer_name", required: false))
+    }
+
+    @Sendable func newCampaign(_ request: Request) async throws -> Campaigns.NewCampaign {
         let body = try await JSONBody.read(request, schema: APISchemas.newCampaign)
         let code = try body.string("code")!, year = try body.integer("year")!, title = try body.string("title")!
         let legalBasis = try body.string("legal_basis", required: false) ?? "", questionnaireCode = try body.string("questionnaire_code")!
@@ -44,10 +73,9 @@ func registerCampaignRoutes(_ api: APIRoutes, _ platform: Platform) {
         let phases = try body.objects("phases", schema: APISchemas.phaseInput).map { p in
             Campaigns.PhaseInput(phase: try p.string("phase")!, startsOn: try p.string("starts_on")!, endsOn: try p.string("ends_on")!)
         }
-        let campaign = try await platform.campaigns.create(.init(
-            code: code, year: year, title: title, legalBasis: legalBasis, questionnaireCode: questionnaireCode,
-            questionnaireVersion: questionnaireVersion, ownerUnitId: owner, disclosureMinN: floor, units: units, phases: phases), by: context.user)
-        return try JSONOutput.response(campaign, status: .created)
+        return .init(code: code, year: year, title: title, legalBasis: legalBasis, questionnaireCode: questionnaireCode,
+                     questionnaireVersion: questionnaireVersion, ownerUnitId: owner, disclosureMinN: floor, units: units, phases: phases,
+                     signature: try signature(body))
     }
 
     api.add(.get, "/api/v1/campaigns/{id}", "Kỳ đo lường: đơn vị, chỉ tiêu, giai đoạn, lịch sử trạng thái", tag: "campaigns", action: .readCampaigns,
@@ -64,7 +92,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ platform: Platform) {
             action: .manageCampaigns, request: APISchemas.statusChange, returns: .ref("Campaign")) { request, context in
         let body = try await JSONBody.read(request, schema: APISchemas.statusChange)
         return try JSONOutput.response(try await platform.campaigns.setStatus(try intParameter(context, "id"), to: try body.string("status")!,
-                                                                              by: context.user))
+                                                                              reason: try body.string("reason", required: false), by: context.user))
     }
 
     api.add(.get, "/api/v1/campaigns/{id}/focal-points", "Đầu mối của các đơn vị (focal points)", tag: "campaigns", action: .readFocalPoints,

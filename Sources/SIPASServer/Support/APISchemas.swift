@@ -58,7 +58,10 @@ enum APISchemas {
             .property("legal_basis", .string), .property("questionnaire_id", .integer), .property("owner_unit_id", .integer),
             .property("status", .string(enumeration: CampaignStatus.allCases.map(\.rawValue))), .property("created_at", timestamp),
             .property("disclosure_min_n", .integer, "the smallest group shown to accounts without access to individual responses"),
-        ], required: ["id", "code", "year", "title", "legal_basis", "questionnaire_id", "status", "created_at", "disclosure_min_n"]),
+            .property("signature", .object([.property("issuer", .string), .property("capacity", .string(enumeration: ReportSignature.Capacity.allCases.map(\.rawValue))),
+                                            .property("title", .string), .property("name", .string)], required: ["capacity"]),
+                      "who issues and signs the report; TM. on behalf, KT. as deputy, empty: in own name"),
+        ], required: ["id", "code", "year", "title", "legal_basis", "questionnaire_id", "status", "created_at", "disclosure_min_n", "signature"]),
         "CampaignDetail": .object([
             .property("campaign", .ref("Campaign")), .property("status_label", .string), .property("questionnaire", .string),
             .property("units", .array(.object([.property("unit", .ref("Unit")), .property("target_percent", .number),
@@ -66,7 +69,8 @@ enum APISchemas {
                                                .property("target_text", .string)], required: ["unit"]))),
             .property("phases", .array(phase)),
             .property("history", .array(.object([.property("from", .string), .property("to", .string), .property("user_id", .integer),
-                                                 .property("at", timestamp)], required: ["to", "at"]))),
+                                                 .property("username", .string), .property("at", timestamp),
+                                                 .property("reason", .string, "why a phase was stepped back")], required: ["to", "at"]))),
             .property("responses", .integer),
         ], required: ["campaign", "status_label", "questionnaire", "units", "phases", "history", "responses"]),
         "FocalPoint": .object([
@@ -203,9 +207,19 @@ enum APISchemas {
         .property("owner_unit_id", id), .property("disclosure_min_n", .integer(Campaigns.disclosureFloors), "default 30"),
         .property("units", .limited(.array(measuredUnit), .init(minItems: 1, maxItems: Campaigns.maxMeasuredUnits))),
         .property("phases", .limited(.array(phaseInput), .init(maxItems: CampaignPhase.allCases.count))),
-    ], required: ["code", "year", "title", "questionnaire_code", "questionnaire_version", "units"])
+    ] + signatureProperties, required: ["code", "year", "title", "questionnaire_code", "questionnaire_version", "units"])
 
-    static let statusChange = S.object([.property("status", .string(enumeration: CampaignStatus.allCases.map(\.rawValue)))],
+    static let signatureProperties: [APISchema.Property] = [
+        .property("issuer", .string(maxLength: Campaigns.signatureTextLimit, minLength: 0), "the issuing body; absent: the owner's people's committee"),
+        .property("signer_capacity", .string(enumeration: ReportSignature.Capacity.allCases.map(\.rawValue)), "TM. (default), KT., or empty"),
+        .property("signer_title", .string(maxLength: Campaigns.signatureTextLimit, minLength: 0)),
+        .property("signer_name", .string(maxLength: Campaigns.signatureTextLimit, minLength: 0)),
+    ]
+
+    static let signature = S.object(signatureProperties, required: [])
+
+    static let statusChange = S.object([.property("status", .string(enumeration: CampaignStatus.allCases.map(\.rawValue))),
+                                        .property("reason", .string(maxLength: Campaigns.reasonLimit, minLength: 0), "required when moving back")],
                                        required: ["status"])
 
     static let focalPoint = S.object([

@@ -17,17 +17,63 @@ extension WebScreens {
             let detail = try await platform.campaigns.detail(try Self.id(context), by: user)
             return templates.page("campaign", CampaignPage(detail, user: user, csrf: context.csrfToken, message: Self.query(request, "message")))
         }
+        // The everyday step forward; the form carries the status it was shown from, so pressing
+        // twice steps once. Publishing goes through its preview instead.
         form("/campaigns/{id}/status") { _, context, user, form in
             let id = try Self.id(context)
             do {
-                _ = try await platform.campaigns.setStatus(id, to: form["status"] ?? "", by: user)
+                let detail = try await platform.campaigns.detail(id, by: user)
+                guard let shown = CampaignStatus(rawValue: form["from"] ?? ""), let next = shown.next else {
+                    throw AppError.invalid("Biểu mẫu thiếu trạng thái hiện tại; hãy tải lại trang.", field: "/status")
+                }
+                if next == .published && form["confirm"] != "yes" { return Self.redirect("/campaigns/\(id)/publish") }
+                guard detail.campaign.status == shown else {
+                    throw AppError.conflict("Kỳ đo lường vừa được chuyển sang \"\(detail.campaign.status.label)\"; hãy xem lại trước khi chuyển tiếp.", field: "/status")
+                }
+                _ = try await platform.campaigns.setStatus(id, to: next.rawValue, by: user)
             } catch let error as AppError where error.kind == .invalid || error.kind == .conflict {
-                var page = CampaignPage(try await platform.campaigns.detail(id, by: user), user: user, csrf: context.csrfToken, message: nil)
-                page.statusError = error.message
-                return templates.page("campaign", page, status: error.status)
+                return try await campaignPage(id, user: user, context: context, status: error.status) { $0.statusError = WebMessage.vietnamese(error.message) }
             }
             return Self.redirect("/campaigns/\(id)?message=status")
         }
+        // Stepping back is separate, confirmed and explained.
+        form("/campaigns/{id}/status/back") { _, context, user, form in
+            let id = try Self.id(context)
+            do {
+                let detail = try await platform.campaigns.detail(id, by: user)
+                guard form["confirm"] == "yes" else { throw AppError.invalid("Hãy đánh dấu ô xác nhận lùi trạng thái.", field: "/reason") }
+                guard let shown = CampaignStatus(rawValue: form["from"] ?? ""), shown == detail.campaign.status, let previous = shown.previous else {
+                    throw AppError.conflict("Trạng thái của kỳ đo lường vừa thay đổi; hãy xem lại.", field: "/status")
+                }
+                _ = try await platform.campaigns.setStatus(id, to: previous.rawValue, reason: form["reason"], by: user)
+            } catch let error as AppError where error.kind == .invalid || error.kind == .conflict {
+                return try await campaignPage(id, user: user, context: context, status: error.status) {
+                    $0.backError = WebMessage.vietnamese(error.message)
+                    $0.backReason = form["reason"] ?? ""
+                }
+            }
+            return Self.redirect("/campaigns/\(id)?message=status")
+        }
+        form("/campaigns/{id}/signature") { _, context, user, form in
+            let id = try Self.id(context)
+            let signature = ReportSignature(issuer: form["issuer"], capacity: ReportSignature.Capacity(rawValue: form["signer_capacity"] ?? "TM.") ?? .onBehalf,
+                                            title: form["signer_title"], name: form["signer_name"])
+            do {
+                _ = try await platform.campaigns.setSignature(id, signature, by: user)
+            } catch let error as AppError where error.kind == .invalid {
+                return try await campaignPage(id, user: user, context: context, status: error.status) { $0.signatureError = WebMessage.vietnamese(error.message) }
+            }
+            return Self.redirect("/campaigns/\(id)?message=signature#chu-ky")
+        }
+    }
+}
+
+extension WebScreens {
+    func campaignPage(_ id: Int, user: User, context: AppRequestContext, status: HTTPResponse.Status,
+                      _ change: (inout CampaignPage) -> Void) async throws -> Response {
+        var page = CampaignPage(try await platform.campaigns.detail(id, by: user), user: user, csrf: context.csrfToken, message: nil)
+        change(&page)
+        return templates.page("campaign", page, status: status)
     }
 }
 
@@ -53,40 +99,68 @@ struct CampaignPage: Sendable {
     struct HistoryLine: Sendable {
         var at: String
         var change: String
+        var who: String
+        var reason: String?
     }
 
-    struct StatusOption: Sendable {
+    struct Step: Sendable {
+        var label: String
+        var state: String
+    }
+
+    struct Option: Sendable {
         var value: String
         var label: String
+        var selected: Bool
     }
 
     var chrome: Chrome
     var campaign: CampaignLine
-    var legalBasis: String
+    var legalBasis: String?
     var questionnaire: String
+    var hasPhases: Bool
     var responses: String
     var disclosureMinN: Int
     var units: [UnitLine]
     var unitCount: String
     var phases: [PhaseLine]
     var history: [HistoryLine]
+    var owner: String
+    var register: String
+    var steps: [Step]
+    var nextLabel: String?
+    var nextIsPublish: Bool
+    var previousLabel: String?
+    var statusValue: String
+    var canEdit: Bool
+    var deleteError: String?
+    var backError: String?
+    var backReason = ""
+    var signatureError: String?
+    var signatureSaved: Bool
+    var issuer: String
+    var signerTitle: String
+    var signerName: String
+    var capacities: [Option]
     var canManage: Bool
     var canUpload: Bool
     /// Published (or closed after it): the public pages show it.
     var isPublic: Bool
     var canPublish: Bool
     var figuresFinal: Bool
-    var nextStatuses: [StatusOption]
     var statusError: String?
     var statusChanged: Bool
     var created: Bool
+    var updated: Bool
 
     init(_ detail: Campaigns.Detail, user: User, csrf: String?, message: String?) {
         let campaign = detail.campaign
         chrome = Chrome(title: campaign.title, user: user, csrf: csrf, section: "campaigns")
         self.campaign = CampaignLine(campaign)
-        legalBasis = campaign.legalBasis
-        questionnaire = detail.questionnaire
+        legalBasis = campaign.legalBasis.isEmpty ? nil : campaign.legalBasis
+        let parts = detail.questionnaire.split(separator: "@")
+        questionnaire = parts.count == 2 ? "\(parts[0]), phiên bản \(parts[1])" : detail.questionnaire
+        hasPhases = !detail.phases.isEmpty
         responses = VietnameseFormat.count(detail.responses)
         disclosureMinN = campaign.disclosureMinN
         units = detail.units.map { unit, measured in
@@ -98,16 +172,44 @@ struct CampaignPage: Sendable {
         history = detail.history.map { change in
             let from = change.from.flatMap(CampaignStatus.init(rawValue:))?.label
             let to = CampaignStatus(rawValue: change.to)?.label ?? change.to
-            return HistoryLine(at: VietnameseFormat.dateTime(change.at), change: from.map { "\($0) → \(to)" } ?? to)
+            return HistoryLine(at: VietnameseFormat.dateTime(change.at), change: from.map { "\($0) → \(to)" } ?? "Tạo: \(to)",
+                               who: change.username ?? "hệ thống", reason: change.reason)
         }
+        owner = detail.owner?.name ?? "Bộ Nội vụ (toàn quốc)"
+        register = Self.registerLabel(detail.units.map(\.unit))
+        let current = CampaignStatus.allCases.firstIndex(of: campaign.status)!
+        steps = CampaignStatus.allCases.enumerated().map { i, status in
+            Step(label: status.label, state: i < current ? "done" : i == current ? "current" : "todo")
+        }
+        nextLabel = campaign.status.next?.label
+        nextIsPublish = campaign.status.next == .published
+        previousLabel = campaign.status.previous?.label
+        statusValue = campaign.status.rawValue
+        canEdit = detail.isEditable && AccessPolicy.allows(user.role, .manageCampaigns)
+        let signature = campaign.signature
+        issuer = signature.issuer ?? ""
+        signerTitle = signature.title ?? ""
+        signerName = signature.name ?? ""
+        capacities = [Option(value: "TM.", label: "TM. (thay mặt tập thể)", selected: signature.capacity == .onBehalf),
+                      Option(value: "KT.", label: "KT. (ký thay người đứng đầu)", selected: signature.capacity == .deputy),
+                      Option(value: "", label: "Người đứng đầu ký trực tiếp", selected: signature.capacity == .own)]
+        signatureSaved = message == "signature"
         canManage = AccessPolicy.allows(user.role, .manageCampaigns)
         canUpload = AccessPolicy.allows(user.role, .importResponses) && campaign.status.acceptsResponses
         isPublic = Publications.isPublic(campaign.status)
         canPublish = canManage && campaign.status == .analysis
         figuresFinal = campaign.status.figuresAreFinal
-        nextStatuses = CampaignStatus.allCases.filter { campaign.status.canMove(to: $0) }.map { StatusOption(value: $0.rawValue, label: $0.label) }
         statusChanged = message == "status"
         created = message == "created"
+        updated = message == "updated"
+    }
+
+    /// Which register the measured units come from, as an official names it.
+    static func registerLabel(_ units: [AdminUnit]) -> String {
+        let registers = Set(units.map(\.register))
+        if registers == ["2025"] { return "Danh mục đơn vị hành chính từ 01/07/2025" }
+        if registers == ["legacy"] { return "Danh mục đơn vị hành chính trước 01/07/2025" }
+        return "Đơn vị theo nhiều danh mục (trước và từ 01/07/2025, cơ quan)"
     }
 }
 

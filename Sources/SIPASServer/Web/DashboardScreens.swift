@@ -9,8 +9,18 @@ import SIPASCore
 extension WebScreens {
     func registerDashboardScreens() {
         page("/campaigns/{id}/dashboard") { request, context, user in
-            let overview = try await platform.dashboards.overview(campaign: try Self.id(context), unitCode: Self.query(request, "unit"), by: user)
-            return templates.page("dashboard", DashboardPage(overview, user: user, csrf: context.csrfToken))
+            let id = try Self.id(context)
+            // A commune's viewer opens on its commune; "whole" asks for the campaign.
+            var unit = Self.query(request, "unit")
+            let asked = WebForm.parse(request.uri.query ?? "").contains { $0.0 == "unit" }
+            if unit == nil, !asked { unit = try await platform.dashboards.ownUnitCode(campaign: id, by: user) }
+            let overview = try await platform.dashboards.overview(campaign: id, unitCode: unit, by: user)
+            var page = DashboardPage(overview, user: user, csrf: context.csrfToken)
+            if let measured = overview.unit, Publications.isPublic(overview.context.campaign.status), AccessPolicy.allows(user.role, .manageCampaigns) {
+                page.embed = EmbedCode.widget(origin: Self.origin(request, trustProxy: trustProxy), campaign: overview.context.campaign, unit: measured.unit)
+                page.badgeHref = "/public/\(overview.context.campaign.code)/units/\(measured.unit.code)/badge.svg"
+            }
+            return templates.page("dashboard", page)
         }
         page("/campaigns/{id}/ranking") { request, context, user in
             let ranking = try await platform.dashboards.ranking(campaign: try Self.id(context), node: Self.query(request, "node"), by: user)
@@ -86,6 +96,8 @@ struct DashboardPage: Sendable {
         var standing: String?
         /// Whether the table has the "against the campaign" column (a unit's view).
         var compared: Bool
+        /// The campaign's figure for the same node, beside a unit's.
+        var campaignFigure: String? = nil
     }
 
     struct PriorityLine: Sendable {
@@ -108,6 +120,10 @@ struct DashboardPage: Sendable {
     var tabs: DashboardTabs
     var campaign: CampaignLine
     var scopeTitle: String
+    var rankText: String?
+    /// For the campaign's administrators once public: the code for the unit's portal.
+    var embed: String?
+    var badgeHref: String?
     var picker: UnitPicker
     var headline: NodeLine?
     var target: String?
@@ -127,7 +143,11 @@ struct DashboardPage: Sendable {
         chrome = Chrome(title: title, user: user, csrf: csrf, section: "campaigns")
         tabs = DashboardTabs(campaign: c, current: "dashboard", user: user)
         campaign = CampaignLine(c)
-        scopeTitle = o.unit?.unit.name ?? "Toàn bộ kỳ đo lường (các đơn vị trong phạm vi của tài khoản)"
+        scopeTitle = o.unit?.unit.name ?? "Toàn bộ kỳ đo lường (\(VietnameseFormat.count(o.unitCount)) đơn vị)"
+        if let rank = o.rank, let position = rank.rank {
+            let range = rank.bestRank.map { best in best == rank.worstRank ? "" : " (khoảng hạng \(best)–\(rank.worstRank ?? best))" } ?? ""
+            rankText = "Hạng \(position)/\(VietnameseFormat.count(o.rankedAmong)) trong các đơn vị có số liệu của kỳ\(range)"
+        }
         picker = UnitPicker(o.context, current: o.unit)
         let lines = Self.nodeLines(o)
         nodes = lines
@@ -153,7 +173,8 @@ struct DashboardPage: Sendable {
             let r = figure.row
             return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
                             estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
-                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil)
+                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil,
+                            campaignFigure: figure.campaignEstimate.map { VietnameseFormat.percent($0) })
         }
     }
 
@@ -200,7 +221,9 @@ struct RankingPage: Sendable {
     var reference: String
     var lines: [Line]
     var chart: String
-    var withheld: Int
+    var withheld: String?
+    /// For a viewer who sees its own units only: among how many units their ranks are.
+    var rankedAmong: String?
     var notice: String?
     var hasTargets: Bool
     /// Long rankings (a national campaign's 3,321 communes) come a page at a time.
@@ -255,7 +278,10 @@ struct RankingPage: Sendable {
                                   .init(label: $0.unit?.unit.name ?? $0.code, estimate: $0.entry.estimate, low: $0.entry.low, high: $0.entry.high, lowN: $0.entry.lowN)
                               },
                               lines: r.reference.map { [.init(value: $0, label: "cả kỳ", dashed: true)] } ?? []).svg()
-        withheld = r.withheld
+        withheld = r.withheld > 0 ? VietnameseFormat.count(r.withheld) : nil
+        if r.rows.count < r.rankedAmong {
+            rankedAmong = "Bảng chỉ gồm đơn vị thuộc phạm vi của tài khoản; hạng được xếp trong toàn bộ \(VietnameseFormat.count(r.rankedAmong)) đơn vị có số liệu của kỳ."
+        }
         notice = disclosureNotice(r.disclosureControlled, minN: r.context.minN)
     }
 }

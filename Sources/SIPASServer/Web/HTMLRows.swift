@@ -16,8 +16,9 @@ struct HTMLRows: Sendable {
         fileprivate var html = ""
 
         /// The row's header cell, optionally a link.
-        mutating func header(_ text: String, href: String? = nil) {
-            html += "<th scope=\"row\">"
+        /// `keepTogether`: a short name (a unit's) that must not wrap between its words.
+        mutating func header(_ text: String, href: String? = nil, keepTogether: Bool = false) {
+            html += keepTogether && text.count <= 32 ? "<th scope=\"row\" class=\"unit\">" : "<th scope=\"row\">"
             if let href { html += "<a href=\"" + HTMLText.escape(href) + "\">" + HTMLText.escape(text) + "</a>" } else { html += HTMLText.escape(text) }
             html += "</th>"
         }

@@ -14,6 +14,9 @@ struct HomePage: Sendable {
     var roleLabel: String
     var scopeName: String?
     var steps: [Step]
+    /// For those who run campaigns: the one thing the latest campaign needs now.
+    var next: Step?
+    var canCreate: Bool
     var campaigns: [CampaignLine]
     var hasCampaigns: Bool
 
@@ -23,8 +26,37 @@ struct HomePage: Sendable {
         let first = campaigns.first
         return HomePage(chrome: Chrome(title: "Trang chủ", user: user, csrf: csrf, section: "home"),
                         greeting: "Xin chào, \(user.displayName)", roleLabel: user.role.label, scopeName: scope?.unit.name,
-                        steps: steps(for: user.role, first: first), campaigns: campaigns.map(CampaignLine.init),
+                        steps: steps(for: user.role, first: first),
+                        next: AccessPolicy.allows(user.role, .manageCampaigns) ? nextStep(first) : nil,
+                        canCreate: AccessPolicy.allows(user.role, .manageCampaigns), campaigns: campaigns.map(CampaignLine.init),
                         hasCampaigns: !campaigns.isEmpty)
+    }
+
+    /// What the latest campaign waits for, in the words of its phase.
+    static func nextStep(_ campaign: Campaign?) -> Step {
+        guard let c = campaign else {
+            return Step(text: "Chưa có kỳ đo lường nào: bắt đầu bằng việc tạo kỳ đo lường (đơn vị, mục tiêu, bảng hỏi, kế hoạch).",
+                        href: "/campaigns/new", linkText: "Tạo kỳ đo lường")
+        }
+        let page = "/campaigns/\(c.id)"
+        switch c.status {
+        case .draft:
+            return Step(text: "Kỳ \(c.code) đang là dự thảo: kiểm tra đơn vị, mục tiêu, người ký báo cáo rồi chuyển sang \"Chọn mẫu\".",
+                        href: page, linkText: "Hoàn thiện kế hoạch")
+        case .sampling:
+            return Step(text: "Kỳ \(c.code) đang chọn mẫu: khi có mẫu, chuyển sang \"Điều tra thực địa\" để bắt đầu nhận phiếu.",
+                        href: page, linkText: "Mở kỳ đo lường")
+        case .fieldwork, .entry:
+            return Step(text: "Kỳ \(c.code) đang nhận phiếu: tải tệp phiếu theo mẫu và theo dõi số phiếu của từng đơn vị.",
+                        href: "\(page)/upload", linkText: "Tải tệp phiếu")
+        case .analysis:
+            return Step(text: "Kỳ \(c.code) đã kết thúc nhập liệu: đọc chỉ số, in báo cáo, rồi xem trước và công bố kết quả.",
+                        href: "\(page)/publish", linkText: "Xem trước và công bố")
+        case .published:
+            return Step(text: "Kết quả kỳ \(c.code) đang được công bố.", href: "/public/\(c.code)", linkText: "Trang công khai")
+        case .closed:
+            return Step(text: "Kỳ \(c.code) đã đóng. Kỳ đo lường tiếp theo bắt đầu từ việc tạo kỳ mới.", href: "/campaigns/new", linkText: "Tạo kỳ đo lường")
+        }
     }
 
     private static func steps(for role: Role, first: Campaign?) -> [Step] {

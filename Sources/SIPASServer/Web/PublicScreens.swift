@@ -20,7 +20,9 @@ extension WebScreens {
             let overview = try await platform.dashboards.overview(published, unitCode: nil, user: nil)
             let ranking = try await platform.dashboards.ranking(published, node: nil, user: nil)
             let page = try Self.intQuery(request, "page") ?? 1
-            return (templates.render("public-campaign", PublicCampaignPage(overview, ranking, page: page)), "text/html; charset=utf-8")
+            var view = PublicCampaignPage(overview, ranking, page: page)
+            view.find(Self.query(request, "q").map { String($0.prefix(100)) })
+            return (templates.render("public-campaign", view), "text/html; charset=utf-8")
         }
         publicPage("/public/{code}/method") { _, context in
             let published = try await platform.dashboards.publishedContext(code: try Self.code(context))
@@ -34,8 +36,8 @@ extension WebScreens {
             if let earlier = try await platform.publications.earlierPublished(than: published) {
                 change = try await platform.dashboards.change(published, since: earlier, user: nil)
             }
-            return (templates.render("public-unit", PublicUnitPage(overview, change: change, origin: Self.origin(request, trustProxy: trustProxy))),
-                    "text/html; charset=utf-8")
+            let campaignFigure = try await platform.dashboards.overview(published, unitCode: nil, user: nil).nodes.first?.row.estimate
+            return (templates.render("public-unit", PublicUnitPage(overview, change: change, campaignFigure: campaignFigure)), "text/html; charset=utf-8")
         }
         publicPage("/public/{code}/units/{unit}/widget", frameable: true) { _, context in
             let (published, unit) = try await publishedUnit(context)

@@ -29,7 +29,18 @@ struct PublicCampaignPage: Sendable {
     var nextHref: String?
     var withheld: String?
     var minN: Int
+    /// "Tìm đơn vị": what was typed and the units whose name or code matches.
+    var query = ""
+    var found: [FoundUnit] = []
+    var searched = false
+    var allUnits: [FoundUnit] = []
     static let pageSize = 200
+
+    struct FoundUnit: Sendable {
+        var name: String
+        var href: String
+        var figure: String
+    }
 
     init(_ o: Dashboards.Overview, _ r: Dashboards.UnitRanking, page: Int) {
         let c = o.context.campaign
@@ -71,8 +82,24 @@ struct PublicCampaignPage: Sendable {
             }
         }
         rows = html.html
+        let figures = Dictionary(shownRows.map { ($0.code, VietnameseFormat.percent($0.entry.estimate)) }) { a, _ in a }
+        allUnits = o.context.units.map { u in
+            FoundUnit(name: u.unit.name, href: "/public/\(c.code)/units/\(u.unit.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                      figure: figures[u.unit.code] ?? "không công bố")
+        }
         let hidden = o.context.units.count - shownRows.count
         withheld = hidden > 0 ? "\(VietnameseFormat.count(hidden)) đơn vị không được công bố số liệu: đơn vị có dưới \(o.context.minN) phiếu, hoặc đơn vị mà số liệu của nó cùng với số liệu chung sẽ cho suy ra được một đơn vị như vậy." : nil
+    }
+}
+
+extension PublicCampaignPage {
+    /// A citizen looking for their commune by name (without diacritics too) or code.
+    mutating func find(_ text: String?) {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        query = text
+        searched = true
+        let folded = SearchText.fold(text.trimmingCharacters(in: .whitespaces))
+        found = allUnits.filter { SearchText.fold($0.name).contains(folded) || $0.href.hasSuffix("/" + text) }.prefix(50).map { $0 }
     }
 }
 
@@ -90,9 +117,9 @@ struct PublicUnitPage: Sendable {
     var targetOutcome: String?
     var change: ChangeLine?
     var reform: String?
-    var widgetSnippet: String
     var badgeHref: String
     var minN: Int
+    var campaignFigure: String?
 
     struct ChangeLine: Sendable {
         var earlierTitle: String
@@ -103,7 +130,7 @@ struct PublicUnitPage: Sendable {
         var direction: String
     }
 
-    init(_ o: Dashboards.Overview, change: Dashboards.CampaignChange?, origin: String) {
+    init(_ o: Dashboards.Overview, change: Dashboards.CampaignChange?, campaignFigure: Double?) {
         let c = o.context.campaign, unit = o.unit!
         title = "\(unit.unit.name) — \(c.year)"
         campaignTitle = c.title
@@ -128,9 +155,18 @@ struct PublicUnitPage: Sendable {
             }
         }
         let path = "/public/\(c.code)/units/\(unit.unit.code)"
-        widgetSnippet = "<iframe src=\"\(origin)\(path)/widget\" width=\"320\" height=\"150\" style=\"border:0\" title=\"Chỉ số hài lòng \(c.year): \(unit.unit.name)\" loading=\"lazy\"></iframe>"
         badgeHref = path + "/badge.svg"
         minN = o.context.minN
+        self.campaignFigure = campaignFigure.map { VietnameseFormat.percent($0) }
+    }
+}
+
+/// The code a unit's web team pastes into its portal: shown to the campaign's administrators on
+/// the unit's dashboard, not to every reader of the public page.
+enum EmbedCode {
+    static func widget(origin: String, campaign: Campaign, unit: AdminUnit) -> String {
+        let path = "/public/\(campaign.code)/units/\(unit.code)"
+        return "<iframe src=\"\(origin)\(path)/widget\" width=\"320\" height=\"150\" style=\"border:0\" title=\"Chỉ số hài lòng \(campaign.year): \(unit.name)\" loading=\"lazy\"></iframe>"
     }
 }
 

@@ -12,12 +12,13 @@ extension WebScreens {
             let id = try Self.id(context)
             let report = try await platform.reports.report(campaign: id, by: user)
             let page = ReportPage(report, style: .linked("/static/report.css"), toolbar: .init(campaign: id))
-            return templates.page("report", page)
+            return templates.page(page.template, page)
         }
         page("/campaigns/{id}/report.pdf") { _, context, user in
             let id = try Self.id(context)
             let report = try await platform.reports.report(campaign: id, by: user)
-            let html = templates.render("report", ReportPage(report, style: .inline(WebTemplates.reportStyle), toolbar: nil))
+            let page = ReportPage(report, style: .inline(WebTemplates.reportStyle), toolbar: nil)
+            let html = templates.render(page.template, page)
             let pdf = try await PDFPrinter.pdf(of: html)
             return Self.download(pdf, type: "application/pdf", name: "\(report.overview.context.campaign.code)-bao-cao.pdf")
         }
@@ -89,8 +90,67 @@ struct ReportPage: Sendable {
     var proposalNumber: String
     var minN: Int
     var recipients: [String]
-    var signatureAuthority: String
+    var signatureAuthority: String?
     var signatureTitle: String
+    var signerName: String?
+    var priorities: [DashboardPage.PriorityLine]
+    var prioritiesNumber: String
+    var hasPriorities = false
+    var change: ChangeSection?
+    var changeNumber: String
+    /// A viewer's own unit: its report speaks of it (figure, rank among all, priorities).
+    var focus: FocusSection?
+    var campaignTitle: String
+    var issuerDisplay: String
+    /// The unit report for a viewer bound to one unit, the official report otherwise.
+    var template: String { focus == nil ? "report" : "unit-report" }
+
+    /// A unit's own results, for its viewer: its figure beside the campaign's, its rank among every
+    /// unit, its target and its priorities.
+    struct FocusSection: Sendable {
+        var name: String
+        var headline: DashboardPage.NodeLine?
+        var nodes: [DashboardPage.NodeLine]
+        var campaignFigure: String?
+        var rankText: String?
+        var target: String?
+        var priorities: [DashboardPage.PriorityLine]
+        var withheld: Bool
+
+        init(_ f: Dashboards.Overview, campaign: Dashboards.Overview) {
+            name = f.unit?.unit.name ?? ""
+            nodes = DashboardPage.nodeLines(f)
+            headline = nodes.first
+            campaignFigure = campaign.nodes.first.map { VietnameseFormat.percent($0.row.estimate) }
+            if let rank = f.rank, let position = rank.rank {
+                let range = rank.bestRank.map { best in best == rank.worstRank ? "" : " (khoảng hạng \(best)–\(rank.worstRank ?? best))" } ?? ""
+                rankText = "đứng thứ \(position) trong \(VietnameseFormat.count(f.rankedAmong)) đơn vị có số liệu của kỳ\(range)"
+            }
+            if let t = f.target, let standing = f.targetStanding {
+                target = "Mục tiêu \(t.comparator.label) \(VietnameseFormat.percent(t.percent)): \(standing.outcome.label) (chênh lệch \(VietnameseFormat.points(standing.distance)) điểm \(VietnameseFormat.pointsInterval(standing.distanceLow, standing.distanceHigh)))."
+            }
+            priorities = f.priorities.prefix(10).enumerated().map { i, p in
+                DashboardPage.PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
+                                           gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—",
+                                           lowN: p.lowN)
+            }
+            withheld = f.withheld
+        }
+    }
+
+    /// The report's comparison with the earlier campaign: the index and each aspect, with its class.
+    struct ChangeSection: Sendable {
+        struct Line: Sendable {
+            var title: String
+            var earlier: String
+            var later: String
+            var change: String
+            var verdict: String
+        }
+        var earlierTitle: String
+        var note: String?
+        var lines: [Line]
+    }
 
     init(_ r: CampaignReport, style: Style, toolbar: Toolbar?) {
         let o = r.overview, c = o.context.campaign
@@ -103,7 +163,7 @@ struct ReportPage: Sendable {
         issuerAbove = r.issuerAbove.isEmpty ? nil : r.issuerAbove
         issuer = r.issuer
         issuerName = r.issuerName
-        numberLine = "        /BC-" + (r.issuerAbove.isEmpty ? "BNV" : "UBND")
+        numberLine = "        /BC-" + r.numberSuffix
         placeDate = "\(r.place), \(Self.administrativeDate(r.date))"
         subject = "Kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước năm \(c.year)"
         legalBasis = c.legalBasis.isEmpty ? nil : c.legalBasis
@@ -129,7 +189,7 @@ struct ReportPage: Sendable {
             rows.row { cells in
                 let range = e.bestRank.map { best in best == e.worstRank ? "" : " (\(best)–\(e.worstRank ?? best))" } ?? ""
                 cells.cell((e.rank.map(String.init) ?? "—") + range, numeric: true)
-                cells.header(row.unit?.unit.name ?? row.code)
+                cells.header(row.unit?.unit.name ?? row.code, keepTogether: true)
                 cells.cell("\(VietnameseFormat.percent(e.estimate)) \(VietnameseFormat.interval(e.low, e.high)); \(VietnameseFormat.count(row.n))\(e.lowN ? "*" : "") phiếu", numeric: true)
                 if hasTargets {
                     let target = row.unit?.targetText ?? row.unit?.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" } ?? ""
@@ -141,14 +201,45 @@ struct ReportPage: Sendable {
         withheld = r.ranking.withheld > 0 ? "\(VietnameseFormat.count(r.ranking.withheld)) đơn vị chưa đủ phiếu để công bố số liệu." : nil
         wishes = r.wishes.withheld ? [] : WishesPage.questions(r.wishes)
         hasWishes = !wishes.isEmpty
-        methodNumber = hasWishes ? "IV" : "III"
-        proposalNumber = hasWishes ? "V" : "IV"
+        priorities = o.priorities.prefix(10).enumerated().map { i, p in
+            DashboardPage.PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
+                                       gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—",
+                                       lowN: p.lowN)
+        }
+        hasPriorities = !priorities.isEmpty
+        change = r.change.map(Self.changeSection)
+        // Sections are numbered in the order they appear; those without content are left out.
+        var numerals = ["III", "IV", "V", "VI", "VII", "VIII"].makeIterator()
+        if hasWishes { _ = numerals.next() }
+        prioritiesNumber = priorities.isEmpty ? "" : numerals.next()!
+        changeNumber = change == nil ? "" : numerals.next()!
+        methodNumber = numerals.next()!
+        proposalNumber = numerals.next()!
+        campaignTitle = c.title
+        issuerDisplay = r.issuerName
+        focus = r.focus.map { FocusSection($0, campaign: o) }
         minN = o.context.minN
         method = Self.method(r)
         recipients = r.issuerAbove.isEmpty ? ["Các bộ, ngành, địa phương được đo lường;", "Lưu: VT."]
             : ["Bộ Nội vụ (để báo cáo);", "Các cơ quan, đơn vị được đo lường;", "Lưu: VT."]
-        signatureAuthority = r.issuerAbove.isEmpty ? "KT. BỘ TRƯỞNG" : "TM. ỦY BAN NHÂN DÂN"
-        signatureTitle = r.issuerAbove.isEmpty ? "THỨ TRƯỞNG" : "CHỦ TỊCH"
+        signatureAuthority = r.signatureAuthority
+        signatureTitle = r.signatureTitle
+        signerName = r.signerName
+    }
+
+    static func changeSection(_ c: Dashboards.CampaignChange) -> ChangeSection {
+        let lines = c.nodes.filter { $0.depth <= 1 }.map { row in
+            ChangeSection.Line(title: row.title, earlier: VietnameseFormat.percent(row.earlier?.estimate), later: VietnameseFormat.percent(row.later?.estimate),
+                               change: row.change.map { "\(VietnameseFormat.points($0.delta)) điểm \(VietnameseFormat.pointsInterval($0.low, $0.high))" } ?? "—",
+                               verdict: row.change?.direction.label ?? "—")
+        }
+        var note: String?
+        if c.reestimated {
+            note = "Kỳ \(c.earlier.campaign.code) đo trên đơn vị hành chính trước 01/07/2025 được tính lại theo các xã, phường kế thừa từ 01/07/2025 để so sánh cùng địa bàn"
+                + (c.leftOut.map { $0 > 0 ? "; \(VietnameseFormat.count($0)) phiếu của đơn vị không có đơn vị kế thừa không được tính." : "." } ?? ".")
+        }
+        if !c.sameQuestionnaire { note = (note.map { $0 + " " } ?? "") + "Hai kỳ dùng bảng hỏi khác nhau: so sánh cần thận trọng." }
+        return ChangeSection(earlierTitle: "\(c.earlier.campaign.title) (\(c.earlier.campaign.code))", note: note, lines: lines)
     }
 
     static func method(_ r: CampaignReport) -> [String] {

@@ -44,9 +44,20 @@ enum VietnameseFormat {
     }
 
     /// An ISO timestamp → "22/11/2026 14:05 (UTC)".
+    /// A stored UTC timestamp in Vietnam's time (GMT+7, no daylight saving): "05/12/2026 16:13".
     static func dateTime(_ iso: String) -> String {
-        guard iso.count >= 16 else { return date(iso) }
-        let time = iso.dropFirst(11).prefix(5)
-        return "\(date(iso)) \(time) (UTC)"
+        guard iso.count >= 16, let utc = parseTimestamp(iso) else { return date(iso) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: utc)
+        return String(format: "%02d/%02d/%04d %02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!)
+    }
+
+    private static func parseTimestamp(_ iso: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: iso) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: iso)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SIPASApp
 import SIPASCore
+import SIPASFormats
 
 /// The web's routes: each handler parses the request, calls the same use case as the API and
 /// renders a page; the application's error becomes an error page (or the form again, where the
@@ -17,13 +18,14 @@ struct WebScreens: Sendable {
     func registerAll() {
         registerStaticFiles()
         registerAccountScreens()
-        registerCampaignCreation()
+        registerCampaignPlanScreens()
         registerCampaignScreens()
         registerDashboardScreens()
         registerQuestionnaireScreens()
         registerWishesScreen()
         registerMapScreen()
         registerReportScreens()
+        registerPublicationScreens()
         registerPublicScreens()
         registerUploadScreens()
         registerUnitScreens()
@@ -64,7 +66,7 @@ struct WebScreens: Sendable {
 
     func errorPage(_ error: AppError, context: AppRequestContext) -> Response {
         let chrome = Chrome(title: error.heading, user: context.user, csrf: context.csrfToken, section: nil)
-        return templates.page("error", ErrorPage(chrome: chrome, heading: error.heading, message: error.message,
+        return templates.page("error", ErrorPage(chrome: chrome, heading: error.heading, message: WebMessage.vietnamese(error.message),
                                                  items: error.items.prefix(100).map(ErrorPage.Item.init), hasItems: !error.items.isEmpty),
                               status: error.status)
     }
@@ -149,10 +151,10 @@ struct ErrorPage: Sendable {
         var message: String
         var place: String?
         init(_ item: AppError.Item) {
-            message = item.message
+            message = WebMessage.vietnamese(item.message)
             var parts: [String] = []
             if let line = item.line { parts.append("dòng \(line)") }
-            if let column = item.column { parts.append("cột \(column)") }
+            if let column = item.column { parts.append("cột \(ExcelColumn.letters(column)) (\(column))") }
             if let field = item.field { parts.append(field) }
             place = parts.isEmpty ? nil : parts.joined(separator: ", ")
         }

@@ -9,6 +9,8 @@ import SQLKit
 public enum SealedState {
     /// The schema version from which campaigns, questionnaires and units are sealed.
     public static let sinceVersion = 6
+    /// The schema version from which a campaign's state includes its signature and step-back reasons.
+    public static let campaignsExtendedInVersion = 7
 
     public enum Kind: String, Sendable, CaseIterable {
         /// A campaign with its measured units and targets, phases, status history, focal points
@@ -23,7 +25,8 @@ public enum SealedState {
         /// Audit actions whose `after_digest` is this kind's state.
         public var actions: Set<String> {
             switch self {
-            case .campaign: return ["campaign.create", "campaign.status", "focal-point.set", "release.create", "campaign.adopt"]
+            case .campaign: return ["campaign.create", "campaign.update", "campaign.signature", "campaign.status", "focal-point.set", "release.create",
+                                   "campaign.adopt", "campaign.delete"]
             case .questionnaire: return ["questionnaire.create", "questionnaire.update", "questionnaire.builtin", "questionnaire.adopt"]
             case .units: return ["units.load", "unit.create", "units.adopt"]
             }
@@ -38,10 +41,10 @@ public enum SealedState {
         switch kind {
         case .campaign:
             return [
-                ("campaigns", { id in "SELECT id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, disclosure_min_n, release_breakdowns, created_by FROM campaigns WHERE id = \(bind: Int(id) ?? -1)" }),
+                ("campaigns", { id in "SELECT id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, disclosure_min_n, release_breakdowns, created_by, issuer, signer_capacity, signer_title, signer_name FROM campaigns WHERE id = \(bind: Int(id) ?? -1)" }),
                 ("campaign_units", { id in "SELECT unit_id, target_percent, target_text, target_comparator FROM campaign_units WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY unit_id" }),
                 ("campaign_phases", { id in "SELECT phase, starts_on, ends_on FROM campaign_phases WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY phase" }),
-                ("campaign_status_changes", { id in "SELECT id, from_status, to_status, user_id, at FROM campaign_status_changes WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY id" }),
+                ("campaign_status_changes", { id in "SELECT id, from_status, to_status, user_id, at, reason FROM campaign_status_changes WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY id" }),
                 ("focal_points", { id in "SELECT unit_id, name, position, phone, email FROM focal_points WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY unit_id" }),
                 ("releases", { id in "SELECT number, responses, last_response_id, pattern FROM releases WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
             ]
@@ -130,11 +133,12 @@ extension AuditLog {
     }
 
     /// Records the state of every entity of these kinds that has none recorded yet: once, when
-    /// the schema that seals them is applied to a database written before.
-    public func adoptState(_ kinds: [SealedState.Kind], on sql: any SQLDatabase) async throws {
+    /// the schema that seals them is applied to a database written before (`again`: every
+    /// entity, when a migration extends what their state covers).
+    public func adoptState(_ kinds: [SealedState.Kind], again: Bool = false, on sql: any SQLDatabase) async throws {
         let entries = try await sql.raw("SELECT * FROM audit_log ORDER BY id").all().map(Self.decode)
         for kind in kinds {
-            let recorded = Set(entries.filter { $0.entity == kind.entity && kind.actions.contains($0.action) }.map(\.entityId))
+            let recorded = again ? [] : Set(entries.filter { $0.entity == kind.entity && kind.actions.contains($0.action) }.map(\.entityId))
             for id in try await SealedState.ids(kind, on: sql) where !recorded.contains(id) {
                 try await recordState(kind, id: id, action: "\(kind.rawValue).adopt", userId: nil, actor: "system",
                                       detail: "state recorded when sealing began", on: sql)
@@ -146,8 +150,10 @@ extension AuditLog {
         var problems: [String] = []
         for kind in SealedState.Kind.allCases {
             var last: [String: String] = [:]
+            var deleted = Set<String>()
             for entry in entries where entry.entity == kind.entity && kind.actions.contains(entry.action) {
                 last[entry.entityId] = entry.afterDigest
+                if entry.action.hasSuffix(".delete") { deleted.insert(entry.entityId) } else { deleted.remove(entry.entityId) }
             }
             let (ids, current) = try await db.read { sql in
                 let ids = try await SealedState.ids(kind, on: sql)
@@ -161,7 +167,7 @@ extension AuditLog {
                 let tables = SealedState.differingTables(recorded: recorded, current: current[id] ?? "")
                 if !tables.isEmpty { findings.append("\(kind.rawValue) \(id): bảng \(tables.joined(separator: ", ")) (table changed)") }
             }
-            for id in last.keys.sorted() where !ids.contains(id) && kind != .units {
+            for id in last.keys.sorted() where !ids.contains(id) && kind != .units && !deleted.contains(id) {
                 findings.append("\(kind.rawValue) \(id): đã bị xóa (deleted)")
             }
             if !findings.isEmpty {

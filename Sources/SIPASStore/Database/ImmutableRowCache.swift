@@ -11,4 +11,6 @@ public final class ImmutableRowCache<Value: Sendable>: Sendable {
 
     public func get(_ id: Int) -> Value? { entries.withLock { $0[id] } }
     public func set(_ id: Int, _ value: Value) { entries.withLock { $0[id] = value } }
+    /// For the one exception: a draft campaign's plan, replaced as a whole.
+    public func remove(_ id: Int) { _ = entries.withLock { $0.removeValue(forKey: id) } }
 }

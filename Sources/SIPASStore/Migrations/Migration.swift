@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 /// Applies the pending migrations, in order, each in its own transaction.
 public enum Migrator {
-    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots, trustAndOwnership, releases, sealedState]
+    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots, trustAndOwnership, releases, sealedState, campaignDocuments]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 

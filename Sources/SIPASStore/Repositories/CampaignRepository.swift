@@ -8,7 +8,7 @@ public struct CampaignRepository: Sendable {
 
     public init(_ db: Database) { self.db = db }
 
-    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, disclosure_min_n, release_breakdowns"
+    static let columns = "id, code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, disclosure_min_n, release_breakdowns, issuer, signer_capacity, signer_title, signer_name"
 
     static func decode(_ row: any SQLRow) throws -> Campaign {
         Campaign(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
@@ -20,7 +20,11 @@ public struct CampaignRepository: Sendable {
                  createdAt: try row.decode(column: "created_at", as: String.self),
                  disclosureMinN: try row.decode(column: "disclosure_min_n", as: Int.self),
                  releaseBreakdowns: try row.decode(column: "release_breakdowns", as: String?.self)
-                    .map { $0.split(separator: ",").map(String.init) })
+                    .map { $0.split(separator: ",").map(String.init) },
+                 signature: ReportSignature(issuer: try row.decode(column: "issuer", as: String?.self),
+                                            capacity: ReportSignature.Capacity(rawValue: try row.decode(column: "signer_capacity", as: String?.self) ?? "TM.") ?? .onBehalf,
+                                            title: try row.decode(column: "signer_title", as: String?.self),
+                                            name: try row.decode(column: "signer_name", as: String?.self)))
     }
 
     public struct MeasuredUnit: Sendable, Codable, Equatable {
@@ -49,33 +53,78 @@ public struct CampaignRepository: Sendable {
     }
 
     public func create(code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
-                       disclosureMinN: Int = Campaign.defaultDisclosureMinN,
+                       disclosureMinN: Int = Campaign.defaultDisclosureMinN, signature: ReportSignature = ReportSignature(),
                        units: [MeasuredUnit], phases: [PhaseDates], userId: Int?, on sql: any SQLDatabase) async throws -> Campaign {
         let row = try await sql.raw("""
-            INSERT INTO campaigns (code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, created_by, disclosure_min_n)
+            INSERT INTO campaigns (code, year, title, legal_basis, questionnaire_id, owner_unit_id, status, created_at, created_by, disclosure_min_n,
+                                   issuer, signer_capacity, signer_title, signer_name)
             VALUES (\(bind: code), \(bind: year), \(bind: title), \(bind: legalBasis), \(bind: questionnaireId), \(bind: ownerUnitId),
-                    'draft', \(bind: Timestamp.now()), \(bind: userId), \(bind: disclosureMinN))
+                    'draft', \(bind: Timestamp.now()), \(bind: userId), \(bind: disclosureMinN),
+                    \(bind: signature.issuer), \(bind: signature.capacity.rawValue), \(bind: signature.title), \(bind: signature.name))
             RETURNING \(unsafeRaw: Self.columns)
             """).first()
         let campaign = try Self.decode(row!)
+        try await insertPlan(campaign.id, units: units, phases: phases, on: sql)
+        try await sql.raw("""
+            INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at)
+            VALUES (\(bind: campaign.id), NULL, 'draft', \(bind: userId), \(bind: Timestamp.now()))
+            """).run()
+        return campaign
+    }
+
+    /// Replaces a draft's plan: everything but its code's history, status and focal points.
+    public func updateDraft(_ id: Int, code: String, year: Int, title: String, legalBasis: String, questionnaireId: Int, ownerUnitId: Int?,
+                            disclosureMinN: Int, signature: ReportSignature, units: [MeasuredUnit], phases: [PhaseDates],
+                            on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
+        db.measuredUnitCache.remove(id)
+        try await sql.raw("""
+            UPDATE campaigns SET code = \(bind: code), year = \(bind: year), title = \(bind: title), legal_basis = \(bind: legalBasis),
+                questionnaire_id = \(bind: questionnaireId), owner_unit_id = \(bind: ownerUnitId), disclosure_min_n = \(bind: disclosureMinN),
+                issuer = \(bind: signature.issuer), signer_capacity = \(bind: signature.capacity.rawValue), signer_title = \(bind: signature.title),
+                signer_name = \(bind: signature.name)
+            WHERE id = \(bind: id)
+            """).run()
+        try await sql.raw("DELETE FROM campaign_units WHERE campaign_id = \(bind: id)").run()
+        try await sql.raw("DELETE FROM campaign_phases WHERE campaign_id = \(bind: id)").run()
+        // A focal point belongs to a measured unit: one no longer measured goes with it.
+        try await sql.raw("DELETE FROM focal_points WHERE campaign_id = \(bind: id) AND unit_id NOT IN (\(unsafeRaw: units.isEmpty ? "-1" : units.map { String($0.unitId) }.joined(separator: ",")))").run()
+        try await insertPlan(id, units: units, phases: phases, on: sql)
+    }
+
+    /// Sets who issues and signs the report (at any phase: the report is printed at the end).
+    public func setSignature(_ id: Int, _ signature: ReportSignature, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
+        try await sql.raw("""
+            UPDATE campaigns SET issuer = \(bind: signature.issuer), signer_capacity = \(bind: signature.capacity.rawValue),
+                signer_title = \(bind: signature.title), signer_name = \(bind: signature.name) WHERE id = \(bind: id)
+            """).run()
+    }
+
+    /// Deletes a campaign on which nothing depends (no responses, imports or releases: checked by the caller).
+    public func delete(_ id: Int, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
+        db.measuredUnitCache.remove(id)
+        for table in ["focal_points", "campaign_units", "campaign_phases", "campaign_status_changes", "releases"] {
+            try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE campaign_id = \(bind: id)").run()
+        }
+        try await sql.raw("DELETE FROM campaigns WHERE id = \(bind: id)").run()
+    }
+
+    private func insertPlan(_ campaignId: Int, units: [MeasuredUnit], phases: [PhaseDates], on sql: any SQLDatabase) async throws {
         for u in units {
             try await sql.raw("""
                 INSERT INTO campaign_units (campaign_id, unit_id, target_percent, target_comparator, target_text)
-                VALUES (\(bind: campaign.id), \(bind: u.unitId), \(bind: u.target?.percent), \(bind: u.target?.comparator.rawValue),
+                VALUES (\(bind: campaignId), \(bind: u.unitId), \(bind: u.target?.percent), \(bind: u.target?.comparator.rawValue),
                         \(bind: u.targetText))
                 """).run()
         }
         for p in phases {
             try await sql.raw("""
                 INSERT INTO campaign_phases (campaign_id, phase, starts_on, ends_on)
-                VALUES (\(bind: campaign.id), \(bind: p.phase.rawValue), \(bind: p.startsOn), \(bind: p.endsOn))
+                VALUES (\(bind: campaignId), \(bind: p.phase.rawValue), \(bind: p.startsOn), \(bind: p.endsOn))
                 """).run()
         }
-        try await sql.raw("""
-            INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at)
-            VALUES (\(bind: campaign.id), NULL, 'draft', \(bind: userId), \(bind: Timestamp.now()))
-            """).run()
-        return campaign
     }
 
     public func find(id: Int, on sql: any SQLDatabase) async throws -> Campaign? {
@@ -131,8 +180,8 @@ public struct CampaignRepository: Sendable {
             """).all().map(Self.decode)
     }
 
-    /// The measured units with their targets. They are fixed when the campaign is created, so
-    /// they are cached once read outside a transaction.
+    /// The measured units with their targets. They change only while the campaign is a draft
+    /// (which clears this process's copy), so they are cached once read outside a transaction.
     public func units(of campaignId: Int, on sql: any SQLDatabase) async throws -> [(unit: AdminUnit, target: MeasuredUnit)] {
         if let cached = db.measuredUnitCache.get(campaignId) { return cached }
         let units = try await readUnits(of: campaignId, on: sql)
@@ -166,23 +215,31 @@ public struct CampaignRepository: Sendable {
         public var from: String?
         public var to: String
         public var userId: Int?
+        /// Who acted (their username), nil for the system.
+        public var username: String?
         public var at: String
+        /// Why a phase was stepped back.
+        public var reason: String?
     }
 
     public func history(of campaignId: Int, on sql: any SQLDatabase) async throws -> [StatusChange] {
-        try await sql.raw("SELECT from_status, to_status, user_id, at FROM campaign_status_changes WHERE campaign_id = \(bind: campaignId) ORDER BY id")
-            .all().map { row in
+        try await sql.raw("""
+            SELECT c.from_status, c.to_status, c.user_id, u.username, c.at, c.reason
+            FROM campaign_status_changes c LEFT JOIN users u ON u.id = c.user_id WHERE c.campaign_id = \(bind: campaignId) ORDER BY c.id
+            """).all().map { row in
                 StatusChange(from: try row.decode(column: "from_status", as: String?.self), to: try row.decode(column: "to_status", as: String.self),
-                             userId: try row.decode(column: "user_id", as: Int?.self), at: try row.decode(column: "at", as: String.self))
+                             userId: try row.decode(column: "user_id", as: Int?.self), username: try row.decode(column: "username", as: String?.self),
+                             at: try row.decode(column: "at", as: String.self), reason: try row.decode(column: "reason", as: String?.self))
             }
     }
 
-    public func setStatus(_ campaign: Campaign, to status: CampaignStatus, userId: Int?, on sql: any SQLDatabase) async throws {
+    public func setStatus(_ campaign: Campaign, to status: CampaignStatus, userId: Int?, reason: String? = nil, on sql: any SQLDatabase) async throws {
         db.changedCachedRows()
         try await sql.raw("UPDATE campaigns SET status = \(bind: status.rawValue) WHERE id = \(bind: campaign.id)").run()
         try await sql.raw("""
-            INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at)
-            VALUES (\(bind: campaign.id), \(bind: campaign.status.rawValue), \(bind: status.rawValue), \(bind: userId), \(bind: Timestamp.now()))
+            INSERT INTO campaign_status_changes (campaign_id, from_status, to_status, user_id, at, reason)
+            VALUES (\(bind: campaign.id), \(bind: campaign.status.rawValue), \(bind: status.rawValue), \(bind: userId), \(bind: Timestamp.now()),
+                    \(bind: reason))
             """).run()
     }
 

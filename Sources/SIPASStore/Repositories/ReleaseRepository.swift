@@ -25,6 +25,10 @@ public struct ReleaseRepository: Sendable {
 
     public init() {}
 
+    public func count(campaignId: Int, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM releases WHERE campaign_id = \(bind: campaignId)").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public func latest(campaignId: Int, on sql: any SQLDatabase) async throws -> Stored? {
         try await sql.raw("""
             SELECT campaign_id, number, responses, last_response_id, pattern, created_at FROM releases

@@ -90,6 +90,18 @@ public struct UnitRepository: Sendable {
         }
     }
 
+    /// The 2025 communes that succeeded any commune of a legacy unit ("every commune that
+    /// succeeded the former Văn Quan district"), by name.
+    public func successorCommunes(within legacy: AdminUnit) async throws -> [AdminUnit] {
+        try await db.read { sql in
+            try await sql.raw("""
+                SELECT DISTINCT u.id, u.code, u.name, u.kind, u.level, u.parent_id, u.path, u.register, u.valid_from, u.valid_to
+                FROM unit_successors s JOIN units l ON l.id = s.legacy_unit_id JOIN units u ON u.id = s.unit_id
+                WHERE l.path LIKE \(bind: legacy.path + "%") AND u.level = 'commune' ORDER BY u.name, u.id
+                """).all().map(Self.decode)
+        }
+    }
+
     /// The legacy units that became this 2025 unit.
     public func predecessors(of unit: AdminUnit) async throws -> [AdminUnit] {
         try await db.read { sql in

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import SIPASApp
+import SIPASCore
+
+/// Publishing, confirmed: the campaign's administrators see exactly what the public will read
+/// (the release's figures, the units withheld) before they make it public.
+extension WebScreens {
+    func registerPublicationScreens() {
+        page("/campaigns/{id}/publish") { _, context, user in
+            let id = try Self.id(context)
+            return templates.page("publish", try await publishPage(id, user: user, csrf: context.csrfToken))
+        }
+        form("/campaigns/{id}/publish") { _, context, user, form in
+            let id = try Self.id(context)
+            guard form["confirm"] == "yes" else {
+                var page = try await publishPage(id, user: user, csrf: context.csrfToken)
+                page.error = "Hãy đánh dấu ô xác nhận đã xem trước khi công bố."
+                return templates.page("publish", page, status: .unprocessableContent)
+            }
+            _ = try await platform.publications.publish(id, by: user)
+            return Self.redirect("/campaigns/\(id)?message=status")
+        }
+    }
+
+    private func publishPage(_ id: Int, user: User, csrf: String?) async throws -> PublishPage {
+        let preview = try await platform.dashboards.publicationPreview(id, by: user)
+        guard preview.campaign.status == .analysis else {
+            throw AppError.conflict("Chỉ công bố được kỳ đo lường đang ở bước \"\(CampaignStatus.analysis.label)\"; kỳ này đang \"\(preview.campaign.status.label)\".")
+        }
+        let overview = try await platform.dashboards.overview(preview, unitCode: nil, user: user)
+        let ranking = try await platform.dashboards.ranking(preview, node: nil, user: user)
+        return PublishPage(chrome: Chrome(title: "Xem trước khi công bố", user: user, csrf: csrf, section: "campaigns"),
+                           public: PublicCampaignPage(overview, ranking, page: 1), campaignId: id,
+                           shown: VietnameseFormat.count(ranking.rows.filter { $0.entry.estimate != nil }.count),
+                           units: VietnameseFormat.count(preview.units.count))
+    }
+}
+
+struct PublishPage: Sendable {
+    var chrome: Chrome
+    var `public`: PublicCampaignPage
+    var campaignId: Int
+    var shown: String
+    var units: String
+    var error: String?
+}
