@@ -131,7 +131,7 @@ class Screens(unittest.TestCase):
     def test_a_wrong_password_is_refused_beside_the_form(self):
         self.sign_in("admin", "not-the-password")
         error = self.driver.find_element(By.CSS_SELECTOR, "[role=alert]")
-        self.assertIn("sai tên đăng nhập hoặc mật khẩu", error.text)
+        self.assertIn("sai tên đăng nhập hoặc mật khẩu", error.text.lower())
         self.assertEqual(self.driver.find_element(By.ID, "username").get_attribute("value"), "admin")
 
     def test_home_tells_each_role_what_to_do_next(self):
@@ -392,61 +392,207 @@ class Screens(unittest.TestCase):
         for path in public:
             self.assertEqual(self.anonymous_status(path), 404, f"{path} is still public after withdrawal")
 
-    def test_z_create_a_campaign_then_upload_a_bad_and_a_good_file(self):
-        """Runs last: it adds a campaign."""
-        self.sign_in("snv.langson")
+    def assert_fits_a_phone(self, path):
+        """At 390 px nothing scrolls sideways (wide tables scroll inside their own box)."""
         d = self.driver
-        d.get(BASE + "/campaigns")
+        d.set_window_size(390, 844)
+        try:
+            d.get(BASE + path)
+            wide = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            d.save_screenshot(os.path.join(SHOTS, "phone" + re.sub(r"[^a-z0-9]+", "-", path) + ".png"))
+            self.assertLessEqual(wide[0], wide[1] + 1, f"{path} scrolls sideways at 390 px: {wide}")
+        finally:
+            d.set_window_size(1366, 900)
+
+    def click_button(self, text):
+        self.driver.find_element(By.XPATH, f"//main//button[normalize-space()='{text}'] | //main//a[normalize-space()='{text}']").click()
+
+    def wait_status(self, label):
+        WebDriverWait(self.driver, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == label)
+
+    def test_z_a_newcomer_runs_a_2026_campaign_on_the_2025_units(self):
+        """Runs last: it adds a campaign. A Department of Home Affairs official, from the screens
+        alone, at 1366 px, each page also checked at 390 px."""
+        from selenium.webdriver.support.ui import Select
+        d = self.driver
+        d.set_window_size(1366, 900)
+        self.sign_in("snv.langson")
+        main = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("Việc cần làm tiếp", main)
         d.find_element(By.LINK_TEXT, "Tạo kỳ đo lường").click()
         WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/campaigns/new"))
-        code = "LSN-VQ-%d" % (int.from_bytes(os.urandom(2), "big"))
+        self.assert_fits_a_phone("/campaigns/new")
+        d.get(BASE + "/campaigns/new")
+        # Defaults: the account's 2025 province owns it, the current national questionnaire.
+        self.assertIn("Tỉnh Lạng Sơn (từ 01/07/2025)", Select(d.find_element(By.ID, "owner")).first_selected_option.text)
+        questionnaire = Select(d.find_element(By.ID, "questionnaire")).first_selected_option.text
+        self.assertIn("sipas-2023", questionnaire)
+        self.assertIn("hiện hành", questionnaire)
+        code = "LSN-VQ-%d" % (2026 * 100 + int.from_bytes(os.urandom(1), "big") % 100)
         d.find_element(By.ID, "code").send_keys(code)
         d.find_element(By.ID, "year").clear()
         d.find_element(By.ID, "year").send_keys("2026")
-        d.find_element(By.ID, "title").send_keys("Đo lường sự hài lòng năm 2026 — thử nghiệm trình duyệt")
-        for select in ("owner", "units_of"):
-            d.find_element(By.ID, select).send_keys("Huyện Văn Quan")
-        d.find_element(By.ID, "target_percent").send_keys("92,7")
-        d.find_element(By.ID, "targets").send_keys("06280 đạt 95")
-        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(d, **PATIENT).until(lambda d: "message=created" in d.current_url or d.find_elements(By.CSS_SELECTOR, ".field-error, .error"))
-        self.assertIn("message=created", d.current_url, d.find_element(By.TAG_NAME, "main").text[:500])
-        main = d.find_element(By.TAG_NAME, "main").text
-        self.assertIn("đạt 95%", main)
-        self.assertIn("trên 92,7%", main)
-        campaign_page = d.current_url.split("?")[0]
-        d.find_element(By.LINK_TEXT, "Đầu mối").click()
-        form = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.focal"))[0]
-        for field, value in [("name", "Hoàng Thị Lan"), ("position", "Công chức Văn phòng - Thống kê"), ("phone", "0205 3830 123"),
-                             ("email", "lan@vanquan.langson.gov.vn")]:
-            form.find_element(By.NAME, field).send_keys(value)
-        form.find_element(By.TAG_NAME, "button").click()
-        WebDriverWait(d, **PATIENT).until(lambda d: "message=saved" in d.current_url)
-        self.assertIn("Hoàng Thị Lan", d.page_source)
-        self.assert_accessible(d.current_url.replace(BASE, "").split("#")[0])
-        d.get(campaign_page)
-        for status in ("Chọn mẫu", "Điều tra thực địa"):
-            d.find_element(By.ID, "status").send_keys(status)
-            d.find_element(By.CSS_SELECTOR, "form[action$='/status'] button").click()
-            WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == status)
+        d.find_element(By.ID, "title").send_keys("Đo lường sự hài lòng năm 2026 các xã kế thừa huyện Văn Quan")
+        # The old way first: the communes of the former district, which ceased on 30/06/2025.
+        Select(d.find_element(By.ID, "owner")).select_by_visible_text("Tỉnh Lạng Sơn (trước 01/07/2025)")
+        self.click_button("Cập nhật danh sách xã")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.ID, "units_of"))
+        Select(d.find_element(By.ID, "units_of")).select_by_visible_text("Huyện Văn Quan (trước 01/07/2025)")
+        d.find_element(By.ID, "units_mode_all").click()
+        self.click_button("Tạo kỳ đo lường")
+        error = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.ID, "units-error"))[0].text
+        self.assertIn("đã thôi tồn tại từ 01/07/2025", error)
+        self.assertIn("đơn vị kế thừa", error)
+        self.assertNotRegex(error, r"\([a-z][a-z ,']+\)$", "no English gloss on a screen")
+        self.assertTrue(d.find_element(By.ID, "form-summary").text.startswith("Chưa lưu được"))
+        # The 2025 successors of the former district, in one choice.
+        Select(d.find_element(By.ID, "owner")).select_by_visible_text("Tỉnh Lạng Sơn (từ 01/07/2025)")
+        self.click_button("Cập nhật danh sách xã")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.ID, "former_district"))
+        d.find_element(By.ID, "units_mode_successors").click()
+        Select(d.find_element(By.ID, "former_district")).select_by_visible_text("Huyện Văn Quan")
+        d.find_element(By.ID, "target_percent").send_keys("85")
+        d.find_element(By.ID, "targets").send_keys("Xã Điềm He trên 90")
+        self.click_button("Tạo kỳ đo lường")
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=created" in d.current_url or d.find_elements(By.CSS_SELECTOR, ".field-error"))
+        self.assertIn("message=created", d.current_url, d.find_element(By.TAG_NAME, "main").text[:800])
+        cid = int(re.search(r"/campaigns/(\d+)", d.current_url).group(1))
+        page = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("Danh mục đơn vị hành chính từ 01/07/2025", page)
+        self.assertIn("Tỉnh Lạng Sơn", page)
+        units = api(f"/api/v1/campaigns/{cid}")["units"]
+        self.assertTrue(units and all(u["unit"]["register"] == "2025" for u in units))
+        diem_he = next(u for u in units if u["unit"]["name"] == "Xã Điềm He")
+        self.assertEqual((diem_he["target_comparator"], diem_he["target_percent"]), (">", 90))
+        self.assert_fits_a_phone(f"/campaigns/{cid}")
+        d.get(f"{BASE}/campaigns/{cid}")
+
+        # The draft is edited: a target by name, a phase's dates, the report's issuer and signer.
+        self.click_button("Sửa kế hoạch (đơn vị, mục tiêu, bảng hỏi, giai đoạn)")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/edit"))
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#commune-list input:checked")), len(units))
+        targets = d.find_element(By.ID, "targets")
+        targets.send_keys("\nXã Văn Quan đạt 88")
+        for name, value in [("fieldwork_start", "2026-03-01"), ("fieldwork_end", "2026-04-30")]:
+            d.execute_script("arguments[0].value = arguments[1]", d.find_element(By.NAME, name), value)
+        d.find_element(By.ID, "issuer").send_keys("Sở Nội vụ tỉnh Lạng Sơn")
+        Select(d.find_element(By.ID, "signer_capacity")).select_by_value("KT.")
+        d.find_element(By.ID, "signer_title").send_keys("Phó Giám đốc")
+        d.find_element(By.ID, "signer_name").send_keys("Nguyễn Văn An")
+        self.click_button("Lưu thay đổi")
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=updated" in d.current_url)
+        page = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("đạt 88%", page)
+        self.assertIn("01/03/2026 – 30/04/2026", page)
+
+        # Phases: one button, the next step; pressing it moves one step.
+        for label in ("Chọn mẫu", "Điều tra thực địa"):
+            self.click_button(f'Chuyển sang "{label}"')
+            self.wait_status(label)
+        self.assertIn("— snv.langson", d.find_element(By.TAG_NAME, "main").text)
+
+        # Upload from the template: a refused file names the column by its letter, then a good one.
         d.find_element(By.LINK_TEXT, "Tải tệp phiếu (CSV)").click()
-        bad = os.path.join(SHOTS, "bad.csv")
-        with open(bad, "w", encoding="utf-8") as f:
-            f.write("response_id,unit,A1\nB1,06280,4\nB2,06280,8\n")
-        d.find_element(By.ID, "file").send_keys(bad)
-        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        alert = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))[0]
-        self.assertIn("không phiếu nào được lưu", alert.text)
-        self.assertIn("dòng 3", d.find_element(By.CSS_SELECTOR, "main table").text)
-        good = os.path.join(SHOTS, "good.csv")
-        with open(good, "w", encoding="utf-8") as f:
-            f.write("response_id,unit,A1,A2\nG1,06280,4,5\nG2,06283,5,4\nG3,06283,2,4\n")
-        d.find_element(By.ID, "file").send_keys(good)
-        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        # The page is replaced when the upload's answer arrives (with its progress shown meanwhile).
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/upload"))
+        self.assert_fits_a_phone(f"/campaigns/{cid}/upload")
+        d.get(f"{BASE}/campaigns/{cid}/upload")
+        _, _, template = self.download(f"/campaigns/{cid}/template.csv")
+        header, example = template.decode("utf-8-sig").strip().split("\r\n")
+        columns, values = header.split(","), example.split(",")
+        _, _, workbook = self.download(f"/campaigns/{cid}/template.xlsx")
+        self.assertEqual(openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames, ["Phiếu", "Hướng dẫn", "Đơn vị"])
+        likert = [i for i, v in enumerate(values) if v == "4"]
+        codes = [u["unit"]["code"] for u in units]
+        rng = __import__("random").Random(2026)
+        rows = []
+        # One commune answers too few to be shown; the viewer's commune many, so that it is never
+        # the one withheld beside it.
+        small = next(c for c in codes if c != diem_he["unit"]["code"])
+        for k, unit in enumerate(codes):
+            for n in range(3 if unit == small else 60 if unit == diem_he["unit"]["code"] else 36):
+                row = list(values)
+                row[0], row[1] = f"P{k:02d}-{n:03d}", unit
+                for i in likert:
+                    row[i] = str(rng.choice([2, 3, 4, 4, 4, 5, 5]))
+                rows.append(row)
+        bad = [list(rows[0])]
+        bad[0][likert[0]] = "9"
+        path = os.path.join(SHOTS, "template-bad.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(header + "\n" + "\n".join(",".join(r) for r in bad) + "\n")
+        d.find_element(By.ID, "file").send_keys(path)
+        self.click_button("Tải lên và kiểm tra")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        letter = openpyxl.utils.get_column_letter(likert[0] + 1)
+        self.assertIn(f"cột {letter} ({likert[0] + 1})", d.find_element(By.CSS_SELECTOR, "main table").text)
+        path = os.path.join(SHOTS, "template-good.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(header + "\n" + "\n".join(",".join(r) for r in rows) + "\n")
+        d.find_element(By.ID, "file").send_keys(path)
+        self.click_button("Tải lên và kiểm tra")
         WebDriverWait(d, **PATIENT).until(lambda d: "phiếu mới" in d.find_element(By.CSS_SELECTOR, "main .notice").text)
-        self.assertIn("3 phiếu mới", d.find_element(By.CSS_SELECTOR, "main .notice").text)
-        self.assert_valid_html(d.current_url.replace(BASE, "").split("?")[0].replace("/upload", ""))
+        main = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn(f"{len(rows)} phiếu mới", main)
+        self.assertIn("1 đơn vị có dưới 30 phiếu", main)
+        self.assertIn("dưới ngưỡng công bố", main)
+        d.find_element(By.LINK_TEXT, "Xem tiến độ nhận phiếu").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/received"))
+
+        # Entry closes; the dashboards read the API's figures.
+        d.get(f"{BASE}/campaigns/{cid}")
+        for label in ("Nhập liệu", "Phân tích"):
+            self.click_button(f'Chuyển sang "{label}"')
+            self.wait_status(label)
+        pooled = {r["node"]: r for r in api(f"/api/v1/campaigns/{cid}/index")["rows"]}
+        d.find_element(By.LINK_TEXT, "Xem chỉ số").click()
+        figure = WebDriverWait(d, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".headline .figure")).text
+        self.assertEqual(figure, vietnamese_percent(pooled["SIPAS"]["estimate"]))
+        for path in (f"/campaigns/{cid}/dashboard", f"/campaigns/{cid}/ranking"):
+            self.assert_fits_a_phone(path)
+
+        # The report, issued and signed as set, with its page numbers.
+        d.get(f"{BASE}/campaigns/{cid}/report")
+        report = d.find_element(By.TAG_NAME, "main").text
+        for text in ["SỞ NỘI VỤ", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An", "Tiêu chí nên ưu tiên cải thiện".upper()]:
+            self.assertIn(text, report.upper() if text.isupper() else report)
+        self.assert_fits_a_phone(f"/campaigns/{cid}/report")
+        _, _, body = self.download(f"/campaigns/{cid}/report.pdf")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(body)
+            f.flush()
+            text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True, check=True).stdout
+        pages = len(pypdf.PdfReader(io.BytesIO(body)).pages)
+        self.assertIn(f"Trang 2/{pages}", text)
+        self.assertIn("Nguyễn Văn An", text)
+
+        # Publication: the preview, confirmed.
+        d.get(f"{BASE}/campaigns/{cid}")
+        d.find_element(By.LINK_TEXT, "Xem trước và công bố kết quả").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/publish"))
+        self.assert_fits_a_phone(f"/campaigns/{cid}/publish")
+        d.get(f"{BASE}/campaigns/{cid}/publish")
+        d.find_element(By.ID, "publish-confirm").click()
+        self.click_button("Công bố kết quả")
+        self.wait_status("Đã công bố")
+        self.assertIn("Xã Điềm He", d.find_element(By.TAG_NAME, "main").text)
+
+        # A citizen on a phone finds their commune.
+        d.delete_all_cookies()
+        for path in (f"/public/{code}", f"/public/{code}?q=diem+he"):
+            self.assert_fits_a_phone(path)
+        d.get(f"{BASE}/public/{code}?q=diem+he")
+        d.find_element(By.LINK_TEXT, "Xã Điềm He").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: "/units/" in d.current_url)
+        self.assert_fits_a_phone(d.current_url.replace(BASE, ""))
+
+        # The commune's viewer: its commune, its rank among all, no province document.
+        self.sign_in("xa.diemhe")
+        d.get(f"{BASE}/campaigns/{cid}/dashboard")
+        self.assertEqual(d.find_element(By.CSS_SELECTOR, "main h2").text, "Xã Điềm He")
+        self.assertRegex(d.find_element(By.CSS_SELECTOR, ".headline").text, r"Hạng \d+/\d+")
+        self.assert_fits_a_phone(f"/campaigns/{cid}/dashboard")
+        d.get(f"{BASE}/campaigns/{cid}/report")
+        self.assertIn("KẾT QUẢ ĐO LƯỜNG SỰ HÀI LÒNG", d.find_element(By.TAG_NAME, "main").text)
 
     def test_wishes_and_the_map_show_the_apis_figures(self):
         self.sign_in("phantich")

@@ -148,6 +148,8 @@ import Testing
             let later = try #require(try await s.services.db.withConnection { try await s.services.campaigns.find(code: "LSN-VQ-2025", on: $0) })
             let signature = "{\"issuer\": \"Sở Nội vụ tỉnh Lạng Sơn\", \"signer_capacity\": \"KT.\", \"signer_title\": \"Phó Giám đốc\", \"signer_name\": \"Nguyễn Văn An\"}"
             #expect(try await s.call(.put, "/api/v1/campaigns/\(later.id)/signature", as: .ministryAnalyst, json: signature).status == 403)
+            let unknown = try await s.call(.put, "/api/v1/campaigns/\(later.id)/signature", as: .provinceAdmin, json: "{\"signer_capacity\": \"AAA\"}")
+            #expect(unknown.status == 422 && unknown.object["field"] as? String == "/signature/signer_capacity")
             #expect(try await s.call(.put, "/api/v1/campaigns/\(later.id)/signature", as: .provinceAdmin, json: signature).status == 200)
             let cookie = try await s.signIn("snv.langson")
             let report = try await s.page("/campaigns/\(later.id)/report", cookie: cookie).body

@@ -119,6 +119,15 @@ extension Campaigns {
 
     public static let signatureTextLimit = 200
 
+    /// How the signer signs, as sent: "TM." (the default), "KT." or "" (in one's own name).
+    public static func capacity(_ text: String?) throws -> ReportSignature.Capacity {
+        guard let text else { return .onBehalf }
+        guard let capacity = ReportSignature.Capacity(rawValue: text) else {
+            throw AppError.invalid("hình thức ký là \"TM.\", \"KT.\" hoặc để trống (signer_capacity must be TM., KT. or empty)", field: "/signature/signer_capacity")
+        }
+        return capacity
+    }
+
     /// The report's issuer and signer as typed: plain single lines, each optional.
     func signature(_ input: ReportSignature) throws -> ReportSignature {
         func line(_ text: String?, _ field: String, _ label: String) throws -> String? {

@@ -55,7 +55,7 @@ func registerCampaignRoutes(_ api: APIRoutes, _ platform: Platform) {
 
     @Sendable func signature(_ body: JSONBody) throws -> ReportSignature {
         ReportSignature(issuer: try body.string("issuer", required: false),
-                        capacity: ReportSignature.Capacity(rawValue: try body.string("signer_capacity", required: false) ?? "TM.") ?? .onBehalf,
+                        capacity: try Campaigns.capacity(try body.string("signer_capacity", required: false)),
                         title: try body.string("signer_title", required: false), name: try body.string("signer_name", required: false))
     }
 

@@ -24,7 +24,7 @@ extension WebScreens {
             } catch let error as AppError {
                 var page = SignInPage(next: next)
                 page.username = form["username"] ?? ""
-                page.error = error.message
+                page.error = WebMessage.vietnamese(error.message)
                 var response = templates.page("sign-in", page, status: error.status)
                 if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
                 return response
@@ -52,9 +52,9 @@ extension WebScreens {
                 try await platform.accounts.changeOwnPassword(user, current: form["current_password"] ?? "", new: form["new_password"] ?? "")
             } catch let error as AppError where error.field != nil {
                 if error.field?.contains("current") == true {
-                    page.currentPasswordError = error.message
+                    page.currentPasswordError = WebMessage.vietnamese(error.message)
                 } else {
-                    page.newPasswordError = error.message
+                    page.newPasswordError = WebMessage.vietnamese(error.message)
                 }
                 return templates.page("password", page, status: error.status)
             }

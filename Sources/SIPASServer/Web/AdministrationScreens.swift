@@ -22,7 +22,7 @@ extension WebScreens {
                 return Self.redirect("/users?message=created")
             } catch let error as AppError where error.kind == .invalid || error.kind == .conflict {
                 var page = try await UsersPage.make(platform, user: user, csrf: context.csrfToken, message: nil)
-                page.formError = error.message
+                page.formError = WebMessage.vietnamese(error.message)
                 page.username = form["username"] ?? ""
                 page.displayName = form["display_name"] ?? ""
                 page.scopeCode = scope ?? ""
@@ -38,7 +38,7 @@ extension WebScreens {
                 try await platform.accounts.resetPassword(try Self.id(context), to: form["password"] ?? "", by: user)
             } catch let error as AppError where error.kind == .invalid || error.kind == .conflict {
                 var page = try await UsersPage.make(platform, user: user, csrf: context.csrfToken, message: nil)
-                page.formError = error.message
+                page.formError = WebMessage.vietnamese(error.message)
                 return templates.page("users", page, status: error.status)
             }
             return Self.redirect("/users?message=password")

@@ -155,9 +155,7 @@ struct CampaignForm: Sendable {
             modeAll: mode == "all", modeSuccessors: mode == "successors", modePick: mode == "pick",
             comparators: [Option(value: ">", label: "trên (lớn hơn)", selected: comparator == ">"),
                           Option(value: ">=", label: "đạt (từ … trở lên)", selected: comparator == ">=")],
-            capacities: [Option(value: "TM.", label: "TM. (thay mặt tập thể)", selected: capacity == "TM."),
-                         Option(value: "KT.", label: "KT. (ký thay người đứng đầu)", selected: capacity == "KT."),
-                         Option(value: "", label: "Người đứng đầu ký trực tiếp", selected: capacity.isEmpty)],
+            capacities: Self.capacityOptions(selected: capacity),
             phases: CampaignPhase.allCases.map { Phase(key: $0.rawValue, label: $0.label, start: input["\($0.rawValue)_start"],
                                                       end: input["\($0.rawValue)_end"]) })
         if let editing, !editing.isEditable {
@@ -165,6 +163,13 @@ struct CampaignForm: Sendable {
             form.errorCount = 1
         }
         return form
+    }
+
+    /// How the signer signs: for the body (TM.), for its head (KT.), or as the head.
+    static func capacityOptions(selected: String) -> [Option] {
+        [Option(value: "TM.", label: "TM. (thay mặt tập thể)", selected: selected == "TM."),
+         Option(value: "KT.", label: "KT. (ký thay người đứng đầu)", selected: selected == "KT."),
+         Option(value: "", label: "Người đứng đầu ký trực tiếp", selected: selected.isEmpty)]
     }
 
     /// The owner typed, or by default the account's own province after the reform.
@@ -231,7 +236,7 @@ struct CampaignForm: Sendable {
             if start.isEmpty && end.isEmpty { continue }
             phases.append(.init(phase: key, startsOn: start, endsOn: end))
         }
-        let signature = ReportSignature(issuer: v["issuer"], capacity: ReportSignature.Capacity(rawValue: v["signer_capacity"] ?? "TM.") ?? .onBehalf,
+        let signature = ReportSignature(issuer: v["issuer"], capacity: try Campaigns.capacity(v["signer_capacity"]),
                                         title: v["signer_title"], name: v["signer_name"])
         return .init(code: v["code"] ?? "", year: year, title: v["title"] ?? "", legalBasis: v["legal_basis"] ?? "",
                      questionnaireCode: String(parts[0]), questionnaireVersion: version, ownerUnitId: ownerId, disclosureMinN: minN,

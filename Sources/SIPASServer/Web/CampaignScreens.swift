@@ -56,9 +56,9 @@ extension WebScreens {
         }
         form("/campaigns/{id}/signature") { _, context, user, form in
             let id = try Self.id(context)
-            let signature = ReportSignature(issuer: form["issuer"], capacity: ReportSignature.Capacity(rawValue: form["signer_capacity"] ?? "TM.") ?? .onBehalf,
-                                            title: form["signer_title"], name: form["signer_name"])
             do {
+                let signature = ReportSignature(issuer: form["issuer"], capacity: try Campaigns.capacity(form["signer_capacity"]),
+                                                title: form["signer_title"], name: form["signer_name"])
                 _ = try await platform.campaigns.setSignature(id, signature, by: user)
             } catch let error as AppError where error.kind == .invalid {
                 return try await campaignPage(id, user: user, context: context, status: error.status) { $0.signatureError = WebMessage.vietnamese(error.message) }
@@ -108,11 +108,6 @@ struct CampaignPage: Sendable {
         var state: String
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
 
     var chrome: Chrome
     var campaign: CampaignLine
@@ -141,7 +136,7 @@ struct CampaignPage: Sendable {
     var issuer: String
     var signerTitle: String
     var signerName: String
-    var capacities: [Option]
+    var capacities: [CampaignForm.Option]
     var canManage: Bool
     var canUpload: Bool
     /// Published (or closed after it): the public pages show it.
@@ -190,9 +185,7 @@ struct CampaignPage: Sendable {
         issuer = signature.issuer ?? ""
         signerTitle = signature.title ?? ""
         signerName = signature.name ?? ""
-        capacities = [Option(value: "TM.", label: "TM. (thay mặt tập thể)", selected: signature.capacity == .onBehalf),
-                      Option(value: "KT.", label: "KT. (ký thay người đứng đầu)", selected: signature.capacity == .deputy),
-                      Option(value: "", label: "Người đứng đầu ký trực tiếp", selected: signature.capacity == .own)]
+        capacities = CampaignForm.capacityOptions(selected: signature.capacity.rawValue)
         signatureSaved = message == "signature"
         canManage = AccessPolicy.allows(user.role, .manageCampaigns)
         canUpload = AccessPolicy.allows(user.role, .importResponses) && campaign.status.acceptsResponses

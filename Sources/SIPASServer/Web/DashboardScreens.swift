@@ -96,8 +96,6 @@ struct DashboardPage: Sendable {
         var standing: String?
         /// Whether the table has the "against the campaign" column (a unit's view).
         var compared: Bool
-        /// The campaign's figure for the same node, beside a unit's.
-        var campaignFigure: String? = nil
     }
 
     struct PriorityLine: Sendable {
@@ -121,6 +119,8 @@ struct DashboardPage: Sendable {
     var campaign: CampaignLine
     var scopeTitle: String
     var rankText: String?
+    /// Beside a unit's figure, the campaign's for the same node.
+    var campaignText: String?
     /// For the campaign's administrators once public: the code for the unit's portal.
     var embed: String?
     var badgeHref: String?
@@ -144,11 +144,9 @@ struct DashboardPage: Sendable {
         tabs = DashboardTabs(campaign: c, current: "dashboard", user: user)
         campaign = CampaignLine(c)
         scopeTitle = o.unit?.unit.name ?? "Toàn bộ kỳ đo lường (\(VietnameseFormat.count(o.unitCount)) đơn vị)"
-        if let rank = o.rank, let position = rank.rank {
-            let range = rank.bestRank.map { best in best == rank.worstRank ? "" : " (khoảng hạng \(best)–\(rank.worstRank ?? best))" } ?? ""
-            rankText = "Hạng \(position)/\(VietnameseFormat.count(o.rankedAmong)) trong các đơn vị có số liệu của kỳ\(range)"
-        }
+        rankText = Self.rankWords(o).map { "Hạng \($0.position)/\($0.among) trong các đơn vị có số liệu của kỳ\($0.range)" }
         picker = UnitPicker(o.context, current: o.unit)
+        if o.unit != nil, let figure = o.nodes.first?.campaignEstimate { campaignText = "tỷ lệ chung của kỳ: \(VietnameseFormat.percent(figure))" }
         let lines = Self.nodeLines(o)
         nodes = lines
         headline = lines.first
@@ -158,14 +156,26 @@ struct DashboardPage: Sendable {
             targetDistance = o.targetStanding.map { "\(VietnameseFormat.points($0.distance)) điểm \(VietnameseFormat.pointsInterval($0.distanceLow, $0.distanceHigh))" }
         }
         chart = Self.chart(o)
-        priorities = o.priorities.prefix(10).enumerated().map { i, p in
-            PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
-                         gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—", lowN: p.lowN)
-        }
+        priorities = Self.priorityLines(o.priorities)
         responses = VietnameseFormat.count(o.responses)
         notice = disclosureNotice(o.disclosureControlled, minN: o.context.minN)
         withheld = o.withheld
         comparedWithCampaign = o.unit != nil
+    }
+
+    /// The ten improvement priorities as the screens and reports list them.
+    static func priorityLines(_ priorities: [Priority]) -> [PriorityLine] {
+        priorities.prefix(10).enumerated().map { i, p in
+            PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
+                         gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—", lowN: p.lowN)
+        }
+    }
+
+    /// A unit's rank among every ranked unit of the campaign, with its rank range when it is one.
+    static func rankWords(_ o: Dashboards.Overview) -> (position: Int, among: String, range: String)? {
+        guard let rank = o.rank, let position = rank.rank else { return nil }
+        let range = rank.bestRank.map { best in best == rank.worstRank ? "" : " (khoảng hạng \(best)–\(rank.worstRank ?? best))" } ?? ""
+        return (position, VietnameseFormat.count(o.rankedAmong), range)
     }
 
     static func nodeLines(_ o: Dashboards.Overview) -> [NodeLine] {
@@ -173,8 +183,7 @@ struct DashboardPage: Sendable {
             let r = figure.row
             return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
                             estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
-                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil,
-                            campaignFigure: figure.campaignEstimate.map { VietnameseFormat.percent($0) })
+                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil)
         }
     }
 

@@ -20,14 +20,14 @@ extension WebScreens {
                                                                                     phone: form["phone"] ?? "", email: form["email"] ?? ""), by: user)
             } catch let error as AppError where error.kind == .invalid {
                 var page = try await FocalPointsPage.make(platform, campaign: id, user: user, csrf: context.csrfToken, saved: false)
-                page.pageError = error.message
+                page.pageError = WebMessage.vietnamese(error.message)
                 page.errorUnit = unit
                 for i in page.lines.indices where page.lines[i].unitId == unit {
                     page.lines[i].name = form["name"] ?? ""
                     page.lines[i].position = form["position"] ?? ""
                     page.lines[i].phone = form["phone"] ?? ""
                     page.lines[i].email = form["email"] ?? ""
-                    page.lines[i].error = error.message
+                    page.lines[i].error = WebMessage.vietnamese(error.message)
                 }
                 return templates.page("focal-points", page, status: error.status)
             }

@@ -107,7 +107,7 @@ extension WebScreens {
                 publicPages.set(key, page)
                 return PublicPageCache.response(page, to: request)
             } catch let error as AppError {
-                let page = PublicErrorPage(heading: error.heading, message: error.message)
+                let page = PublicErrorPage(heading: error.heading, message: WebMessage.vietnamese(error.message))
                 return templates.page("public-error", page, status: error.status)
             }
         }

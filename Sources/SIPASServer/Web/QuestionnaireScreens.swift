@@ -74,7 +74,7 @@ extension WebScreens {
         } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed, .forbidden].contains(error.kind) {
             var page = QuestionnaireImportPage(user: user, csrf: context.csrfToken, text: text)
             page.newVersionOf = upload.fields["new_version_of"].flatMap { $0.isEmpty ? nil : $0 }
-            page.refusal = error.message
+            page.refusal = WebMessage.vietnamese(error.message)
             page.problems = error.items.prefix(100).map(ErrorPage.Item.init)
             return templates.page("questionnaire-import", page, status: error.status)
         }

@@ -122,18 +122,11 @@ struct ReportPage: Sendable {
             nodes = DashboardPage.nodeLines(f)
             headline = nodes.first
             campaignFigure = campaign.nodes.first.map { VietnameseFormat.percent($0.row.estimate) }
-            if let rank = f.rank, let position = rank.rank {
-                let range = rank.bestRank.map { best in best == rank.worstRank ? "" : " (khoảng hạng \(best)–\(rank.worstRank ?? best))" } ?? ""
-                rankText = "đứng thứ \(position) trong \(VietnameseFormat.count(f.rankedAmong)) đơn vị có số liệu của kỳ\(range)"
-            }
+            rankText = DashboardPage.rankWords(f).map { "đứng thứ \($0.position) trong \($0.among) đơn vị có số liệu của kỳ\($0.range)" }
             if let t = f.target, let standing = f.targetStanding {
                 target = "Mục tiêu \(t.comparator.label) \(VietnameseFormat.percent(t.percent)): \(standing.outcome.label) (chênh lệch \(VietnameseFormat.points(standing.distance)) điểm \(VietnameseFormat.pointsInterval(standing.distanceLow, standing.distanceHigh)))."
             }
-            priorities = f.priorities.prefix(10).enumerated().map { i, p in
-                DashboardPage.PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
-                                           gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—",
-                                           lowN: p.lowN)
-            }
+            priorities = DashboardPage.priorityLines(f.priorities)
             withheld = f.withheld
         }
     }
@@ -201,11 +194,7 @@ struct ReportPage: Sendable {
         withheld = r.ranking.withheld > 0 ? "\(VietnameseFormat.count(r.ranking.withheld)) đơn vị chưa đủ phiếu để công bố số liệu." : nil
         wishes = r.wishes.withheld ? [] : WishesPage.questions(r.wishes)
         hasWishes = !wishes.isEmpty
-        priorities = o.priorities.prefix(10).enumerated().map { i, p in
-            DashboardPage.PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
-                                       gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—",
-                                       lowN: p.lowN)
-        }
+        priorities = DashboardPage.priorityLines(o.priorities)
         hasPriorities = !priorities.isEmpty
         change = r.change.map(Self.changeSection)
         // Sections are numbered in the order they appear; those without content are left out.

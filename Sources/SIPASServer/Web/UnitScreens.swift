@@ -28,7 +28,7 @@ extension WebScreens {
                 _ = try await platform.unitRegister.addAgency(new, under: id, by: user)
             } catch let error as AppError where [.invalid, .conflict].contains(error.kind) {
                 var page = UnitPage(try await platform.unitRegister.detail(id, by: user), user: user, csrf: context.csrfToken)
-                page.agencyForm = .init(code: new.code, name: new.name, kind: new.kind ?? "", error: error.message,
+                page.agencyForm = .init(code: new.code, name: new.name, kind: new.kind ?? "", error: WebMessage.vietnamese(error.message),
                                         codeError: error.field == "/code" || error.kind == .conflict, nameError: error.field == "/name")
                 page.agencyForm.kinds = AgencyForm.kindOptions(selected: new.kind ?? "")
                 return templates.page("unit", page, status: error.status)

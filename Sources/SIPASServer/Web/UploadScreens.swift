@@ -59,7 +59,7 @@ extension WebScreens {
                     }
                     return templates.page("upload", page)
                 } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed, .tooLarge].contains(error.kind) {
-                    page.refusal = error.message
+                    page.refusal = WebMessage.vietnamese(error.message)
                     page.problems = error.items.prefix(100).map(ErrorPage.Item.init)
                     page.moreProblems = error.totalItems > 100 ? VietnameseFormat.count(error.totalItems - 100) : nil
                     return templates.page("upload", page, status: error.status)
