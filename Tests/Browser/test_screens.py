@@ -24,11 +24,12 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
-# Waits outlast a page being replaced under them: an element found on the old page goes stale.
-PATIENT = dict(timeout=20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+# Waits outlast a page being replaced under them: an element found on the old page goes stale (or,
+# mid-navigation, "does not belong to the document"); a wait that never succeeds still fails.
+PATIENT = dict(timeout=20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException))
 
 BASE = os.environ["SIPAS_URL"]
 TOKEN = os.environ["SIPAS_TOKEN"]
