@@ -99,6 +99,12 @@ import Testing
             #expect(history.last?["reason"] as? String == "Bưu điện nộp thêm 20 phiếu" && history.last?["username"] as? String == "snv.langson")
             // Forward needs no reason.
             #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"analysis\"}").status == 200)
+            // Other roles get no edit form and no step, not even the redirect to the preview.
+            let viewer = try await s.signIn("xa.diemhe")
+            let viewerToken = String(try #require(try await s.page("/", cookie: viewer).body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            #expect(try await s.page("/campaigns/\(id)/edit", cookie: viewer).status == 403)
+            #expect(try await s.post("/campaigns/\(id)/status", form: "_csrf=\(viewerToken)&from=analysis", cookie: viewer).status == 403)
+            #expect(try await s.page("/campaigns/\(id)/publish", cookie: viewer).status == 403)
             // The history on the campaign's page is in Vietnam's time, with who acted.
             let cookie = try await s.signIn("snv.langson")
             let page = try await s.page("/campaigns/\(id)", cookie: cookie).body

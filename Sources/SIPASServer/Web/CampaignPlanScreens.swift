@@ -26,11 +26,13 @@ extension WebScreens {
             }
         }
         page("/campaigns/{id}/edit") { _, context, user in
+            try platform.authorize(user, .manageCampaigns)
             let detail = try await platform.campaigns.detail(try Self.id(context), by: user)
             return templates.page("campaign-new", try await CampaignForm.make(platform, user: user, csrf: context.csrfToken,
                                                                             input: CampaignForm.Input(detail), editing: detail))
         }
         form("/campaigns/{id}/edit") { _, context, user, form in
+            try platform.authorize(user, .manageCampaigns)
             let id = try Self.id(context)
             let detail = try await platform.campaigns.detail(id, by: user)
             let input = CampaignForm.Input(form)

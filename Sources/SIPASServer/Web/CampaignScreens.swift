@@ -20,6 +20,7 @@ extension WebScreens {
         // The everyday step forward; the form carries the status it was shown from, so pressing
         // twice steps once. Publishing goes through its preview instead.
         form("/campaigns/{id}/status") { _, context, user, form in
+            try platform.authorize(user, .manageCampaigns)
             let id = try Self.id(context)
             do {
                 let detail = try await platform.campaigns.detail(id, by: user)
