@@ -74,6 +74,32 @@ import Testing
         return !reduce(vector(target)).contains { abs($0) > 1e-9 }
     }
 
+    /// One province: its cell and the total are the same responses. A breakdown that needs the
+    /// total withheld (or blanked) to protect a small channel must not find it under the
+    /// province's name.
+    @Test func cellsOverTheSameResponsesAreSuppressedAlike() {
+        let c = Campaign(units: [("A", "P", nil, 40, 36), ("B", "P", nil, 50, 45), ("C", "P", nil, 60, 50)],
+                         breakdown: [("paper", 148, 130), ("kiosk", 2, 1)])
+        let pattern = c.pattern()
+        let total = ReleaseCell("total", []), province = ReleaseCell("province", ["P"])
+        #expect(pattern.withheld.contains(ReleaseCell("channel", ["kiosk"])))
+        #expect(pattern.withheld.contains(total) == pattern.withheld.contains(province))
+        for node in Campaign.measure.nodes {
+            #expect(pattern.isHidden(total, measure: "index", node: node) == pattern.isHidden(province, measure: "index", node: node), "\(node)")
+        }
+        // And the kiosk's count is not given back by paper and either name of the total.
+        let withBoth = c.families[1]
+        #expect(!Self.determined(ReleaseCell("channel", ["kiosk"]), in: withBoth, pattern: pattern))
+        // The rule itself: a node blanked in the total (by another family's protection, or a
+        // change since the last release) is blanked in the province too, and a withheld one withheld.
+        let blankedTotal = ReleasePattern(withheld: [], blanked: ["index": [total: ["S/S", "S/L"]]])
+        let alike = ReleasePattern.sameGroupsAlike(blankedTotal, families: c.families)
+        #expect(alike.blanked["index"]?[province] == ["S/S", "S/L"])
+        #expect(alike.blanked["index"]?[ReleaseCell("unit", ["A"])] == nil, "a unit is another group")
+        let withheldProvince = ReleasePattern.sameGroupsAlike(ReleasePattern(withheld: [province]), families: c.families)
+        #expect(withheldProvince.withheld.contains(total))
+    }
+
     @Test func aSmallUnitIsWithheldWithAPartnerAndNoSumGivesItBack() {
         let c = Campaign(units: [("A", "P", nil, 3, 3), ("B", "P", nil, 40, 36), ("C", "P", nil, 50, 45), ("D", "Q", nil, 60, 50)])
         let pattern = c.pattern()

@@ -128,12 +128,17 @@ import SIPASStore
             let admin = try await s.platform.accounts.find(username: "admin")
             let before = try await s.call(.get, "/api/v1/campaigns/\(earlier)/index?by=unit&format=csv", as: .ministryAnalyst).body
             let publicBefore = try await s.page("/public/CMB-2023/data/units.csv", cookie: nil).body
+            let countBefore = try await s.call(.get, "/api/v1/campaigns/\(earlier)", as: .ministryAnalyst).object["responses"] as? Int
             for status in ["analysis", "entry"] { _ = try await s.platform.campaigns.setStatus(earlier, to: status, reason: "kiểm thử", by: admin) }
             let big = units.first { $0.code == "06280" }!
             _ = try await s.platform.responses.importCSV(.bytes(Array("response_id,unit,A1\nLATE,\(big.code),1\n".utf8)), campaign: earlier, by: admin)
             for status in ["analysis", "published"] { _ = try await s.platform.campaigns.setStatus(earlier, to: status, reason: "kiểm thử", by: admin) }
             #expect(try await s.call(.get, "/api/v1/campaigns/\(earlier)/index?by=unit&format=csv", as: .ministryAnalyst).body == before)
             #expect(try await s.page("/public/CMB-2023/data/units.csv", cookie: nil).body == publicBefore)
+            // Nor as the campaign's count of responses (it is the release's, for those who read the release).
+            let countAfter = try await s.call(.get, "/api/v1/campaigns/\(earlier)", as: .ministryAnalyst).object["responses"] as? Int
+            #expect(countBefore != nil && countAfter == countBefore, "\(String(describing: countBefore)) → \(String(describing: countAfter))")
+            #expect(try await s.call(.get, "/api/v1/campaigns/\(earlier)", as: .systemAdmin).object["responses"] as? Int == (countBefore ?? 0) + 1)
             // The administrators see it at once.
             let live = Self.rows(try await s.call(.get, "/api/v1/campaigns/\(earlier)/index?by=unit", as: .systemAdmin))
             #expect(live.contains { $0["unit"] as? String == big.code && $0["node"] as? String == "SIPAS" && $0["n"] as? Int == 41 })

@@ -39,18 +39,21 @@ public struct Campaigns: Sendable {
         public var units: [(unit: AdminUnit, target: CampaignRepository.MeasuredUnit)]
         public var phases: [CampaignRepository.PhaseDates]
         public var history: [CampaignRepository.StatusChange]
-        public var responses: Int
+        /// Responses received, for those who may read them; for aggregate audiences the count of
+        /// the release they read (nil before entry closes): a live count would show one late
+        /// response arriving while every figure stays on the held release.
+        public var responses: Int?
         /// Releases made of its figures: once any exist, it can no longer be deleted.
         public var releases: Int
 
         /// A draft on which nothing depends can be edited and deleted.
-        public var isEditable: Bool { campaign.status == .draft && responses == 0 && releases == 0 }
+        public var isEditable: Bool { campaign.status == .draft && (responses ?? 0) == 0 && releases == 0 }
     }
 
     public func detail(_ id: Int, by user: User?) async throws -> Detail {
         let campaign = try await self.campaign(id, by: user)
         let questionnaires = platform.store.questionnaires, responses = platform.store.responses, campaigns = campaigns
-        return try await platform.read { sql in
+        var detail = try await platform.read { sql in
             let q = try await questionnaires.find(id: campaign.questionnaireId, on: sql)
             let owner = try await campaign.ownerUnitId.asyncMap { try await platform.store.units.find(id: $0) } ?? nil
             return Detail(campaign: campaign, owner: owner, questionnaire: q.map { "\($0.questionnaire.id)@\($0.questionnaire.version)" } ?? "",
@@ -59,6 +62,19 @@ public struct Campaigns: Sendable {
                           responses: try await responses.count(campaignId: campaign.id, on: sql),
                           releases: try await ReleaseRepository().count(campaignId: campaign.id, on: sql))
         }
+        if let user, try await !platform.hasResponseAccess(user, campaign) {
+            detail.responses = try await releasedCount(campaign, for: user)
+        }
+        return detail
+    }
+
+    /// How many responses the figures an aggregate audience reads cover (the release's total); nil
+    /// while entry is open or where the release withholds it.
+    private func releasedCount(_ campaign: Campaign, for user: User) async throws -> Int? {
+        guard campaign.status.figuresAreFinal else { return nil }
+        let request = CampaignIndexQueries.Request(by: [], minN: campaign.disclosureMinN, geography: .asMeasured, measures: .index)
+        let count = try await platform.index.compute(campaign, request, for: .account(user)).responses
+        return count > 0 ? count : nil
     }
 
     public struct MeasuredUnitInput: Sendable {

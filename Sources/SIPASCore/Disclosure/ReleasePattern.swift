@@ -188,6 +188,40 @@ extension ReleasePattern {
             }
             if !byCell.isEmpty { blanked[measure.name] = byCell }
         }
-        return ReleasePattern(withheld: withheld, blanked: blanked)
+        return sameGroupsAlike(ReleasePattern(withheld: withheld, blanked: blanked), families: families)
+    }
+
+    /// Cells over the same responses are one figure under two names (a one-province campaign's
+    /// province and total; a province with one measured unit): what one withholds or blanks, the
+    /// other must too, or it is released under the other name. Only adds suppression.
+    static func sameGroupsAlike(_ pattern: ReleasePattern, families: [ReleaseFamily]) -> ReleasePattern {
+        var parent: [ReleaseCell: ReleaseCell] = [:]
+        func root(_ c: ReleaseCell) -> ReleaseCell {
+            var c = c
+            while let p = parent[c], p != c { c = p }
+            return c
+        }
+        for family in families {
+            var first: [[Int]: ReleaseCell] = [:]
+            for (c, cell) in family.cells.enumerated() {
+                let key = family.atoms[c].sorted()
+                if let other = first[key] { let (a, b) = (root(cell), root(other)); if a != b { parent[a] = b } } else { first[key] = cell }
+            }
+        }
+        var classes: [ReleaseCell: [ReleaseCell]] = [:]
+        for family in families { for cell in family.cells { classes[root(cell), default: []].append(cell) } }
+        var result = pattern
+        for members in classes.values.map({ Array(Set($0)) }) where members.count > 1 {
+            if members.contains(where: result.withheld.contains) { result.withheld.formUnion(members) }
+            for measure in result.blanked.keys {
+                let nodes = members.reduce(into: Set<String>()) { $0.formUnion(result.blanked[measure]?[$1] ?? []) }
+                guard !nodes.isEmpty else { continue }
+                for cell in members where !result.withheld.contains(cell) { result.blanked[measure]![cell] = nodes }
+            }
+        }
+        for measure in result.blanked.keys {
+            result.blanked[measure] = result.blanked[measure]!.filter { !result.withheld.contains($0.key) }
+        }
+        return result
     }
 }

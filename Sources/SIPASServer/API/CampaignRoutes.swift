@@ -11,7 +11,7 @@ struct CampaignView: Encodable {
     let units: [MeasuredUnitView]
     let phases: [CampaignRepository.PhaseDates]
     let history: [CampaignRepository.StatusChange]
-    let responses: Int
+    let responses: Int?
 }
 
 struct MeasuredUnitView: Encodable {

@@ -71,8 +71,8 @@ enum APISchemas {
             .property("history", .array(.object([.property("from", .string), .property("to", .string), .property("user_id", .integer),
                                                  .property("username", .string), .property("at", timestamp),
                                                  .property("reason", .string, "why a phase was stepped back")], required: ["to", "at"]))),
-            .property("responses", .integer),
-        ], required: ["campaign", "status_label", "questionnaire", "units", "phases", "history", "responses"]),
+            .property("responses", .integer, "responses received; for accounts that read figures only, the count their release covers, absent while entry is open or where it is withheld"),
+        ], required: ["campaign", "status_label", "questionnaire", "units", "phases", "history"]),
         "FocalPoint": .object([
             .property("id", .integer), .property("unit_id", .integer), .property("name", .string), .property("position", .string),
             .property("phone", .string), .property("email", .string),

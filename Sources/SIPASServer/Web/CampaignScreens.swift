@@ -157,7 +157,7 @@ struct CampaignPage: Sendable {
         let parts = detail.questionnaire.split(separator: "@")
         questionnaire = parts.count == 2 ? "\(parts[0]), phiên bản \(parts[1])" : detail.questionnaire
         hasPhases = !detail.phases.isEmpty
-        responses = VietnameseFormat.count(detail.responses)
+        responses = detail.responses.map { VietnameseFormat.count($0) } ?? "chưa công bố"
         disclosureMinN = campaign.disclosureMinN
         units = detail.units.map { unit, measured in
             let target = measured.target.map { "\($0.comparator.label) \(VietnameseFormat.percent($0.percent))" }
