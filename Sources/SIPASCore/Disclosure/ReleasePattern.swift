@@ -144,6 +144,8 @@ extension ReleasePattern {
         }
 
         var blanked: [String: [ReleaseCell: Set<String>]] = [:]
+        // Cells withheld for one leaf are the partners of choice for the next.
+        var hiddenSoFar = groupCells
         for (m, measure) in measures.enumerated() {
             var hiddenLeaves: [ReleaseCell: Set<Int>] = [:], answeredHidden: [ReleaseCell: Set<Int>] = [:]
             for (f, family) in families.enumerated() {
@@ -170,7 +172,8 @@ extension ReleasePattern {
                     var requirements = [SecondarySuppression.Requirement(cells: sensitive, layer: layer, valueLevel: protectionLevel)]
                     if let deltaLayer { requirements.append(.init(cells: changed, layer: deltaLayer, valueLevel: protectionLevel)) }
                     let hidden = SecondarySuppression.protect(linked[f], initial: groupCells[f].union(sensitive).union(changed),
-                                                              requirements: requirements)
+                                                              requirements: requirements, preferred: hiddenSoFar[f])
+                    hiddenSoFar[f].formUnion(hidden)
                     for c in hidden where !withheld.contains(family.cells[c]) {
                         hiddenLeaves[family.cells[c], default: []].insert(k)
                         // A leaf nobody answered there is left out of its parents' means: they need not follow.

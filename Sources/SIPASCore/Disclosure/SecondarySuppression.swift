@@ -40,7 +40,10 @@ public enum SecondarySuppression {
     }
 
     /// The cells withheld: `initial` and what protects them. Deterministic for the same input.
-    public static func protect(_ cells: LinkedCells, initial: Set<Int>, requirements: [Requirement]) -> Set<Int> {
+    /// `preferred`: cells already withheld elsewhere in the release (for another leaf of the same
+    /// tables), chosen first as partners, so that the leaves of one tree withhold the same few
+    /// cells instead of a different partner each — which would blank every group's index.
+    public static func protect(_ cells: LinkedCells, initial: Set<Int>, requirements: [Requirement], preferred: Set<Int> = []) -> Set<Int> {
         var suppressed = initial
         var hopeless = Set<[Int]>()
         // Each round fixes one unprotected cell, then looks again with the classes that fix made:
@@ -52,7 +55,7 @@ public enum SecondarySuppression {
                 for c in requirement.cells where suppressed.contains(c) && !hopeless.contains([r, c]) {
                     let need = shortfall(c, requirement, cells, classes)
                     guard need.count || need.down > 1e-9 || need.up > 1e-9 else { continue }
-                    let extra = partnerCells(for: c, need: need, requirement, cells, classes, suppressed: suppressed)
+                    let extra = partnerCells(for: c, need: need, requirement, cells, classes, suppressed: suppressed, preferred: preferred)
                     if extra.isEmpty {
                         // Nothing separates it any more: withhold every cell that still holds it.
                         let holders = cells.atoms(of: c).flatMap { cells.cellsOfAtom[$0] }.filter { !suppressed.contains($0) }
@@ -116,7 +119,7 @@ public enum SecondarySuppression {
     /// The released cells to withhold so that an atom of `c` shares a class with a well-chosen
     /// atom outside it: the cheapest that meets the need alone, else the one that helps most.
     static func partnerCells(for c: Int, need: Need, _ requirement: Requirement, _ cells: LinkedCells, _ classes: Partition,
-                             suppressed: Set<Int>) -> [Int] {
+                             suppressed: Set<Int>, preferred: Set<Int> = []) -> [Int] {
         let layer = requirement.layer
         let atoms = cells.atoms(of: c)
         let source = atoms.max { layer.n[$0] != layer.n[$1] ? layer.n[$0] < layer.n[$1] : $0 > $1 } ?? atoms[0]
@@ -130,7 +133,8 @@ public enum SecondarySuppression {
             for e in pool where !cells.contains(c, atom: e) && seen.insert(e).inserted && classes.of[e] != classes.of[source] {
                 let separating = Set(cells.cellsOfAtom[e].filter { !suppressed.contains($0) }).symmetricDifference(sourceCells)
                 guard !separating.isEmpty else { continue }
-                let cost = Double(separating.count) * 1e9 + separating.reduce(0) { $0 + Double(cells.atoms(of: $1).count) }
+                let cost = Double(separating.filter { !preferred.contains($0) }.count) * 1e9
+                    + separating.reduce(0) { $0 + Double(cells.atoms(of: $1).count) }
                 let helpsCount = layer.n[e] > 0 || layer.n[source] > 0
                 let gainDown = min(layer.satisfied[source], layer.n[e] - layer.satisfied[e])
                 let gainUp = min(layer.n[source] - layer.satisfied[source], layer.satisfied[e])

@@ -121,6 +121,12 @@ struct DashboardPage: Sendable {
     var rankText: String?
     /// Beside a unit's figure, the campaign's for the same node.
     var campaignText: String?
+    /// The questionnaire's other trees (interest, wishes as shares).
+    var others: [NodeLine] = []
+    var hasOthers = false
+    var hasNodes = false
+    var hasPriorities = false
+    var indexWithheld: String?
     /// For the campaign's administrators once public: the code for the unit's portal.
     var embed: String?
     var badgeHref: String?
@@ -149,14 +155,22 @@ struct DashboardPage: Sendable {
         if o.unit != nil, let figure = o.nodes.first?.campaignEstimate { campaignText = "tỷ lệ chung của kỳ: \(VietnameseFormat.percent(figure))" }
         let lines = Self.nodeLines(o)
         nodes = lines
-        headline = lines.first
+        headline = Self.headline(lines)
+        others = Self.nodeLines(o, satisfaction: false)
+        hasNodes = !lines.isEmpty
+        hasOthers = !others.isEmpty
+        if headline == nil && !lines.isEmpty && !o.withheld {
+            indexWithheld = "Chỉ số chung không được công bố: một số tiêu chí có dưới \(o.context.minN) câu trả lời, hoặc được che để bảo vệ một nhóm nhỏ khác. Các tiêu chí có số liệu ở bảng dưới."
+        }
         if let t = o.target {
             target = "\(t.comparator.label) \(VietnameseFormat.percent(t.percent))"
             targetOutcome = o.targetStanding?.outcome.label
             targetDistance = o.targetStanding.map { "\(VietnameseFormat.points($0.distance)) điểm \(VietnameseFormat.pointsInterval($0.distanceLow, $0.distanceHigh))" }
         }
         chart = Self.chart(o)
-        priorities = Self.priorityLines(o.priorities)
+        // Gains are shares of the index: without it there is nothing to rank them by.
+        priorities = headline == nil ? [] : Self.priorityLines(o.priorities.filter { $0.index == o.context.rootCode })
+        hasPriorities = !priorities.isEmpty
         responses = VietnameseFormat.count(o.responses)
         notice = disclosureNotice(o.disclosureControlled, minN: o.context.minN)
         withheld = o.withheld
@@ -178,13 +192,23 @@ struct DashboardPage: Sendable {
         return (position, VietnameseFormat.count(o.rankedAmong), range)
     }
 
-    static func nodeLines(_ o: Dashboards.Overview) -> [NodeLine] {
-        o.nodes.map { figure -> NodeLine in
+    /// The satisfaction index's tree (the questionnaire's first), or the other trees (interest,
+    /// wishes): shares of another kind, never labelled as satisfaction.
+    static func nodeLines(_ o: Dashboards.Overview, satisfaction: Bool = true) -> [NodeLine] {
+        o.nodes.filter { ($0.row.index == o.context.rootCode) == satisfaction }.map { figure -> NodeLine in
             let r = figure.row
+            // A figure the release blanks reads "—", not "0 phiếu · ít phiếu".
+            let blanked = r.estimate == nil && r.n == 0
             return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
                             estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
-                            n: VietnameseFormat.count(r.n), lowN: r.lowN, standing: figure.standing?.label, compared: o.unit != nil)
+                            n: blanked ? "—" : VietnameseFormat.count(r.n), lowN: r.lowN && !blanked, standing: blanked ? "—" : figure.standing?.label,
+                            compared: o.unit != nil)
         }
+    }
+
+    /// The first line when it has a figure: a withheld index is said so, not shown as "—".
+    static func headline(_ lines: [NodeLine]) -> NodeLine? {
+        lines.first.flatMap { $0.estimate == VietnameseFormat.percent(nil) ? nil : $0 }
     }
 
     /// The index and its aspects with their intervals, and the target's line.

@@ -48,7 +48,7 @@ struct PublicCampaignPage: Sendable {
         code = c.code
         year = c.year
         nodes = DashboardPage.nodeLines(o).filter { $0.depthClass == "depth-0" || $0.depthClass == "depth-1" }
-        headline = nodes.first
+        headline = DashboardPage.headline(nodes)
         chart = headline == nil ? nil : DashboardPage.chart(o)
         minN = o.context.minN
         let shownRows = r.rows.filter { $0.entry.estimate != nil }
@@ -139,7 +139,7 @@ struct PublicUnitPage: Sendable {
         unitName = unit.unit.name
         unitCode = unit.unit.code
         nodes = DashboardPage.nodeLines(o).filter { $0.depthClass == "depth-0" || $0.depthClass == "depth-1" }
-        headline = nodes.first
+        headline = DashboardPage.headline(nodes)
         chart = headline == nil ? nil : DashboardPage.chart(o)
         if let t = o.target {
             target = unit.targetText ?? "\(t.comparator.label) \(VietnameseFormat.percent(t.percent))"

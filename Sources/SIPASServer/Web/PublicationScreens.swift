@@ -30,10 +30,12 @@ extension WebScreens {
         }
         let overview = try await platform.dashboards.overview(preview, unitCode: nil, user: user)
         let ranking = try await platform.dashboards.ranking(preview, node: nil, user: user)
+        let shown = Set(ranking.rows.filter { $0.entry.estimate != nil }.map(\.code))
+        let hidden = preview.units.filter { !shown.contains($0.unit.code) }.map(\.unit.name)
         return PublishPage(chrome: Chrome(title: "Xem trước khi công bố", user: user, csrf: csrf, section: "campaigns"),
                            public: PublicCampaignPage(overview, ranking, page: 1), campaignId: id,
-                           shown: VietnameseFormat.count(ranking.rows.filter { $0.entry.estimate != nil }.count),
-                           units: VietnameseFormat.count(preview.units.count))
+                           shown: VietnameseFormat.count(shown.count), units: VietnameseFormat.count(preview.units.count),
+                           hidden: hidden.isEmpty ? nil : hidden.joined(separator: ", "))
     }
 }
 
@@ -43,5 +45,7 @@ struct PublishPage: Sendable {
     var campaignId: Int
     var shown: String
     var units: String
+    /// Units whose index will not be public, named, with why.
+    var hidden: String?
     var error: String?
 }

@@ -120,13 +120,13 @@ struct ReportPage: Sendable {
         init(_ f: Dashboards.Overview, campaign: Dashboards.Overview) {
             name = f.unit?.unit.name ?? ""
             nodes = DashboardPage.nodeLines(f)
-            headline = nodes.first
+            headline = DashboardPage.headline(nodes)
             campaignFigure = campaign.nodes.first.map { VietnameseFormat.percent($0.row.estimate) }
             rankText = DashboardPage.rankWords(f).map { "đứng thứ \($0.position) trong \($0.among) đơn vị có số liệu của kỳ\($0.range)" }
             if let t = f.target, let standing = f.targetStanding {
                 target = "Mục tiêu \(t.comparator.label) \(VietnameseFormat.percent(t.percent)): \(standing.outcome.label) (chênh lệch \(VietnameseFormat.points(standing.distance)) điểm \(VietnameseFormat.pointsInterval(standing.distanceLow, standing.distanceHigh)))."
             }
-            priorities = DashboardPage.priorityLines(f.priorities)
+            priorities = headline == nil ? [] : DashboardPage.priorityLines(f.priorities.filter { $0.index == f.context.rootCode })
             withheld = f.withheld
         }
     }
@@ -162,7 +162,7 @@ struct ReportPage: Sendable {
         legalBasis = c.legalBasis.isEmpty ? nil : c.legalBasis
         campaignCode = c.code
         nodes = DashboardPage.nodeLines(o)
-        headline = nodes.first
+        headline = DashboardPage.headline(nodes)
         chart = nodes.isEmpty ? nil : DashboardPage.chart(o)
         reference = r.ranking.reference.map { VietnameseFormat.percent($0) }
         var charted = r.ranking.rows.filter { $0.entry.estimate != nil }
@@ -194,7 +194,7 @@ struct ReportPage: Sendable {
         withheld = r.ranking.withheld > 0 ? "\(VietnameseFormat.count(r.ranking.withheld)) đơn vị chưa đủ phiếu để công bố số liệu." : nil
         wishes = r.wishes.withheld ? [] : WishesPage.questions(r.wishes)
         hasWishes = !wishes.isEmpty
-        priorities = DashboardPage.priorityLines(o.priorities)
+        priorities = headline == nil ? [] : DashboardPage.priorityLines(o.priorities.filter { $0.index == o.context.rootCode })
         hasPriorities = !priorities.isEmpty
         change = r.change.map(Self.changeSection)
         // Sections are numbered in the order they appear; those without content are left out.
