@@ -141,6 +141,11 @@ import Testing
             let bad = header + "\n" + fields.joined(separator: ",") + "\n"
             let refused = try await s.upload("/campaigns/\(id)/upload", file: bad, token: token, cookie: cookie)
             #expect(refused.status == 422 && refused.body.contains("cột C (3)") && !refused.body.contains("satisfaction5"), "\(refused.body.prefix(2000))")
+            // The workbook itself, or Excel's Vietnamese ";" CSV, is one clear message each.
+            let workbook = try await s.upload("/campaigns/\(id)/upload", file: "PK\u{3}\u{4}\u{14}\u{0}\u{6}\u{0}binary\u{0}\u{0}", token: token, cookie: cookie)
+            #expect(workbook.status == 422 && workbook.body.contains("bảng tính Excel (XLSX), không phải CSV") && !workbook.body.contains("NUL"))
+            let semicolons = try await s.upload("/campaigns/\(id)/upload", file: header.replacingOccurrences(of: ",", with: ";") + "\n", token: token, cookie: cookie)
+            #expect(semicolons.status == 422 && semicolons.body.contains("dấu chấm phẩy (;)"))
             // After an import: counts per unit, units under the floor flagged, the way to progress.
             let good = header + "\n" + String(lines[1]).replacingOccurrences(of: "VD-0001", with: "VD-0003") + "\n"
             let stored = try await s.upload("/campaigns/\(id)/upload", file: good, token: token, cookie: cookie)

@@ -89,8 +89,18 @@ public final class ResponsesCSVReader {
             report(1, nil, "tệp rỗng: cần một dòng tiêu đề có cột response_id (the file is empty: a header row with response_id is required)")
             return false
         }
-        drainScanProblems()
         header = scanner.fields.map { scanner.string($0) }
+        // Two files an office often sends instead of CSV: the workbook itself, and Excel's
+        // Vietnamese CSV with ";" between columns. One clear message each, not a page of NULs.
+        if header.first?.hasPrefix("PK\u{3}\u{4}") == true {
+            report(1, nil, "tệp là bảng tính Excel (XLSX), không phải CSV: trong Excel chọn Tệp → Lưu thành → \"CSV UTF-8 (phân cách bằng dấu phẩy)\" rồi tải tệp đó lên (an XLSX workbook, not CSV)")
+            return false
+        }
+        drainScanProblems()
+        if header.count == 1, header[0].contains(";"), header[0].contains("response_id") {
+            report(scanner.recordLine, nil, "các cột được phân cách bằng dấu chấm phẩy (;), cách Excel đặt tiếng Việt lưu CSV; hãy lưu lại với dấu phẩy: Tệp → Lưu thành → \"CSV UTF-8 (phân cách bằng dấu phẩy)\" (columns are separated by ';': save as comma-separated CSV UTF-8)")
+            return false
+        }
         var seen: [String: Int] = [:]
         for (c, name) in header.enumerated() {
             if let first = seen[name] {

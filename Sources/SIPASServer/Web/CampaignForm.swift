@@ -106,6 +106,7 @@ struct CampaignForm: Sendable {
     var codeError: String?
     var titleError: String?
     var yearError: String?
+    var minNError: String?
     var ownerError: String?
     var unitsError: String?
     var targetsError: String?
@@ -282,7 +283,8 @@ struct CampaignForm: Sendable {
         switch field {
         case "/code": codeError = message
         case "/title", "/legal_basis": titleError = message
-        case "/year", "/disclosure_min_n": yearError = message
+        case "/year": yearError = message
+        case "/disclosure_min_n": minNError = message
         case "/owner_unit_id": ownerError = message
         case "/questionnaire_code": questionnaireError = message
         case "/targets": targetsError = message
