@@ -35,6 +35,17 @@ import Testing
                                          json: Self.campaignJSON(code: "NEW-2023", year: 2023, owner: province.id, units: [successor.id]))
             #expect(early.status == 422 && (early.object["detail"] as? String ?? "").contains("chỉ có từ 01/07/2025"))
             #expect(try await s.state() == before, "refusals change nothing")
+            // Every problem of a plan at once, each beside its field, summed up at the top.
+            let cookie = try await s.signIn("snv.langson")
+            let form = try await s.page("/campaigns/new", cookie: cookie)
+            let token = String(try #require(form.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let beforeForm = try await s.state()
+            let fields = ["_csrf=\(token)", "code=LSN+VQ", "year=2026", "title=", "questionnaire=sipas-2023%401", "owner=\(legacyProvince.id)",
+                          "units_mode=all", "units_of=\(legacyProvince.id)", "disclosure_min_n=5", "signer_capacity=TM."]
+            let many = try await s.post("/campaigns/new", form: fields.joined(separator: "&"), cookie: cookie)
+            for id in ["code-error", "title-error", "min-n-error", "units-error"] { #expect(many.body.contains("id=\"\(id)\""), "\(id)") }
+            #expect(many.status == 422 && many.body.contains("có 4 mục cần sửa"))
+            #expect(try await s.state() == beforeForm, "a refused form changes nothing")
             // The 2025 successors of the former Văn Quan district: what the form offers in one choice.
             let admin = try await s.platform.accounts.find(username: "snv.langson")
             let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))

@@ -143,21 +143,51 @@ public struct Campaigns: Sendable {
         var signature: ReportSignature
     }
 
+    /// Every field is checked, and every problem reported at once (an official fixes them in one
+    /// pass): one problem is that error; several are one error listing each with its field.
     func check(_ new: NewCampaign, by user: User) async throws -> CheckedPlan {
-        guard TextRules.isCode(new.code), new.code.count <= Self.codeLimit else {
-            throw AppError.invalid("mã kỳ đo lường gồm tối đa \(Self.codeLimit) chữ cái không dấu, chữ số và . _ -, ví dụ LSN-VQ-2023 (campaign code characters)", field: "/code")
+        var problems: [AppError] = []
+        func attempt<T>(_ body: () async throws -> T) async throws -> T? {
+            do { return try await body() } catch let error as AppError where error.kind == .invalid || error.kind == .forbidden {
+                problems.append(error)
+                return nil
+            }
         }
-        guard Self.years.contains(new.year) else { throw AppError.invalid("năm phải từ 2000 đến 2100 (year out of range)", field: "/year") }
-        let title = try clean(new.title, Self.titleLimit, field: "/title", label: "tên kỳ đo lường")
-        let legalBasis = try clean(new.legalBasis, Self.legalBasisLimit, field: "/legal_basis", label: "căn cứ pháp lý", multiline: true, allowEmpty: true)
+        _ = try await attempt {
+            guard TextRules.isCode(new.code), new.code.count <= Self.codeLimit else {
+                throw AppError.invalid("mã kỳ đo lường gồm tối đa \(Self.codeLimit) chữ cái không dấu, chữ số và . _ -, ví dụ LSN-VQ-2023 (campaign code characters)", field: "/code")
+            }
+        }
+        _ = try await attempt {
+            guard Self.years.contains(new.year) else { throw AppError.invalid("năm phải từ 2000 đến 2100 (year out of range)", field: "/year") }
+        }
+        let title = try await attempt { try clean(new.title, Self.titleLimit, field: "/title", label: "tên kỳ đo lường") }
+        let legalBasis = try await attempt {
+            try clean(new.legalBasis, Self.legalBasisLimit, field: "/legal_basis", label: "căn cứ pháp lý", multiline: true, allowEmpty: true)
+        }
         let floor = new.disclosureMinN ?? Campaign.defaultDisclosureMinN
-        guard Self.disclosureFloors.contains(floor) else {
-            throw AppError.invalid("ngưỡng công bố tối thiểu phải từ \(Self.disclosureFloors.lowerBound) đến \(Self.disclosureFloors.upperBound) phiếu (disclosure floor out of range)", field: "/disclosure_min_n")
+        _ = try await attempt {
+            guard Self.disclosureFloors.contains(floor) else {
+                throw AppError.invalid("ngưỡng công bố tối thiểu phải từ \(Self.disclosureFloors.lowerBound) đến \(Self.disclosureFloors.upperBound) phiếu (disclosure floor out of range)", field: "/disclosure_min_n")
+            }
         }
-        let owner = try await ownerUnit(new.ownerUnitId, for: user)
-        let units = try await measuredUnits(new.units, owner: owner, year: new.year, user: user)
-        return CheckedPlan(title: title, legalBasis: legalBasis, floor: floor, owner: owner, units: units, phases: try phaseDates(new.phases),
-                           signature: try signature(new.signature))
+        // The owner may be none (a national campaign): "checked" is whether it passed.
+        var owner: AdminUnit?
+        var units: [CampaignRepository.MeasuredUnit]?
+        if let checked: AdminUnit? = try await attempt({ try await ownerUnit(new.ownerUnitId, for: user) }) {
+            owner = checked
+            units = try await attempt { try await measuredUnits(new.units, owner: checked, year: new.year, user: user) }
+        }
+        let phases = try await attempt { try phaseDates(new.phases) }
+        let signed = try await attempt { try self.signature(new.signature) }
+        if problems.count == 1 { throw problems[0] }
+        if problems.count > 1 {
+            throw AppError(problems.contains { $0.kind == .forbidden } ? .forbidden : .invalid,
+                           "kế hoạch có \(problems.count) chỗ cần sửa (\(problems.count) problems in the plan)", field: problems[0].field,
+                           items: problems.map { AppError.Item(field: $0.field, message: $0.message) })
+        }
+        return CheckedPlan(title: title!, legalBasis: legalBasis!, floor: floor, owner: owner, units: units!, phases: phases!,
+                           signature: signed!)
     }
 
     /// Creates a campaign in draft. Its measured units lie inside its owner's subtree and the

@@ -275,25 +275,32 @@ struct CampaignForm: Sendable {
         return value
     }
 
-    /// Puts the application's message beside the field it names, and counts them for the summary.
+    /// Puts each of the application's messages beside the field it names, and sums them up at the top.
     mutating func place(_ error: AppError) {
-        let field = error.field ?? ""
-        let message = WebMessage.vietnamese(error.message)
-        errorCount = 1
-        switch field {
-        case "/code": codeError = message
-        case "/title", "/legal_basis": titleError = message
-        case "/year": yearError = message
-        case "/disclosure_min_n": minNError = message
-        case "/owner_unit_id": ownerError = message
-        case "/questionnaire_code": questionnaireError = message
-        case "/targets": targetsError = message
-        case _ where field.hasPrefix("/signature"): signatureError = message
-        case _ where field.hasPrefix("/units"): unitsError = message
-        case _ where field.hasPrefix("/phases"): phasesError = message
-        default: self.error = message
+        let problems = error.items.isEmpty ? [(error.field, error.message)] : error.items.map { ($0.field, $0.message) }
+        for (field, message) in problems { place(WebMessage.vietnamese(message), at: field ?? "") }
+        errorCount = problems.count
+        if self.error == nil {
+            self.error = problems.count == 1 ? "Chưa lưu được: có 1 mục cần sửa, xem ghi chú bên dưới."
+                : "Chưa lưu được: có \(problems.count) mục cần sửa, xem ghi chú bên dưới từng mục."
         }
-        if self.error == nil { self.error = "Chưa lưu được: có 1 mục cần sửa, xem ghi chú bên dưới." }
+    }
+
+    private mutating func place(_ message: String, at field: String) {
+        func add(_ slot: inout String?) { slot = slot.map { $0 + " " + message } ?? message }
+        switch field {
+        case "/code": add(&codeError)
+        case "/title", "/legal_basis": add(&titleError)
+        case "/year": add(&yearError)
+        case "/disclosure_min_n": add(&minNError)
+        case "/owner_unit_id": add(&ownerError)
+        case "/questionnaire_code": add(&questionnaireError)
+        case "/targets": add(&targetsError)
+        case _ where field.hasPrefix("/signature"): add(&signatureError)
+        case _ where field.hasPrefix("/units"): add(&unitsError)
+        case _ where field.hasPrefix("/phases"): add(&phasesError)
+        default: error = message
+        }
     }
 }
 
