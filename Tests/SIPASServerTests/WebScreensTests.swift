@@ -21,7 +21,8 @@ import SIPASStore
                          "/campaigns/\(id)/upload", "/campaigns/\(id)/focal-points", "/campaigns/\(id)/wishes", "/campaigns/\(id)/wishes?unit=06280",
                          "/campaigns/\(id)/map", "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/sipas-2017/1/preview?a.E0=1",
                          "/questionnaires/sipas-2017/1/document", "/questionnaires/import", "/questionnaires/sipas-2017/1/new-version",
-                         "/campaigns/\(id)/report", "/campaigns/\(id)/report.xlsx", "/campaigns/\(id)/tables.csv"]
+                         "/campaigns/\(id)/report", "/campaigns/\(id)/report.xlsx", "/campaigns/\(id)/tables.csv",
+                         "/campaigns/\(id)/edit", "/campaigns/\(id)/publish", "/campaigns/\(id)/template.csv", "/campaigns/\(id)/template.xlsx"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
@@ -35,7 +36,13 @@ import SIPASStore
                 for page in pages {
                     let reply = try await s.page(page, cookie: cookie)
                     let expected: Int
-                    if page == "/campaigns/new" {
+                    if page == "/campaigns/new" || page.hasSuffix("/edit") {
+                        expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 200 : 403
+                    } else if page.hasSuffix("/publish") {
+                        expected = [.systemAdmin, .provinceAdmin].contains(account.role) ? 200 : 403
+                    } else if page.contains("/template.") {
+                        expected = AccessPolicy.allows(account.role, .importResponses) ? 200 : 403
+                    } else if page == "/campaigns/new" {
                         expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 200 : 403
                     } else if page.hasSuffix("/import") || page.hasSuffix("/new-version") {
                         expected = AccessPolicy.allows(account.role, .manageQuestionnaires) ? 200 : 403
@@ -57,6 +64,20 @@ import SIPASStore
                         : page.hasSuffix(".xlsx") ? "application/vnd.openxmlformats" : page.hasSuffix(".csv") ? "text/csv" : "text/html"
                     #expect(reply.headers[.contentType]?.hasPrefix(type) == true, "\(page): \(reply.headers[.contentType] ?? "")")
                 }
+            }
+            // Every form that changes a campaign, posted by each role that may not: 403, nothing changes.
+            let forms = ["/campaigns/\(id)/status": "from=analysis", "/campaigns/\(id)/status/back": "from=analysis&reason=x&confirm=yes",
+                         "/campaigns/\(id)/signature": "issuer=X&signer_capacity=KT.", "/campaigns/\(id)/delete": "confirm=yes",
+                         "/campaigns/\(id)/edit": "code=X&year=2026", "/campaigns/\(id)/publish": "confirm=yes", "/campaigns/new": "code=X&year=2026"]
+            for account in DemoData.accounts where !AccessPolicy.allows(account.role, .manageCampaigns) {
+                let cookie = try await s.signIn(account.username)
+                let token = String(try #require(try await s.page("/", cookie: cookie).body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+                let before = try await s.state()
+                for (path, form) in forms {
+                    let reply = try await s.post(path, form: "_csrf=\(token)&" + form, cookie: cookie)
+                    #expect(reply.status == 403, "\(account.username) POST \(path): \(reply.status)")
+                }
+                #expect(try await s.state() == before, "\(account.username): a refused form changed something")
             }
             // A campaign outside a unit's scope does not exist for it.
             let hanoi = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "00004"))

@@ -13,6 +13,7 @@ extension WebScreens {
             return templates.page("campaign-new", try await CampaignForm.make(platform, user: user, csrf: context.csrfToken, input: .blank))
         }
         form("/campaigns/new") { _, context, user, form in
+            try platform.authorize(user, .manageCampaigns)
             let input = CampaignForm.Input(form)
             let made = try await CampaignForm.make(platform, user: user, csrf: context.csrfToken, input: input)
             if form["action"] == "refresh" { return templates.page("campaign-new", made) }
