@@ -42,7 +42,8 @@ extension Dashboards {
         let byUnit = try await index(context, by: ["unit"], user: user)
         // A viewer bound to a unit sees its own rows, ranked among every unit of the campaign's
         // release (the same figures the analyst and, once published, the public read).
-        let everyUnit = try await isScopedViewer(context, user) ? try await wholeRelease(context, by: ["unit"]) : byUnit
+        let scope = try await viewerScope(context, user)
+        let everyUnit = scope != nil ? try await wholeRelease(context, by: ["unit"]) : byUnit
         let visible = Set(byUnit.result.rows.compactMap(\.group.first))
         let rows = everyUnit.result.rows.filter { $0.index == tree && $0.node == node }
         let entries = Ranking.rank(rows.map { RankedEntry(code: $0.group.first ?? "", estimate: $0.estimate, low: $0.ciLow, high: $0.ciHigh, lowN: $0.lowN) })
@@ -57,21 +58,22 @@ extension Dashboards {
                                                                                lowN: entry.lowN, target: $0) })
         }
         let title = rows.first?.title ?? pooled.result.rows.first { $0.node == node }?.title ?? node
-        let inScope = try await unitsInScope(context, user)
+        let inScope = unitsInScope(context, scope)
         return UnitRanking(context: context, node: node, nodeTitle: title, reference: reference, rows: ranked,
                            withheld: max(0, inScope - ranked.count), rankedAmong: rows.filter { $0.estimate != nil }.count,
                            disclosureControlled: byUnit.disclosureControlled)
     }
 
-    /// An account that reads the release and is bound to part of it (a unit viewer).
-    func isScopedViewer(_ context: Context, _ user: User?) async throws -> Bool {
-        guard context.audience == .account, !context.fullAccess, let user else { return false }
-        return try await platform.scope(of: user) != nil
+    /// The scope of an account that reads the release and is bound to part of it (a unit
+    /// viewer); nil for everyone else.
+    func viewerScope(_ context: Context, _ user: User?) async throws -> UnitScope? {
+        guard context.audience == .account, !context.fullAccess, let user else { return nil }
+        return try await platform.scope(of: user)
     }
 
     /// The measured units a viewer's pages speak of: those in its scope (all for others).
-    func unitsInScope(_ context: Context, _ user: User?) async throws -> Int {
-        guard try await isScopedViewer(context, user), let user, let scope = try await platform.scope(of: user) else { return context.units.count }
+    func unitsInScope(_ context: Context, _ scope: UnitScope?) -> Int {
+        guard let scope else { return context.units.count }
         return context.units.filter { scope.contains($0.unit) }.count
     }
 
@@ -84,8 +86,11 @@ extension Dashboards {
 
     /// The unit a viewer bound to a commune reads by default: its own.
     public func ownUnitCode(campaign id: Int, by user: User?) async throws -> String? {
-        let context = try await context(id, user: user)
-        guard try await isScopedViewer(context, user), let user, let scope = try await platform.scope(of: user) else { return nil }
+        try await ownUnitCode(try await context(id, user: user), user: user)
+    }
+
+    func ownUnitCode(_ context: Context, user: User?) async throws -> String? {
+        guard let scope = try await viewerScope(context, user) else { return nil }
         let own = context.units.filter { scope.contains($0.unit) }
         return own.count == 1 ? own[0].unit.code : nil
     }

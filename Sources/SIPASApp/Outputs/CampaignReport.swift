@@ -64,7 +64,7 @@ public struct CampaignReports: Sendable {
                                     signerName: body.signerName)
         if context.audience == .account, let user {
             report.change = try await latestChange(context, user: user)
-            if let unit = try await dashboards.ownUnitCode(campaign: context.campaign.id, by: user) {
+            if let unit = try await dashboards.ownUnitCode(context, user: user) {
                 report.focus = try await dashboards.overview(context, unitCode: unit, user: user)
             }
         }

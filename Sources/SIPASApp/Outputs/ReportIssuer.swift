@@ -23,16 +23,16 @@ struct ReportIssuer {
             name = typed
             // A department (Sở, Ban, Phòng) prints its people's committee above its own name.
             if kind == .department, let owner, owner.level != "agency" {
-                above = "ỦY BAN NHÂN DÂN " + Self.upper(owner.name)
-                line = Self.upper(Self.withoutPlace(typed, ownerName: ownerName))
+                above = "ỦY BAN NHÂN DÂN " + owner.name.uppercased()
+                line = Self.withoutPlace(typed, ownerName: ownerName).uppercased()
             } else {
                 above = ""
-                line = Self.upper(typed)
+                line = typed.uppercased()
             }
         } else if let owner {
             kind = owner.level == "agency" ? .department : .committee
             above = owner.level == "agency" ? "" : "ỦY BAN NHÂN DÂN"
-            line = Self.upper(owner.name)
+            line = owner.name.uppercased()
             name = owner.level == "agency" ? owner.name : "Ủy ban nhân dân " + CampaignReports.lowercasedKind(owner.name)
         } else {
             kind = .ministry
@@ -45,13 +45,13 @@ struct ReportIssuer {
         switch signature.capacity {
         case .onBehalf:
             authority = "TM. " + kind.collective(line)
-            signerTitle = title.isEmpty ? kind.head : Self.upper(title)
+            signerTitle = title.isEmpty ? kind.head : title.uppercased()
         case .deputy:
             authority = "KT. " + kind.head
-            signerTitle = title.isEmpty ? "PHÓ " + kind.head : Self.upper(title)
+            signerTitle = title.isEmpty ? "PHÓ " + kind.head : title.uppercased()
         case .own:
             authority = nil
-            signerTitle = title.isEmpty ? kind.head : Self.upper(title)
+            signerTitle = title.isEmpty ? kind.head : title.uppercased()
         }
         let person = (signature.name ?? "").trimmingCharacters(in: .whitespaces)
         signerName = person.isEmpty ? nil : person
@@ -98,6 +98,4 @@ struct ReportIssuer {
         guard !lowered.isEmpty, typed.hasSuffix(" " + lowered) else { return typed }
         return String(typed.dropLast(lowered.count + 1))
     }
-
-    static func upper(_ text: String) -> String { text.uppercased() }
 }

@@ -87,9 +87,12 @@ public struct CampaignRepository: Sendable {
             """).run()
         try await sql.raw("DELETE FROM campaign_units WHERE campaign_id = \(bind: id)").run()
         try await sql.raw("DELETE FROM campaign_phases WHERE campaign_id = \(bind: id)").run()
-        // A focal point belongs to a measured unit: one no longer measured goes with it.
-        try await sql.raw("DELETE FROM focal_points WHERE campaign_id = \(bind: id) AND unit_id NOT IN (\(unsafeRaw: units.isEmpty ? "-1" : units.map { String($0.unitId) }.joined(separator: ",")))").run()
         try await insertPlan(id, units: units, phases: phases, on: sql)
+        // A focal point belongs to a measured unit: one no longer measured goes with it.
+        try await sql.raw("""
+            DELETE FROM focal_points WHERE campaign_id = \(bind: id)
+              AND unit_id NOT IN (SELECT unit_id FROM campaign_units WHERE campaign_id = \(bind: id))
+            """).run()
     }
 
     /// Sets who issues and signs the report (at any phase: the report is printed at the end).
