@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Frames arrive as Excel workbooks: a ZIP reader for them (the OOXML itself is read here).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.1.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.32.0"),
@@ -30,7 +32,9 @@ let package = Package(
     ],
     targets: [
         // Pure domain: no I/O, no framework imports beyond Foundation.
-        .target(name: "SIPASCore", swiftSettings: hotLoops),
+        .target(name: "SIPASCore", dependencies: ["CSIPASDigest"], swiftSettings: hotLoops),
+        // SHA-256 with the CPU's SHA instructions where present: a draw hashes every frame row (§2).
+        .target(name: "CSIPASDigest"),
         // Finds a CSV's structural bytes 64 at a time (SSE2 where available, plain C elsewhere).
         .target(name: "CSIPASScan"),
         // Raw DEFLATE and CRC-32 from the system's zlib, for the ZIP inside an .xlsx workbook.
@@ -38,7 +42,10 @@ let package = Package(
         // Interchange formats: questionnaire YAML/JSON, responses CSV, result tables, workbooks.
         .target(
             name: "SIPASFormats",
-            dependencies: ["SIPASCore", "CSIPASScan", "CSIPASDeflate", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "SIPASCore", "CSIPASScan", "CSIPASDeflate", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: hotLoops
         ),
         // Storage: one schema and one query layer (SQLKit) over SQLite and PostgreSQL.

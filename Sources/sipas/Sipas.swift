@@ -12,7 +12,8 @@ struct Sipas: ParsableCommand {
         """,
         subcommands: [ServeCommand.self, IndexCommand.self, QuestionnaireCommand.self, GenerateCommand.self,
                       MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self,
-                      BackupCommand.self, RestoreCommand.self, ReportCommand.self, PublishCommand.self]
+                      BackupCommand.self, RestoreCommand.self, ReportCommand.self, PublishCommand.self,
+                      SampleCommand.self]
     )
 }
 
@@ -29,6 +30,9 @@ enum Entry {
         } catch let failure as CLIFailure {
             FileHandle.standardError.write(Data((failure.message + "\n").utf8))
             exit(failure.code)
+        } catch let code as ExitCode {
+            // A result the command already printed (`sample verify`: the draw differs).
+            exit(code.rawValue)
         } catch {
             let code = Sipas.exitCode(for: error)
             if code == .success {

@@ -324,6 +324,42 @@ public final class CSVScanner {
     }
 }
 
+extension CSVScanner {
+    /// The field's bytes exactly as written (between its quotes, nothing trimmed but the line's
+    /// CR), or nil for a field with doubled quotes or text after its closing quote.
+    public func exactRange(_ f: CSVField) -> (start: Int, end: Int)? {
+        guard f.kind != .complex else { return nil }
+        var end = f.end
+        if f.kind == .plain, end > f.start, buffer[end - 1] == 13 { end -= 1 }
+        return (f.start, end)
+    }
+
+    /// The field's value exactly as written: unquoted, doubled quotes undone, only the CR of a
+    /// CR LF line end removed. Sampling keys are texts "exactly as written" (sampling-method §2).
+    public func exactString(_ f: CSVField) -> String {
+        if let (s, e) = exactRange(f) { return String(decoding: UnsafeBufferPointer(start: buffer + s, count: e - s), as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = f.rawStart
+        if i < f.rawEnd && buffer[i] == 34 {
+            i += 1
+            while i < f.rawEnd {
+                if buffer[i] == 34 {
+                    if i + 1 < f.rawEnd && buffer[i + 1] == 34 { out.append(34); i += 2; continue }
+                    i += 1
+                    break
+                }
+                out.append(buffer[i])
+                i += 1
+            }
+            // Spaces before the delimiter after a closing quote are layout, not value.
+            while i < f.rawEnd, buffer[i] == 32 || buffer[i] == 9 || buffer[i] == 13 { i += 1 }
+        }
+        while i < f.rawEnd { out.append(buffer[i]); i += 1 }
+        if out.last == 13 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 /// Reads a file through the C library, in large blocks.
 public final class FileByteSource {
     private let file: UnsafeMutablePointer<FILE>
