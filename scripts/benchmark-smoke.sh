@@ -10,4 +10,6 @@ echo "== benchmark smoke: the server (SQLite)"
 BENCH_ROWS=2000 BENCH_SECONDS=1 scripts/benchmark-server.sh sqlite
 echo "== benchmark smoke: dashboards, outputs and public pages"
 BENCH_ROWS=3000 BENCH_UNITS=30 BENCH_REPEAT=3 scripts/benchmark-dashboards.sh
-echo "benchmark smoke: 3 passed, 0 failed"
+echo "== benchmark smoke: sampling draws"
+BENCH_STRATA=20 scripts/benchmark-sampling.sh 20000
+echo "benchmark smoke: 4 passed, 0 failed"

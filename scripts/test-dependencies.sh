@@ -27,6 +27,6 @@ if [ ${#need[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # The API fuzzer and the browser tests' libraries come from PyPI.
-python3 -c 'import selenium, html5lib, axe_selenium_python, openpyxl, pypdf, scipy' 2>/dev/null && command -v schemathesis >/dev/null ||
+python3 -c 'import selenium, html5lib, axe_selenium_python, openpyxl, pypdf, scipy, yaml' 2>/dev/null && command -v schemathesis >/dev/null ||
   as_root pip3 install --quiet --break-system-packages schemathesis==4.32.5 selenium==4.51.0 html5lib==1.1 axe-selenium-python==2.1.6 \
-    openpyxl==3.1.5 pypdf==7.1.1 scipy==1.17.1
+    openpyxl==3.1.5 pypdf==7.1.1 scipy==1.17.1 pyyaml==6.0.3

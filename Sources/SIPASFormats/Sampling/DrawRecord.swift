@@ -119,11 +119,11 @@ public enum DrawVerifier {
     }
 
     public static func verify(frame: FrameTable, areas: [FrameTable], record: DrawRecord, draw: [UInt8]) throws -> Outcome {
-        let frameDigest = try SampleDrawRunner.frameDigest(frame: frame, design: record.design)
-        if frameDigest != record.frame {
-            return .differs("khung mẫu khác với khung đã rút: biên bản ghi sha256 \(record.frame.sha256) (\(record.frame.rows) dòng), tệp này cho \(frameDigest.sha256) (\(frameDigest.rows) dòng) (the frame differs from the one drawn)")
-        }
+        // One pass: the draw computes the frame's hash as it reads it.
         let redone = try SampleDrawRunner.draw(frame: frame, areas: areas, design: record.design, seed: record.seed)
+        if redone.frame != record.frame {
+            return .differs("khung mẫu khác với khung đã rút: biên bản ghi sha256 \(record.frame.sha256) (\(record.frame.rows) dòng), tệp này cho \(redone.frame.sha256) (\(redone.frame.rows) dòng) (the frame differs from the one drawn)")
+        }
         for (given, recorded) in zip(redone.areas, record.areas) where given.sha256 != recorded.sha256 || given.rows != recorded.rows {
             return .differs("tệp địa bàn của giai đoạn \(recorded.stage ?? "?") khác: biên bản ghi sha256 \(recorded.sha256) (\(recorded.rows) dòng), tệp này cho \(given.sha256) (\(given.rows) dòng) (an areas file differs)")
         }

@@ -13,15 +13,16 @@ public final class ProjectionHasher {
 
     private let header: [UInt8]
     private let chunkBytes: Int
+    /// Entries laid out as [line:4][key length:4][row length:4][key][row].
     private var arena: [UInt8] = []
-    /// Offsets into `arena` of each entry: [line:4][key length:4][key][row length:4][row].
-    private var entries: [Int] = []
+    private var entries: [SortEntry] = []
     private var spills: [URL] = []
     public private(set) var rows = 0
 
-    public init(header: [String], chunkBytes: Int = 48 << 20) {
+    public init(header: [String], chunkBytes: Int = 40 << 20) {
         self.header = CanonicalCSV.line(header)
         self.chunkBytes = chunkBytes
+        arena.reserveCapacity(min(chunkBytes + (1 << 16), 64 << 20))
     }
 
     deinit { for url in spills { try? FileManager.default.removeItem(at: url) } }
@@ -29,15 +30,20 @@ public final class ProjectionHasher {
     /// Adds one row: its key and its projection fields (the key among them, in column order), NFC.
     public func add(key: String, fields: [String], line: Int) throws {
         rows += 1
-        entries.append(arena.count)
+        let offset = arena.count
         Self.appendWord(UInt32(truncatingIfNeeded: line), to: &arena)
         Self.appendWord(UInt32(key.utf8.count), to: &arena)
-        arena += key.utf8
-        let lengthAt = arena.count
         Self.appendWord(0, to: &arena)
-        CanonicalCSV.appendLine(fields, to: &arena)
-        let length = UInt32(arena.count - lengthAt - 4)
-        arena.withUnsafeMutableBytes { $0.storeBytes(of: length.littleEndian, toByteOffset: lengthAt, as: UInt32.self) }
+        arena += key.utf8
+        let rowStart = arena.count
+        for (i, field) in fields.enumerated() {
+            if i > 0 { arena.append(44) }
+            CanonicalCSV.appendField(field.utf8, to: &arena)
+        }
+        arena.append(10)
+        let rowLength = UInt32(arena.count - rowStart)
+        arena.withUnsafeMutableBytes { $0.storeBytes(of: rowLength.littleEndian, toByteOffset: offset + 8, as: UInt32.self) }
+        entries.append(SortEntry(key: key.utf8, offset: offset))
         if arena.count >= chunkBytes { try spill() }
     }
 
@@ -45,16 +51,27 @@ public final class ProjectionHasher {
     public func finish() throws -> String {
         var digest = ContentDigest()
         digest.update(header)
-        var previous: (key: [UInt8], line: Int)?
-        let emit: (Entry) throws -> Void = { entry in
-            if let previous, previous.key == entry.key {
-                throw DuplicateKey(key: String(decoding: entry.key, as: UTF8.self), lines: [previous.line, entry.line])
+        var previous: [UInt8] = []
+        var previousLine = 0
+        var first = true
+        let emit = { (line: Int, key: UnsafeRawBufferPointer, row: UnsafeRawBufferPointer) throws in
+            if !first && key.elementsEqual(previous) {
+                throw DuplicateKey(key: String(decoding: key, as: UTF8.self), lines: [previousLine, line])
             }
-            previous = (entry.key, entry.line)
-            digest.update(entry.row)
+            first = false
+            previous.removeAll(keepingCapacity: true)
+            previous += key
+            previousLine = line
+            digest.update(row)
         }
         if spills.isEmpty {
-            for entry in sortedEntries() { try emit(entry) }
+            sortChunk()
+            try arena.withUnsafeBytes { raw in
+                for entry in entries {
+                    let (line, key, row) = Self.entry(at: entry.offset, in: raw)
+                    try emit(line, key, row)
+                }
+            }
         } else {
             try spill()
             try merge(emit)
@@ -62,69 +79,58 @@ public final class ProjectionHasher {
         return digest.finalHex()
     }
 
-    struct Entry {
-        var line: Int
-        var key: [UInt8]
-        var row: [UInt8]
+    static func entry(at offset: Int, in raw: UnsafeRawBufferPointer) -> (Int, UnsafeRawBufferPointer, UnsafeRawBufferPointer) {
+        let line = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        let keyLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
+        let rowLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
+        let key = UnsafeRawBufferPointer(rebasing: raw[(offset + 12)..<(offset + 12 + keyLength)])
+        let row = UnsafeRawBufferPointer(rebasing: raw[(offset + 12 + keyLength)..<(offset + 12 + keyLength + rowLength)])
+        return (line, key, row)
     }
 
-    private func sortedEntries() -> [Entry] {
+    /// Sorts the chunk's entries by key: the first 16 bytes as two integers decide almost every
+    /// comparison; only keys equal that far are compared in full.
+    private func sortChunk() {
         arena.withUnsafeBytes { raw in
-            let base = raw.baseAddress!
-            func keyOf(_ offset: Int) -> UnsafeRawBufferPointer {
-                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
-                return UnsafeRawBufferPointer(start: base + offset + 8, count: length)
-            }
-            let order = entries.sorted { a, b in
-                let ka = keyOf(a), kb = keyOf(b)
-                let common = min(ka.count, kb.count)
-                let c = memcmp(ka.baseAddress!, kb.baseAddress!, common)
-                return c != 0 ? c < 0 : ka.count < kb.count
-            }
-            return order.map { offset in
-                let line = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-                let key = keyOf(offset)
-                let rowAt = offset + 8 + key.count
-                let rowLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: rowAt, as: UInt32.self)))
-                return Entry(line: line, key: Array(key), row: Array(UnsafeRawBufferPointer(start: base + rowAt + 4, count: rowLength)))
+            entries.sort { a, b in
+                if a.high != b.high { return a.high < b.high }
+                if a.low != b.low { return a.low < b.low }
+                return Self.entry(at: a.offset, in: raw).1.lexicographicallyPrecedes(Self.entry(at: b.offset, in: raw).1)
             }
         }
     }
 
     private func spill() throws {
         guard !entries.isEmpty else { return }
+        sortChunk()
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-projection-\(UUID().uuidString).chunk")
-        var out: [UInt8] = []
-        out.reserveCapacity(arena.count)
-        for entry in sortedEntries() {
-            Self.appendWord(UInt32(entry.line), to: &out)
-            Self.appendWord(UInt32(entry.key.count), to: &out)
-            out += entry.key
-            Self.appendWord(UInt32(entry.row.count), to: &out)
-            out += entry.row
-        }
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(out),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
+        guard let file = fopen(url.path, "wb") else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
         spills.append(url)
+        chmod(url.path, 0o600)
+        defer { fclose(file) }
+        try arena.withUnsafeBytes { raw in
+            for entry in entries {
+                let (_, key, row) = Self.entry(at: entry.offset, in: raw)
+                let length = 12 + key.count + row.count
+                if fwrite(raw.baseAddress! + entry.offset, 1, length, file) != length {
+                    throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: url.path])
+                }
+            }
+        }
         arena.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
     }
 
-    /// A k-way merge of the sorted chunks, reading each in blocks.
-    private func merge(_ emit: (Entry) throws -> Void) throws {
-        var readers = try spills.map { try ChunkReader(url: $0) }
-        var heads: [Entry?] = readers.indices.map { readers[$0].next() }
-        while true {
-            var best = -1
-            for i in heads.indices {
-                guard let head = heads[i] else { continue }
-                if best < 0 || head.key.lexicographicallyPrecedes(heads[best]!.key) { best = i }
-            }
-            if best < 0 { return }
-            try emit(heads[best]!)
-            heads[best] = readers[best].next()
+    /// A k-way merge of the sorted chunks, each read through a buffer of its own.
+    private func merge(_ emit: (Int, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
+        let readers = try spills.map { try ChunkReader(path: $0.path) }
+        var live = readers.filter { $0.advance() }
+        while !live.isEmpty {
+            var best = 0
+            for i in 1..<live.count where live[i].precedes(live[best]) { best = i }
+            let reader = live[best]
+            try reader.withCurrent { try emit($0, $1, $2) }
+            if !reader.advance() { live.remove(at: best) }
         }
     }
 
@@ -133,42 +139,91 @@ public final class ProjectionHasher {
     }
 }
 
-/// Reads a spilled chunk's entries back in order.
-private struct ChunkReader {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var atEnd = false
+/// A key's first 16 bytes as two big-endian integers (zero-padded), so byte order is integer order.
+struct SortEntry {
+    var high: UInt64
+    var low: UInt64
+    var offset: Int
 
-    init(url: URL) throws { handle = try FileHandle(forReadingFrom: url) }
-
-    private mutating func ensure(_ count: Int) -> Bool {
-        while buffer.count - position < count && !atEnd {
-            let data = handle.readData(ofLength: 1 << 20)
-            if data.isEmpty { atEnd = true; break }
-            buffer.removeSubrange(0..<position)
-            position = 0
-            buffer += data
+    init(key: some Collection<UInt8>, offset: Int) {
+        var high: UInt64 = 0, low: UInt64 = 0
+        var i = 0
+        for byte in key.prefix(16) {
+            if i < 8 { high |= UInt64(byte) << (56 - 8 * i) } else { low |= UInt64(byte) << (56 - 8 * (i - 8)) }
+            i += 1
         }
-        return buffer.count - position >= count
+        self.high = high
+        self.low = low
+        self.offset = offset
+    }
+}
+
+/// Reads a spilled chunk's entries back in order through a reused buffer.
+private final class ChunkReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private var buffer = [UInt8](repeating: 0, count: 1 << 22)
+    private var start = 0
+    private var end = 0
+    private var hasCurrent = false
+    private var currentLength = 0
+    private var sortKey = SortEntry(key: [], offset: 0)
+
+    init(path: String) throws {
+        guard let file = fopen(path, "rb") else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        self.file = file
     }
 
-    private mutating func word() -> Int? {
-        guard ensure(4) else { return nil }
-        let value = buffer[position..<position + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        position += 4
-        return value
+    deinit { fclose(file) }
+
+    private func ensure(_ count: Int) -> Bool {
+        if end - start >= count { return true }
+        if start > 0 {
+            buffer.withUnsafeMutableBytes { raw in
+                _ = memmove(raw.baseAddress!, raw.baseAddress! + start, end - start)
+            }
+            end -= start
+            start = 0
+        }
+        if count > buffer.count { buffer += [UInt8](repeating: 0, count: count - buffer.count) }
+        while end < count {
+            let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress! + end, 1, $0.count - end, file) }
+            if read == 0 { return false }
+            end += read
+        }
+        return true
     }
 
-    private mutating func bytes(_ count: Int) -> [UInt8]? {
-        guard ensure(count) else { return nil }
-        defer { position += count }
-        return Array(buffer[position..<position + count])
+    /// Moves to the next entry; false at the end.
+    func advance() -> Bool {
+        if hasCurrent { start += currentLength }
+        hasCurrent = false
+        guard ensure(12) else { return false }
+        currentLength = buffer.withUnsafeBytes { raw in
+            12 + Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self)))
+                + Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self)))
+        }
+        guard ensure(currentLength) else { return false }
+        buffer.withUnsafeBytes { raw in
+            sortKey = SortEntry(key: ProjectionHasher.entry(at: start, in: raw).1, offset: 0)
+        }
+        hasCurrent = true
+        return true
     }
 
-    mutating func next() -> ProjectionHasher.Entry? {
-        guard let line = word(), let keyLength = word(), let key = bytes(keyLength),
-              let rowLength = word(), let row = bytes(rowLength) else { return nil }
-        return ProjectionHasher.Entry(line: line, key: key, row: row)
+    func precedes(_ other: ChunkReader) -> Bool {
+        if sortKey.high != other.sortKey.high { return sortKey.high < other.sortKey.high }
+        if sortKey.low != other.sortKey.low { return sortKey.low < other.sortKey.low }
+        return buffer.withUnsafeBytes { a in
+            other.buffer.withUnsafeBytes { b in
+                ProjectionHasher.entry(at: start, in: a).1.lexicographicallyPrecedes(ProjectionHasher.entry(at: other.start, in: b).1)
+            }
+        }
+    }
+
+    func withCurrent(_ body: (Int, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try buffer.withUnsafeBytes { raw in
+            let (line, key, row) = ProjectionHasher.entry(at: start, in: raw)
+            try body(line, key, row)
+        }
     }
 }

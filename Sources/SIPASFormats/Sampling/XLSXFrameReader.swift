@@ -1,4 +1,5 @@
 import Foundation
+import SIPASCore
 import ZIPFoundation
 
 /// Reads one sheet of an Excel workbook (.xlsx) as a frame: shared strings, inline strings,
@@ -109,7 +110,7 @@ struct XLSXSheet {
                 case "str", "inlineStr", "e": break
                 default:
                     if let style = tag.attributes["s"].flatMap(Int.init), dateStyles.contains(style), let serial = Double(value) {
-                        value = ExcelDate.isoDate(serial: serial) ?? value
+                        value = FrameDate.excelSerial(serial) ?? value
                     }
                 }
                 if current == nil { current = Row(line: nextLine, values: []); nextLine += 1 }
@@ -145,21 +146,6 @@ struct XLSXSheet {
         var n = index + 1, out = ""
         while n > 0 { let r = (n - 1) % 26; out = String(UnicodeScalar(65 + r)!) + out; n = (n - 1) / 26 }
         return out
-    }
-}
-
-/// Excel's day numbers (1900 system, with its phantom 29/02/1900) as calendar dates.
-public enum ExcelDate {
-    public static func isoDate(serial: Double) -> String? {
-        guard serial >= 1, serial < 2_958_466 else { return nil }
-        var days = Int(serial.rounded(.down))
-        if days < 60 { days += 1 }  // before the phantom leap day
-        // Day 25569 is 1970-01-01.
-        let date = Date(timeIntervalSince1970: Double(days - 25569) * 86_400)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
 

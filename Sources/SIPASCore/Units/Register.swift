@@ -1,0 +1,16 @@
+/// Which version of the administrative map a unit belongs to: the units until 30/06/2025, those
+/// from 01/07/2025 (no districts), or agencies a locality adds.
+public enum Register: String, Sendable, Codable, CaseIterable {
+    case legacy
+    case reform2025 = "2025"
+    case local
+
+    /// The other side of the 1 July 2025 reorganisation (nil for local agencies).
+    public var counterpart: Register? {
+        switch self {
+        case .legacy: .reform2025
+        case .reform2025: .legacy
+        case .local: nil
+        }
+    }
+}

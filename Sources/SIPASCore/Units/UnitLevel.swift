@@ -1,0 +1,18 @@
+/// Where a unit stands in the administrative hierarchy. Raw values are what the database, the API
+/// and the registers' files write.
+public enum UnitLevel: String, Sendable, Codable, CaseIterable, Comparable {
+    case province, district, commune
+    /// A department or one-stop shop a locality adds below a unit.
+    case agency
+
+    public static func < (a: UnitLevel, b: UnitLevel) -> Bool { a.depth < b.depth }
+
+    private var depth: Int {
+        switch self {
+        case .province: 0
+        case .district: 1
+        case .commune: 2
+        case .agency: 3
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import SIPASCore
+
+/// Sampling-method §2–§6 on hand-checked cases (the whole draw is compared with an independent
+/// implementation in Tests/Sampling).
+@Suite struct SamplingTests {
+    @Test func sha256MatchesTheStandardVectors() {
+        #expect(ContentDigest.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(ContentDigest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(ContentDigest.hex(of: long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var pieces = ContentDigest()
+        for byte in long { pieces.update([byte]) }
+        #expect(pieces.finalHex() == ContentDigest.hex(of: long))
+    }
+
+    @Test func uniformNumbersAreTheSpecsAndIgnoreTheKeyboardsNormalisation() {
+        #expect(SeededUniform(seed: "s").value(["person", "h", "k"]) == 0.5677695230333327)
+        let composed = SeededUniform(seed: "Lạng Sơn").value(["person", "06253/Tư pháp", "HS-1"])
+        #expect(composed == 0.20935919146313098)
+        let decomposed = SeededUniform(seed: "Lạng Sơn".decomposedStringWithCanonicalMapping)
+            .value(["person", "06253/Tư pháp".decomposedStringWithCanonicalMapping, "HS-1"])
+        #expect(decomposed == composed)
+    }
+
+    @Test func sizesFollowTheRules() {
+        #expect(SizeRule.yamane(e: 0.05).size(population: 1000) == 286)
+        #expect(SizeRule.yamane(e: 0.05).size(population: 10) == 10)
+        #expect(SizeRule.cochran(e: 0.05, p: 0.5, deff: 1.5, rr: 0.8).size(population: 12000) == 698)
+        #expect(SizeRule.fixed(count: 150).size(population: 90) == 90)
+        #expect(SizeRule.yamane(e: 0.05).size(population: 0) == 0)
+        for n in [1, 10, 1000, 1_000_000] { #expect(SizeRule.yamane(e: 0.05).size(population: n) <= SizeRule.yamane(e: 0.05).largestSize) }
+    }
+
+    @Test func allocationUsesLargestRemaindersThenBounds() throws {
+        let proportional = Allocation(method: .proportional, minimum: 5)
+        #expect(try proportional.allocate(total: 100, strata: ["a": 10, "b": 20, "c": 70, "d": 1]) == ["a": 10, "b": 20, "c": 69, "d": 1])
+        // Equal remainders go to the earlier key in code-point order.
+        #expect(try Allocation(method: .equal).allocate(total: 10, strata: ["01": 10, "02": 10, "03": 10]) == ["01": 4, "02": 3, "03": 3])
+        #expect(throws: Allocation.Refusal.minimumsExceedTotal(sumOfMinimums: 16, total: 15)) {
+            try Allocation(method: .proportional, minimum: 8).allocate(total: 15, strata: ["x": 10, "y": 10])
+        }
+        #expect(throws: Allocation.Refusal.totalExceedsPopulation(total: 30, population: 20)) {
+            try Allocation().allocate(total: 30, strata: ["x": 10, "y": 10])
+        }
+    }
+
+    @Test func ppsTakesCertaintyAreasFirst() {
+        let areas: [(key: String, size: Double)] = [("a", 100), ("b", 10), ("c", 10), ("d", 10), ("e", 10)]
+        let picks = AreaSelection.systematicPPS(areas, count: 2, uniform: SeededUniform(seed: "s"), stage: "xa", parent: "20")
+        #expect(picks.map(\.key) == ["a", "b"])
+        #expect(picks.map(\.role) == [.certainty, .sample])
+        #expect(picks.map(\.pi) == [1.0, 0.25])
+    }
+
+    @Test func orderedSelectionKeepsSampleThenReserves() throws {
+        let selection = PersonSelection(stage: PersonStage(strata: ["unit"], size: .fixed(count: 3), reserves: .count(2)),
+                                        uniform: SeededUniform(seed: "x"))
+        for i in 0..<50 { selection.add(stratum: i % 2 == 0 ? "A" : "B", key: "K\(i)") }
+        selection.add(stratum: "C", key: "only")
+        let rows = try selection.finish()
+        #expect(rows.filter { $0.stratum == "A" }.map(\.role) == [.sample, .sample, .sample, .reserve, .reserve])
+        #expect(rows.filter { $0.stratum == "C" }.map(\.role) == [.sample])
+        #expect(rows.first { $0.stratum == "A" }?.pi == 3.0 / 25.0)
+        let u = SeededUniform(seed: "x")
+        let expected = (0..<50).filter { $0 % 2 == 0 }.map { "K\($0)" }.sorted { u.value(["person", "A", $0]) < u.value(["person", "A", $1]) }
+        #expect(rows.filter { $0.stratum == "A" }.map(\.key) == Array(expected.prefix(5)))
+    }
+}
