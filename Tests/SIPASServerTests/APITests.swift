@@ -72,7 +72,7 @@ import SIPASStore
             let api = try await s.call(.get, "/api/v1/campaigns/\(s.campaign.id)/index?by=unit&format=csv", as: .ministryAnalyst)
             #expect(api.status == 200)
             // The same responses as a file through `sipas index`'s path.
-            let communes = try await s.services.units.children(of: try await s.services.units.find(register: "legacy", level: "district", code: "184")!)
+            let communes = try await s.services.units.children(of: try await s.services.units.find(register: .legacy, level: .district, code: "184")!)
             let csv = DemoData.generatedResponses(units: communes)
             var offset = 0
             let reader = ResponsesCSVReader(questionnaire: BuiltinQuestionnaires.load(id: "sipas-2017")!) { p, n in

@@ -17,8 +17,8 @@ import SIPASStore
             var mismatches: [String] = []
             var checked = 0
             // Targets inside every scoped role's reach: the demo campaign and its district.
-            let district = try await s.services.units.find(register: "legacy", level: "district", code: "184")!
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let district = try await s.services.units.find(register: .legacy, level: .district, code: "184")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             for route in s.routes.all {
                 guard let action = route.action else { continue }
                 let id = route.path.hasPrefix("/api/v1/users") ? "999999"

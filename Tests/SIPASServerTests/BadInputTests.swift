@@ -46,9 +46,9 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func duplicateCampaignCodeAndOutOfScopeUnits(engine: TestEngine) async throws {
         try await withServer(engine) { s in
-            let langSon = try await s.services.units.find(register: "legacy", level: "province", code: "20")!
-            let hanoi = try await s.services.units.find(register: "legacy", level: "province", code: "01")!
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let langSon = try await s.services.units.find(register: .legacy, level: .province, code: "20")!
+            let hanoi = try await s.services.units.find(register: .legacy, level: .province, code: "01")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             let ok = Self.validCampaign.replacingOccurrences(of: "OWNER", with: "\(langSon.id)").replacingOccurrences(of: "UNIT", with: "\(diemHe.id)")
             let created = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin, json: ok)
             #expect(created.status == 201, "\(created.body)")
@@ -79,7 +79,7 @@ import SIPASStore
             let created = try await s.call(.put, "/api/v1/questionnaires/sipas-2017/2", as: .systemAdmin, body: QuestionnaireWriter.write(q, as: .json))
             #expect(created.status == 201)
             // A version a campaign uses is immutable, even for its owner.
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             let campaign = try await s.call(.post, "/api/v1/campaigns", as: .systemAdmin, json: """
                 {"code": "Q-USED", "year": 2025, "title": "t", "questionnaire_code": "sipas-2017", "questionnaire_version": 2,
                  "units": [{"unit_id": \(diemHe.id)}]}
@@ -122,7 +122,7 @@ import SIPASStore
                 try await s.call(.post, uri, as: .dataEntryClerk, body: "response_id,unit,A1,A2\nX2,06280,5,\nX9,06280,4,\n", contentType: "text/csv")
             }
             let one = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses", as: .enumerator,
-                                       json: "{\"response_id\": \"T1\", \"unit_id\": \(try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!.id), \"answers\": {\"A1\": 5, \"NEEDS\": [1, 3]}}")
+                                       json: "{\"response_id\": \"T1\", \"unit_id\": \(try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!.id), \"answers\": {\"A1\": 5, \"NEEDS\": [1, 3]}}")
             #expect(one.status == 201, "\(one.body)")
             try await expectRefused(s, 422, field: nil, containing: "/answers/A1") {
                 try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses", as: .enumerator, json: "{\"response_id\": \"T2\", \"answers\": {\"A1\": 8}}")

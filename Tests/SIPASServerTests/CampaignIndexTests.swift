@@ -49,7 +49,7 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func compactResponsesGiveTheFileEnginesFiguresToTheLastDigit(engine: TestEngine) async throws {
         try await withServer(engine) { s in
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             try await expectSameFigures(s, scope: nil)
             try await expectSameFigures(s, scope: diemHe)
             // New responses after the first read: one without weight, stratum or PSU, which makes

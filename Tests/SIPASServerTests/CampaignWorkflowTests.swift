@@ -20,9 +20,9 @@ import Testing
     @Test(arguments: TestEngine.available)
     func aCampaignMeasuresUnitsThatExistInItsYear(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
-            let province = try #require(try await s.services.units.find(register: "2025", level: "province", code: "20"))
-            let legacyProvince = try #require(try await s.services.units.find(register: "legacy", level: "province", code: "20"))
-            let diemHe = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
+            let province = try #require(try await s.services.units.find(register: .reform2025, level: .province, code: "20"))
+            let legacyProvince = try #require(try await s.services.units.find(register: .legacy, level: .province, code: "20"))
+            let diemHe = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "06280"))
             let before = try await s.state()
             let refused = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin,
                                            json: Self.campaignJSON(code: "OLD-2026", year: 2026, owner: legacyProvince.id, units: [diemHe.id]))
@@ -30,7 +30,7 @@ import Testing
             let detail = refused.object["detail"] as? String ?? ""
             #expect(detail.contains("Xã Điềm He (mã 06280) đã thôi tồn tại từ 01/07/2025") && detail.contains("đơn vị kế thừa: Xã Điềm He"), "\(detail)")
             // A 2023 campaign cannot measure a commune that exists only from 01/07/2025 either.
-            let successor = try #require(try await s.services.units.find(register: "2025", level: "commune", code: "06280"))
+            let successor = try #require(try await s.services.units.find(register: .reform2025, level: .commune, code: "06280"))
             let early = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin,
                                          json: Self.campaignJSON(code: "NEW-2023", year: 2023, owner: province.id, units: [successor.id]))
             #expect(early.status == 422 && (early.object["detail"] as? String ?? "").contains("chỉ có từ 01/07/2025"))
@@ -48,9 +48,9 @@ import Testing
             #expect(try await s.state() == beforeForm, "a refused form changes nothing")
             // The 2025 successors of the former Văn Quan district: what the form offers in one choice.
             let admin = try await s.platform.accounts.find(username: "snv.langson")
-            let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
+            let district = try #require(try await s.services.units.find(register: .legacy, level: .district, code: "184"))
             let successors = try await s.platform.unitRegister.successorCommunes(ofFormer: district.id, by: admin)
-            #expect(!successors.isEmpty && successors.allSatisfy { $0.register == "2025" && $0.level == "commune" })
+            #expect(!successors.isEmpty && successors.allSatisfy { $0.register == .reform2025 && $0.level == .commune })
             #expect(successors.contains { $0.code == "06280" })
             let made = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin,
                                         json: Self.campaignJSON(code: "LSN-VQ-2026", year: 2026, owner: province.id, units: successors.map(\.id)))
@@ -61,7 +61,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func aDraftIsEditedAndDeletedWhileNothingDependsOnIt(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
-            let province = try #require(try await s.services.units.find(register: "2025", level: "province", code: "20"))
+            let province = try #require(try await s.services.units.find(register: .reform2025, level: .province, code: "20"))
             let communes = try await s.platform.unitRegister.search(.init(level: "commune", within: province.id),
                                                                     by: try await s.platform.accounts.find(username: "admin"), limit: 10, offset: 0)
             let made = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin,

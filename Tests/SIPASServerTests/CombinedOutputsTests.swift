@@ -14,7 +14,7 @@ import SIPASStore
     /// two kiosk responses; then the 2025 campaign on the successors.
     static func makeCampaigns(_ s: TestServer) async throws -> (earlier: Int, later: Int, small: AdminUnit, units: [AdminUnit]) {
         let admin = try await s.platform.accounts.find(username: "admin")
-        let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
+        let district = try #require(try await s.services.units.find(register: .legacy, level: .district, code: "184"))
         let communes = try await s.services.units.children(of: district)
         let units = [district] + communes
         let earlier = try await s.platform.campaigns.create(.init(code: "CMB-2023", year: 2023, title: "Kết hợp", questionnaireCode: "sipas-2017",
@@ -32,7 +32,7 @@ import SIPASStore
         _ = try await s.platform.responses.importCSV(.bytes(Array((lines.joined(separator: "\n") + "\n").utf8)), campaign: earlier.id, by: admin)
         for status in ["entry", "analysis", "published"] { _ = try await s.platform.campaigns.setStatus(earlier.id, to: status, reason: "kiểm thử", by: admin) }
 
-        let province = try #require(try await s.services.units.find(register: "2025", level: "province", code: "20"))
+        let province = try #require(try await s.services.units.find(register: .reform2025, level: .province, code: "20"))
         var successors: [AdminUnit] = []
         for commune in communes {
             for next in try await s.services.units.successors(of: commune) where next.isDefault && !successors.contains(where: { $0.id == next.unit.id }) {
@@ -150,7 +150,7 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func twoUnitsWithOneCodeAreRefused(engine: TestEngine) async throws {
         try await withServer(engine) { s in
-            let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
+            let district = try #require(try await s.services.units.find(register: .legacy, level: .district, code: "184"))
             let commune = try #require(try await s.services.units.children(of: district).first)
             let made = try await s.call(.post, "/api/v1/units/\(commune.id)/agencies", as: .provinceAdmin,
                                         json: "{\"code\": \"\(commune.code)\", \"name\": \"Bộ phận một cửa\"}")

@@ -16,7 +16,7 @@ import SIPASStore
     /// responses of which 2 women and 3 who made a complaint (E0 = 1, so E2 is answered by 3),
     /// a second commune with 10, a third with 80 (40 women, 40 men).
     static func makeCampaign(_ s: TestServer) async throws -> (id: Int, units: [AdminUnit]) {
-        let district = try await s.services.units.find(register: "legacy", level: "district", code: "184")!
+        let district = try await s.services.units.find(register: .legacy, level: .district, code: "184")!
         let communes = try await s.services.units.children(of: district)
         let diemHe = communes.first { $0.code == "06280" }!
         let others = communes.filter { $0.code != "06280" }.prefix(2)
@@ -154,9 +154,9 @@ import SIPASStore
     func aMeanOfGroupsCannotSolveForAWithheldGroup(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
             let admin = try await s.platform.accounts.find(username: "admin")
-            let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
-            let a = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06253"))
-            let b = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06256"))
+            let district = try #require(try await s.services.units.find(register: .legacy, level: .district, code: "184"))
+            let a = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "06253"))
+            let b = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "06256"))
             let campaign = try await s.platform.campaigns.create(.init(code: "ATK-1", year: 2025, title: "attack", questionnaireCode: "sipas-2017",
                                                                        questionnaireVersion: 1, ownerUnitId: district.id,
                                                                        units: [.init(unitId: a.id), .init(unitId: b.id)]), by: admin)

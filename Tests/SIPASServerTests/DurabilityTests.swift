@@ -17,7 +17,7 @@ import SIPASStore
         try await withServer(engine) { (s: TestServer) async throws in
             let admin = try #require(try await s.platform.accounts.find(username: "admin"))
             _ = try await s.platform.campaigns.setStatus(s.campaign.id, to: "entry", reason: "kiểm thử", by: admin)
-            let unit = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
+            let unit = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "06280"))
             let acknowledged = Acknowledged()
             let work = Directory()
             let (underLoad, quiet) = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -80,7 +80,7 @@ import SIPASStore
         let admin = try #require(try await platform.accounts.find(username: "admin"))
         let campaign = try #require(try await db.read { try await CampaignRepository(db).find(code: DemoData.campaignCode, on: $0) })
         _ = try await platform.campaigns.setStatus(campaign.id, to: "entry", reason: "kiểm thử", by: admin)
-        let unit = try #require(try await UnitRepository(db).find(register: "legacy", level: "commune", code: "06280"))
+        let unit = try #require(try await UnitRepository(db).find(register: .legacy, level: .commune, code: "06280"))
         let token = try await UserRepository(db, bcryptCost: 4).issueToken(for: admin, kind: .api, lifetime: 3600).token
         await db.close()
 

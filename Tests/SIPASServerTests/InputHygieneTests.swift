@@ -98,8 +98,8 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func textFieldsRefuseControlCharactersAndCodesCompareWithoutCase(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
-            let district = try await s.services.units.find(register: "legacy", level: "district", code: "184")!
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let district = try await s.services.units.find(register: .legacy, level: .district, code: "184")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             let nul = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin,
                                        json: campaignJSON(code: "LSN-VQ-2023\\u0000", owner: district.id, units: [diemHe.id]))
             #expect(nul.status == 422 && nul.object["field"] as? String == "/code", "\(nul.body)")
@@ -221,11 +221,11 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func scopeHoldsForCampaignsAndSubmissions(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
-            let langSon = try await s.services.units.find(register: "legacy", level: "province", code: "20")!
-            let district = try await s.services.units.find(register: "legacy", level: "district", code: "184")!
-            let hanoi = try await s.services.units.find(register: "legacy", level: "province", code: "01")!
+            let langSon = try await s.services.units.find(register: .legacy, level: .province, code: "20")!
+            let district = try await s.services.units.find(register: .legacy, level: .district, code: "184")!
+            let hanoi = try await s.services.units.find(register: .legacy, level: .province, code: "01")!
             let hanoiDistrict = try await s.services.units.children(of: hanoi)[0]
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             // A campaign measures units inside its owner only: a district cannot measure another province.
             let outside = try await s.call(.post, "/api/v1/campaigns", as: .systemAdmin,
                                            json: campaignJSON(code: "OUT-1", owner: district.id, units: [diemHe.id, hanoiDistrict.id]))

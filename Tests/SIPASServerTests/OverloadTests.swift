@@ -16,7 +16,7 @@ import SIPASStore
             let id = s.campaign.id
             #expect(try await s.call(.post, "/api/v1/campaigns/\(id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
             // 20,000 more responses, so that each expensive request takes a while.
-            let communes = try await s.services.units.children(of: try await s.services.units.find(register: "legacy", level: "district", code: "184")!)
+            let communes = try await s.services.units.children(of: try await s.services.units.find(register: .legacy, level: .district, code: "184")!)
             var generator = SyntheticResponses(questionnaire: BuiltinQuestionnaires.load(id: "sipas-2017")!, rows: 20_000, units: communes.count,
                                                design: .strataPsu, seed: 7)
             var bytes: [UInt8] = []

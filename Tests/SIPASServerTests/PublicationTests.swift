@@ -25,7 +25,7 @@ import SIPASStore
             // Four communes: three well above the floor, Khánh Khê below it.
             var units: [AdminUnit] = []
             for code in ["06280", "06283", "06298", "06286"] {
-                units.append(try #require(try await s.services.units.find(register: "legacy", level: "commune", code: code)))
+                units.append(try #require(try await s.services.units.find(register: .legacy, level: .commune, code: code)))
             }
             let campaign = try await s.platform.campaigns.create(.init(code: "PUB-1", year: 2025, title: "Kỳ công bố thử", questionnaireCode: "sipas-2017",
                                                                        questionnaireVersion: 1, ownerUnitId: units[0].parentId,

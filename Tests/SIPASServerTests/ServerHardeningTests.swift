@@ -50,7 +50,7 @@ import SIPASCore
     @Test func aFullDiskLosesNothingAndSaysSo() async throws {
         try await withServer(.sqlite) { (s: TestServer) async throws in
             #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
-            let unit = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let unit = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             let before = try await s.services.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = \(bind: s.campaign.id)").first()!.decode(column: "n", as: Int.self) }
             let pages = try await s.services.db.withConnection { sql in
                 try await sql.raw("PRAGMA page_count").first()!.decode(column: "page_count", as: Int.self)

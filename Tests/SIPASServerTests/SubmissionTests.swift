@@ -13,7 +13,7 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func concurrentSubmissionsCommitTogetherYetEachStandsAlone(engine: TestEngine) async throws {
         try await withServer(engine) { s in
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             let moved = try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}")
             #expect(moved.status == 200)
             let before = try await s.state()
@@ -48,7 +48,7 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func cachedSessionsAndCampaignsFollowWritesAtOnce(engine: TestEngine) async throws {
         try await withServer(engine) { s in
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             let uri = "/api/v1/campaigns/\(s.campaign.id)/responses"
             // Warm the caches, then change what they hold.
             #expect(try await s.call(.get, "/api/v1/auth/me", as: .enumerator).status == 200)

@@ -113,7 +113,7 @@ import SIPASCore
             #expect(try await s.call(.post, "/api/v1/users/\(id)/enable", as: .systemAdmin).status == 200)
             #expect(try await s.call(.post, "/api/v1/users/\(id)/password", as: .systemAdmin, json: "{\"password\": \"mat-khau-moi-dai\"}").status == 204)
             #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/status", as: .provinceAdmin, json: "{\"status\": \"entry\", \"reason\": \"kiểm thử\"}").status == 200)
-            let diemHe = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+            let diemHe = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
             #expect(try await s.call(.post, "/api/v1/campaigns/\(s.campaign.id)/responses", as: .enumerator,
                                      json: "{\"response_id\": \"OK1\", \"unit_id\": \(diemHe.id), \"answers\": {\"A1\": 4}}").status == 201)
             let v = try await verification(s)
@@ -148,7 +148,7 @@ import SIPASCore
         for (what, statement, fragment) in edits {
             try await tampered(engine, what, { s, sql in
                 if what.contains("focal point") {
-                    let unit = try await s.services.units.find(register: "legacy", level: "commune", code: "06280")!
+                    let unit = try await s.services.units.find(register: .legacy, level: .commune, code: "06280")!
                     #expect(try await s.call(.put, "/api/v1/campaigns/1/focal-points/\(unit.id)", as: .provinceAdmin, json: """
                         {"name": "Nguyễn Văn A", "position": "Công chức", "phone": "0912345678", "email": "a@example.vn"}
                         """).status == 200)

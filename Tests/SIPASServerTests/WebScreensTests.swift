@@ -80,7 +80,7 @@ import SIPASStore
                 #expect(try await s.state() == before, "\(account.username): a refused form changed something")
             }
             // A campaign outside a unit's scope does not exist for it.
-            let hanoi = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "00004"))
+            let hanoi = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "00004"))
             let other = try await s.platform.campaigns.create(.init(code: "HN-2026", year: 2025, title: "Hà Nội 2026", questionnaireCode: "sipas-2017",
                                                                     questionnaireVersion: 1, ownerUnitId: hanoi.rootId, units: [.init(unitId: hanoi.id)]),
                                                               by: try await s.platform.accounts.find(username: "admin"))
@@ -184,7 +184,7 @@ import SIPASStore
                       - {code: N1, title: "Nhóm \(nasty.replacingOccurrences(of: "\"", with: "\\\""))", rule: mean, children: [Q1, Q2]}
                 """
             _ = try await s.platform.questionnaires.put(code: "escape-test", version: 1, text: yaml, by: admin)
-            let commune = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
+            let commune = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "06280"))
             let agency = try await s.platform.unitRegister.addAgency(.init(code: "MC-1", name: "Bộ phận một cửa \(nasty)", kind: "one-stop"),
                                                                       under: commune.id, by: admin)
             let formula = "=HYPERLINK(\"http://evil.example\",\"bấm\")"
@@ -245,7 +245,7 @@ import SIPASStore
     @Test(arguments: TestEngine.available)
     func addAnAgencyUnderACommune(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
-            let commune = try #require(try await s.services.units.find(register: "legacy", level: "commune", code: "06280"))
+            let commune = try #require(try await s.services.units.find(register: .legacy, level: .commune, code: "06280"))
             let cookie = try await s.signIn("snv.langson")
             let page = try await s.page("/units/\(commune.id)", cookie: cookie)
             #expect(page.body.contains("Thêm cơ quan"))
@@ -390,7 +390,7 @@ extension TestServer {
             let form = try await s.page("/campaigns/new", cookie: cookie)
             #expect(form.status == 200)
             let token = String(try #require(form.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
-            let district = try #require(try await s.services.units.find(register: "legacy", level: "district", code: "184"))
+            let district = try #require(try await s.services.units.find(register: .legacy, level: .district, code: "184"))
             #expect(form.body.contains("value=\"\(district.id)\""), "Văn Quan is offered as the owner and as the units' source")
             func fields(_ code: String, targets: String) -> String {
                 ["_csrf=\(token)", "code=\(code)", "year=2025", "title=%C4%90o+l%C6%B0%E1%BB%9Dng+2026", "questionnaire=sipas-2017%401",

@@ -29,11 +29,11 @@ extension Platform {
 
     private func counterparts(of unit: AdminUnit) async throws -> [AdminUnit] {
         let units = store.units
-        if unit.level == "province" {
-            let other = unit.register == "2025" ? "legacy" : "2025"
-            return try await units.find(register: other, level: "province", code: unit.code).map { [$0] } ?? []
+        if unit.level == .province {
+            let other: Register = unit.register == .reform2025 ? .legacy : .reform2025
+            return try await units.find(register: other, level: .province, code: unit.code).map { [$0] } ?? []
         }
-        return unit.register == "2025" ? try await units.predecessors(of: unit) : try await units.successors(of: unit).map(\.unit)
+        return unit.register == .reform2025 ? try await units.predecessors(of: unit) : try await units.successors(of: unit).map(\.unit)
     }
 
     /// Refuses a unit outside the user's scope.

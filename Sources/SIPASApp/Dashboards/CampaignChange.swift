@@ -46,7 +46,7 @@ extension Dashboards {
         guard earlier.campaign.year <= later.campaign.year, earlier.campaign.id != later.campaign.id else {
             throw AppError.invalid("kỳ so sánh phải là một kỳ đo lường trước kỳ này (compare with an earlier campaign)", field: "?since")
         }
-        let reestimate = later.units.contains { $0.unit.register == "2025" } && earlier.units.contains { $0.unit.register != "2025" }
+        let reestimate = later.units.contains { $0.unit.register == .reform2025 } && earlier.units.contains { $0.unit.register != .reform2025 }
         let geography: CampaignIndexQueries.Geography = reestimate ? .successors2025 : .asMeasured
         let laterPooled = try await index(later, by: [], user: user), earlierPooled = try await index(earlier, by: [], geography: geography, user: user)
         var leftOut: Int? = 0

@@ -142,7 +142,7 @@ struct Releases: Sendable {
             }
         }
         grouped("province") { units.province[$0] ?? "" }
-        let legacy = atomKeys.contains { units.unit[$0].map { $0.register != "2025" } ?? false }
+        let legacy = atomKeys.contains { units.unit[$0].map { $0.register != .reform2025 } ?? false }
         if legacy {
             grouped("unit@2025") { units.successor[$0] ?? nil }
             let kept = atomKeys.indices.filter { (units.successor[atomKeys[$0]] ?? nil) != nil }

@@ -367,7 +367,7 @@ public struct CampaignIndexQueries: Sendable {
             // The province is the root of the unit's path, as in an export.
             let province = try await unit.rootId.asyncMap { try await units.find(id: $0) } ?? nil
             let code = (idsOfCode[unit.code]?.count ?? 0) > 1 ? "\(unit.code)#\(unit.id)" : unit.code
-            keys.append(.init(unit: code, province: province?.level == "province" ? province!.code : ""))
+            keys.append(.init(unit: code, province: province?.level == .province ? province!.code : ""))
             keep.append(scope?.contains(unit) ?? true)
         }
         return (keys, keep)
@@ -399,7 +399,7 @@ public struct CampaignIndexQueries: Sendable {
         switch geography {
         case .asMeasured: return unit
         case .successors2025:
-            if unit.register == "2025" { return unit }
+            if unit.register == .reform2025 { return unit }
             let successors = try await units.successors(of: unit)
             return (successors.first { $0.isDefault } ?? successors.first)?.unit
         }

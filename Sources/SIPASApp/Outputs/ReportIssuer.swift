@@ -22,7 +22,7 @@ struct ReportIssuer {
             kind = Self.kind(of: typed)
             name = typed
             // A department (Sở, Ban, Phòng) prints its people's committee above its own name.
-            if kind == .department, let owner, owner.level != "agency" {
+            if kind == .department, let owner, owner.level != .agency {
                 above = "ỦY BAN NHÂN DÂN " + owner.name.uppercased()
                 line = Self.withoutPlace(typed, ownerName: ownerName).uppercased()
             } else {
@@ -30,10 +30,10 @@ struct ReportIssuer {
                 line = typed.uppercased()
             }
         } else if let owner {
-            kind = owner.level == "agency" ? .department : .committee
-            above = owner.level == "agency" ? "" : "ỦY BAN NHÂN DÂN"
+            kind = owner.level == .agency ? .department : .committee
+            above = owner.level == .agency ? "" : "ỦY BAN NHÂN DÂN"
             line = owner.name.uppercased()
-            name = owner.level == "agency" ? owner.name : "Ủy ban nhân dân " + CampaignReports.lowercasedKind(owner.name)
+            name = owner.level == .agency ? owner.name : "Ủy ban nhân dân " + CampaignReports.lowercasedKind(owner.name)
         } else {
             kind = .ministry
             above = ""

@@ -19,7 +19,7 @@ public struct Responses: Sendable {
 
     /// Imports a responses CSV into a campaign: every problem listed with its line and column, and
     /// nothing stored unless the whole file is valid.
-    public func importCSV(_ source: Source, campaign id: Int, by user: User?, channel: String = "paper") async throws -> Summary {
+    public func importCSV(_ source: Source, campaign id: Int, by user: User?, channel: Channel = .paper) async throws -> Summary {
         let user = try platform.require(user, .importResponses)
         let campaign = try await platform.visibleCampaign(id, for: user)
         return try await store(source, campaign: campaign, into: try await target(campaign), user: user, channel: channel)
@@ -50,7 +50,6 @@ public struct Responses: Sendable {
     }
 
     public static let responseIdLimit = 120
-    public static let channelLimit = 40
 
     /// Stores one response: the same checks as a file of one row, problems named by field.
     public func submit(_ submission: Submission, campaign id: Int, by user: User?) async throws -> (summary: Summary, created: Bool) {
@@ -59,8 +58,9 @@ public struct Responses: Sendable {
         guard !submission.responseId.isEmpty, submission.responseId.count <= Self.responseIdLimit else {
             throw AppError.invalid("mã phiếu cần 1–\(Self.responseIdLimit) ký tự (response_id length)", field: "/response_id")
         }
-        let channel = submission.channel ?? "online"
-        guard channel.count <= Self.channelLimit else { throw AppError.invalid("kênh dài quá \(Self.channelLimit) ký tự", field: "/channel") }
+        guard let channel = Channel(rawValue: submission.channel ?? Channel.online.rawValue) else {
+            throw AppError.invalid("kênh thu phiếu phải là một trong: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")) (unknown channel)", field: "/channel")
+        }
         for key in submission.attributes.keys.sorted() {
             if ResponseRepository.designColumns.contains(key) || key == "province" {
                 throw AppError.invalid("\"\(key)\" là cột thiết kế, không phải thuộc tính; gửi nó ở trường riêng (\(key == "unit" ? "unit_id" : key)) (a design column is not an attribute)", field: "/attributes/\(key)")
@@ -73,7 +73,7 @@ public struct Responses: Sendable {
         for key in submission.answers.keys.sorted() where target.questionnaire.questionnaire.item(key) == nil {
             throw AppError.invalid("bảng hỏi của kỳ đo lường không có câu hỏi \"\(key)\" (no such item)", field: "/answers/\(key)")
         }
-        var header = ["response_id", "channel"], row = [submission.responseId, channel]
+        var header = ["response_id", "channel"], row = [submission.responseId, channel.rawValue]
         if let unitId = submission.unitId {
             guard let unit = try await platform.store.units.find(id: unitId) else { throw AppError.invalid("không có đơn vị \(unitId)", field: "/unit_id") }
             header.append("unit"); row.append(unit.code)
@@ -121,7 +121,7 @@ public struct Responses: Sendable {
     }
 
     /// Parses, checks and stores responses in one transaction (all or nothing).
-    private func store(_ source: Source, campaign: Campaign, into target: Target, user: User, channel: String) async throws -> Summary {
+    private func store(_ source: Source, campaign: Campaign, into target: Target, user: User, channel: Channel) async throws -> Summary {
         guard campaign.status.acceptsResponses else {
             throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
         }
@@ -162,16 +162,16 @@ public struct Responses: Sendable {
                        warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
     }
 
-    private static func parse(_ source: Source, _ questionnaire: QuestionnaireRepository.Stored, units: [AdminUnit], channel: String)
+    private static func parse(_ source: Source, _ questionnaire: QuestionnaireRepository.Stored, units: [AdminUnit], channel: Channel)
         async throws -> (records: [ResponseRepository.Record], warnings: RelevanceWarnings) {
         let work = { @Sendable () throws -> (records: [ResponseRepository.Record], warnings: RelevanceWarnings) in
             switch source {
             case let .bytes(bytes):
                 return try ResponseRepository.parse(csv: bytes, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
-                                                    units: units, defaultChannel: channel)
+                                                    units: units, defaultChannel: channel.rawValue)
             case let .file(path):
                 return try ResponseRepository.parse(file: path, questionnaire: questionnaire.questionnaire, schema: questionnaire.schema,
-                                                    units: units, defaultChannel: channel)
+                                                    units: units, defaultChannel: channel.rawValue)
             }
         }
         // A single submission is parsed in place: the hop would cost more than the work.

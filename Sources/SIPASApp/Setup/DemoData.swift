@@ -32,7 +32,7 @@ public enum DemoData {
             return Summary(campaignId: existing.id, responses: try await platform.read { try await store.responses.count(campaignId: existing.id, on: $0) },
                            created: false)
         }
-        guard let district = try await store.units.find(register: "legacy", level: "district", code: "184") else {
+        guard let district = try await store.units.find(register: .legacy, level: .district, code: "184") else {
             throw DatabaseError.migration("danh mục đơn vị chưa được nạp (unit registers missing)")
         }
         let communes = try await store.units.children(of: district)
@@ -40,7 +40,7 @@ public enum DemoData {
             var scope: Int?
             if let key = account.scopeCode {
                 let parts = key.split(separator: ":").map(String.init)
-                scope = try await store.units.find(register: "legacy", level: parts[0], code: parts[1])?.id
+                scope = try await UnitLevel(rawValue: parts[0]).asyncMap { try await store.units.find(register: .legacy, level: $0, code: parts[1])?.id } ?? nil
             }
             _ = try await platform.accounts.create(.init(username: account.username, displayName: account.name, password: password,
                                                          role: account.role.rawValue, scopeUnitId: scope), by: nil, operator: true)
@@ -51,7 +51,7 @@ public enum DemoData {
                                              legalBasis: "Kế hoạch số 189/KH-UBND ngày 21/9/2023 của UBND tỉnh Lạng Sơn; Quyết định số 1431/QĐ-UBND ngày 31/8/2022 và số 1184/QĐ-UBND ngày 31/7/2023 của UBND tỉnh Lạng Sơn",
                                              targets: targets2023, satisfaction: 0.80...0.95)
         // After 1 July 2025 the district is gone: the province measures the communes that succeeded Văn Quan's.
-        if let province = try await store.units.find(register: "2025", level: "province", code: "20") {
+        if let province = try await store.units.find(register: .reform2025, level: .province, code: "20") {
             var successors: [AdminUnit] = []
             for commune in communes {
                 let next = try await store.units.successors(of: commune)

@@ -8,8 +8,6 @@ public struct UnitRegister: Sendable {
     init(_ platform: Platform) { self.platform = platform }
     private var units: UnitRepository { platform.store.units }
 
-    public static let registers = ["legacy", "2025", "local"]
-    public static let levels = ["province", "district", "commune", "agency"]
     public static let queryLimit = 200
     public static let agencyCodeLimit = 40
     public static let agencyNameLimit = 300
@@ -34,11 +32,17 @@ public struct UnitRegister: Sendable {
         do { text = try TextRules.clean(search.text, maxLength: Self.queryLimit, allowEmpty: true) } catch {
             throw AppError.text(error, field: "?q", label: "từ khóa")
         }
-        if let register = search.register, !Self.registers.contains(register) {
-            throw AppError.invalid("register phải là một trong: \(Self.registers.joined(separator: ", "))", field: "?register")
+        let register = try search.register.map { text in
+            guard let value = Register(rawValue: text) else {
+                throw AppError.invalid("register phải là một trong: \(Register.allCases.map(\.rawValue).joined(separator: ", "))", field: "?register")
+            }
+            return value
         }
-        if let level = search.level, !Self.levels.contains(level) {
-            throw AppError.invalid("level phải là một trong: \(Self.levels.joined(separator: ", "))", field: "?level")
+        let level = try search.level.map { text in
+            guard let value = UnitLevel(rawValue: text) else {
+                throw AppError.invalid("level phải là một trong: \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))", field: "?level")
+            }
+            return value
         }
         var within: AdminUnit?
         if let id = search.within {
@@ -46,7 +50,7 @@ public struct UnitRegister: Sendable {
             within = unit
         }
         do {
-            return try await units.search(text, register: search.register, level: search.level, within: within, limit: limit, offset: offset)
+            return try await units.search(text, register: register, level: level, within: within, limit: limit, offset: offset)
         } catch { throw AppError.from(error) }
     }
 
@@ -56,13 +60,21 @@ public struct UnitRegister: Sendable {
         return unit
     }
 
+    /// As `unit(code:register:)`, the register named as a form or request gives it.
+    public func unit(code: String, registerName: String, by user: User?) async throws -> AdminUnit {
+        guard let register = Register(rawValue: registerName) else {
+            throw AppError.invalid("danh mục \"\(registerName)\" không có; chọn một trong: \(Register.allCases.map(\.rawValue).joined(separator: ", "))", field: "/scope_register")
+        }
+        return try await unit(code: code, register: register, by: user)
+    }
+
     /// The unit with this code in a register, at the highest level that has it.
-    public func unit(code: String, register: String, by user: User?) async throws -> AdminUnit {
+    public func unit(code: String, register: Register, by user: User?) async throws -> AdminUnit {
         _ = try platform.require(user, .readUnits)
-        for level in ["province", "district", "commune", "agency"] {
+        for level in UnitLevel.allCases {
             if let unit = try await units.find(register: register, level: level, code: code) { return unit }
         }
-        throw AppError.invalid("không có đơn vị mã \(code) trong danh mục \(register) (unknown unit code)", field: "/scope_unit_id")
+        throw AppError.invalid("không có đơn vị mã \(code) trong danh mục \(register.rawValue) (unknown unit code)", field: "/scope_unit_id")
     }
 
     public struct Detail: Sendable {
@@ -84,7 +96,7 @@ public struct UnitRegister: Sendable {
     /// The 2025 communes that succeeded the communes of a legacy district (or province).
     public func successorCommunes(ofFormer id: Int, by user: User?) async throws -> [AdminUnit] {
         let unit = try await unit(id, by: user)
-        guard unit.register == "legacy" else {
+        guard unit.register == .legacy else {
             throw AppError.invalid("\(unit.name) không phải đơn vị trước 01/07/2025 (not a legacy unit)", field: "/former_district")
         }
         return try await units.successorCommunes(within: unit)

@@ -74,7 +74,7 @@ public struct SyntheticResponses {
         self.header = header + items.map(\.code)
     }
 
-    public static let channels = ["paper", "online", "kiosk", "tablet"]
+    public static let channels = Channel.allCases.map(\.rawValue)
 
     public var provinceCount: Int { max(1, (units + 9) / 10) }
 

@@ -8,17 +8,15 @@ public struct AdminUnit: Sendable, Codable, Equatable {
     public var name: String
     /// tinh, thanh-pho, huyen, quan, thi-xa, xa, phuong, thi-tran, dac-khu, agency…
     public var kind: String
-    /// province, district, commune, agency
-    public var level: String
+    public var level: UnitLevel
     public var parentId: Int?
     public var path: String
-    /// legacy (until 30/06/2025), 2025 (from 01/07/2025) or local (agencies)
-    public var register: String
+    public var register: Register
     public var validFrom: String?
     public var validTo: String?
 
-    public init(id: Int, code: String, name: String, kind: String, level: String, parentId: Int?, path: String,
-                register: String, validFrom: String?, validTo: String?) {
+    public init(id: Int, code: String, name: String, kind: String, level: UnitLevel, parentId: Int?, path: String,
+                register: Register, validFrom: String?, validTo: String?) {
         self.id = id
         self.code = code
         self.name = name

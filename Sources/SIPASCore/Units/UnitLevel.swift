@@ -5,6 +5,15 @@ public enum UnitLevel: String, Sendable, Codable, CaseIterable, Comparable {
     /// A department or one-stop shop a locality adds below a unit.
     case agency
 
+    public var vietnameseLabel: String {
+        switch self {
+        case .province: "Tỉnh/thành phố"
+        case .district: "Quận/huyện"
+        case .commune: "Xã/phường"
+        case .agency: "Cơ quan"
+        }
+    }
+
     public static func < (a: UnitLevel, b: UnitLevel) -> Bool { a.depth < b.depth }
 
     private var depth: Int {

@@ -26,8 +26,8 @@ struct UnitDetailView: Encodable {
 func registerUnitRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.get, "/api/v1/units", "Tìm đơn vị hành chính (không phân biệt dấu, hoa thường) — search units", tag: "units", action: .readUnits,
             query: [QueryParameter("q", .string(maxLength: UnitRegister.queryLimit, minLength: 0), "words of the name, any order, any case, with or without diacritics; at most 200 characters"),
-                    QueryParameter("register", .string(enumeration: UnitRegister.registers), "one register only"),
-                    QueryParameter("level", .string(enumeration: UnitRegister.levels), "one level only"),
+                    QueryParameter("register", .string(enumeration: Register.allCases.map(\.rawValue)), "one register only"),
+                    QueryParameter("level", .string(enumeration: UnitLevel.allCases.map(\.rawValue)), "one level only"),
                     QueryParameter("within", .id, "only units inside this unit")] + QueryParameter.paging,
             returns: APISchemas.page(of: "Unit")) { request, context in
         let page = try Page(request)

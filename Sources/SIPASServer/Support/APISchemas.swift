@@ -27,9 +27,9 @@ enum APISchemas {
         "Unit": .object([
             .property("id", .integer), .property("code", .string), .property("name", .string),
             .property("kind", .string, "tinh, thanh-pho, huyen, xa, phuong, agency, …"),
-            .property("level", .string(enumeration: ["province", "district", "commune", "agency"])),
+            .property("level", .string(enumeration: UnitLevel.allCases.map(\.rawValue))),
             .property("parent_id", .integer), .property("path", .string, "ids from the root: /province/district/commune/"),
-            .property("register", .string(enumeration: UnitRegister.registers)),
+            .property("register", .string(enumeration: Register.allCases.map(\.rawValue))),
             .property("valid_from", date), .property("valid_to", date),
         ], required: ["id", "code", "name", "kind", "level", "path", "register"]),
         "UnitDetail": .object([
@@ -230,7 +230,7 @@ enum APISchemas {
 
     static let submission = S.object([
         .property("response_id", .string(maxLength: Responses.responseIdLimit)), .property("unit_id", id),
-        .property("channel", .string(maxLength: Responses.channelLimit), "default online"),
+        .property("channel", .string(enumeration: Channel.allCases.map(\.rawValue)), "how the questionnaire came back; default online"),
         .property("stratum", .string(maxLength: 200, minLength: 0)), .property("psu", .string(maxLength: 200, minLength: 0)),
         .property("weight", .limited(.number, .init(minimum: 0))),
         .property("answers", .map(.anyOf([.string, .number, .array(.integer(Int(Int32.min)...Int(Int32.max)))])), "item code → code, number, text, or a list of codes (multiple choice)"),

@@ -16,7 +16,7 @@ extension WebScreens {
             let scope = form["scope_code"].flatMap { $0.isEmpty ? nil : $0 }
             do {
                 var unitId: Int?
-                if let scope { unitId = try await platform.unitRegister.unit(code: scope, register: form["scope_register"] ?? "2025", by: user).id }
+                if let scope { unitId = try await platform.unitRegister.unit(code: scope, registerName: form["scope_register"] ?? "2025", by: user).id }
                 _ = try await platform.accounts.create(.init(username: form["username"] ?? "", displayName: form["display_name"] ?? "",
                                                              password: form["password"] ?? "", role: form["role"] ?? "", scopeUnitId: unitId), by: user)
                 return Self.redirect("/users?message=created")

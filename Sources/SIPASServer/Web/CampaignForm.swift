@@ -177,7 +177,7 @@ struct CampaignForm: Sendable {
     static func chosenOwner(_ platform: Platform, user: User, input: Input, candidates: [AdminUnit]) async throws -> AdminUnit? {
         if let id = Int(input["owner"]), let unit = candidates.first(where: { $0.id == id }) { return unit }
         if user.role.isNational { return nil }
-        return candidates.first { $0.register == "2025" && $0.level == "province" } ?? candidates.first { $0.register == "2025" } ?? candidates.first
+        return candidates.first { $0.register == .reform2025 && $0.level == .province } ?? candidates.first { $0.register == .reform2025 } ?? candidates.first
     }
 
     /// Units that can own a campaign, and whose communes it can measure: the account's scope and
@@ -185,16 +185,16 @@ struct CampaignForm: Sendable {
     static func ownerCandidates(_ platform: Platform, user: User) async throws -> [AdminUnit] {
         guard let scope = try await platform.scope(of: user) else {
             var provinces: [AdminUnit] = []
-            for register in ["2025", "legacy"] {
+            for register in [Register.reform2025, .legacy].map(\.rawValue) {
                 provinces += try await platform.unitRegister.search(.init(register: register, level: "province"), by: user, limit: 100, offset: 0)
             }
             return provinces
         }
         var units: [AdminUnit] = []
-        for root in scope.roots.sorted(by: { ($0.register == "2025" ? 0 : 1) < ($1.register == "2025" ? 0 : 1) }) {
+        for root in scope.roots.sorted(by: { ($0.register == .reform2025 ? 0 : 1) < ($1.register == .reform2025 ? 0 : 1) }) {
             units.append(root)
-            if root.level == "province" || root.level == "district" {
-                units += try await platform.unitRegister.children(of: root.id, by: user).filter { $0.level == "district" || $0.level == "commune" }
+            if root.level == .province || root.level == .district {
+                units += try await platform.unitRegister.children(of: root.id, by: user).filter { $0.level == .district || $0.level == .commune }
             }
         }
         return units
@@ -202,14 +202,14 @@ struct CampaignForm: Sendable {
 
     /// The districts before the reform of the owner's province (the 2025 register has none).
     static func formerDistricts(_ platform: Platform, user: User, owner: AdminUnit?) async throws -> [AdminUnit] {
-        guard let owner, owner.register == "2025", owner.level == "province" else { return [] }
-        let legacy = try await platform.unitRegister.search(.init(register: "legacy", level: "province"), by: user, limit: 100, offset: 0)
+        guard let owner, owner.register == .reform2025, owner.level == .province else { return [] }
+        let legacy = try await platform.unitRegister.search(.init(register: Register.legacy.rawValue, level: UnitLevel.province.rawValue), by: user, limit: 100, offset: 0)
         guard let province = legacy.first(where: { $0.code == owner.code }) else { return [] }
-        return try await platform.unitRegister.children(of: province.id, by: user).filter { $0.level == "district" }
+        return try await platform.unitRegister.children(of: province.id, by: user).filter { $0.level == .district }
     }
 
     static func label(_ unit: AdminUnit) -> String {
-        "\(unit.name) (\(unit.register == "2025" ? "từ 01/07/2025" : "trước 01/07/2025"))"
+        "\(unit.name) (\(unit.register == .reform2025 ? "từ 01/07/2025" : "trước 01/07/2025"))"
     }
 
     /// The use case's input from the form; what the form cannot read is named by its field.

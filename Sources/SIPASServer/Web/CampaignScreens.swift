@@ -201,8 +201,8 @@ struct CampaignPage: Sendable {
     /// Which register the measured units come from, as an official names it.
     static func registerLabel(_ units: [AdminUnit]) -> String {
         let registers = Set(units.map(\.register))
-        if registers == ["2025"] { return "Danh mục đơn vị hành chính từ 01/07/2025" }
-        if registers == ["legacy"] { return "Danh mục đơn vị hành chính trước 01/07/2025" }
+        if registers == [.reform2025] { return "Danh mục đơn vị hành chính từ 01/07/2025" }
+        if registers == [.legacy] { return "Danh mục đơn vị hành chính trước 01/07/2025" }
         return "Đơn vị theo nhiều danh mục (trước và từ 01/07/2025, cơ quan)"
     }
 }

@@ -53,15 +53,7 @@ struct UnitLink: Sendable {
         self.note = note
     }
 
-    static func levelLabel(_ level: String) -> String {
-        switch level {
-        case "province": return "Tỉnh/thành phố"
-        case "district": return "Quận/huyện"
-        case "commune": return "Xã/phường"
-        case "agency": return "Cơ quan"
-        default: return level
-        }
-    }
+    static func levelLabel(_ level: UnitLevel) -> String { level.vietnameseLabel }
 }
 
 struct UnitsPage: Sendable {
@@ -81,10 +73,9 @@ struct UnitsPage: Sendable {
     init(chrome: Chrome, query: String, register: String, level: String?, units: [AdminUnit]) {
         self.chrome = chrome
         self.query = query
-        registers = [("2025", "Sau sắp xếp (từ 01/07/2025)"), ("legacy", "Trước sắp xếp (đến 30/06/2025)"), ("local", "Cơ quan, bộ phận do địa phương thêm")]
-            .map { Option(value: $0.0, label: $0.1, selected: $0.0 == register) }
-        levels = [("", "Mọi cấp"), ("province", "Tỉnh/thành phố"), ("district", "Quận/huyện"), ("commune", "Xã/phường"), ("agency", "Cơ quan")]
-            .map { Option(value: $0.0, label: $0.1, selected: $0.0 == (level ?? "")) }
+        registers = [Register.reform2025, .legacy, .local].map { Option(value: $0.rawValue, label: $0.vietnameseLabel, selected: $0.rawValue == register) }
+        levels = [Option(value: "", label: "Mọi cấp", selected: (level ?? "").isEmpty)]
+            + UnitLevel.allCases.map { Option(value: $0.rawValue, label: $0.vietnameseLabel, selected: $0.rawValue == level) }
         self.units = units.map { UnitLink($0) }
         searched = !query.isEmpty || level != nil
     }
@@ -129,14 +120,17 @@ struct UnitPage: Sendable {
     init(_ d: UnitRegister.Detail, user: User, csrf: String?) {
         chrome = Chrome(title: d.unit.name, user: user, csrf: csrf, section: "units")
         unit = UnitLink(d.unit)
-        registerLabel = ["2025": "Danh mục sau sắp xếp (từ 01/07/2025)", "legacy": "Danh mục trước sắp xếp (đến 30/06/2025)"][d.unit.register]
-            ?? "Cơ quan, bộ phận do địa phương thêm"
+        registerLabel = switch d.unit.register {
+        case .reform2025: "Danh mục sau sắp xếp (từ 01/07/2025)"
+        case .legacy: "Danh mục trước sắp xếp (đến 30/06/2025)"
+        case .local: Register.local.vietnameseLabel
+        }
         validity = [d.unit.validFrom.map { "từ \(VietnameseFormat.date($0))" }, d.unit.validTo.map { "đến \(VietnameseFormat.date($0))" }]
             .compactMap { $0 }.joined(separator: " ")
         parent = d.parent.map { UnitLink($0) }
-        children = d.children.filter { $0.level != "agency" }.map { UnitLink($0) }
-        agencies = d.children.filter { $0.level == "agency" }.map { UnitLink($0) }
-        mayAddAgency = AccessPolicy.allows(user.role, .manageAgencies) && d.unit.level != "agency"
+        children = d.children.filter { $0.level != .agency }.map { UnitLink($0) }
+        agencies = d.children.filter { $0.level == .agency }.map { UnitLink($0) }
+        mayAddAgency = AccessPolicy.allows(user.role, .manageAgencies) && d.unit.level != .agency
         successors = d.successors.map { UnitLink($0.unit, note: $0.isDefault && d.successors.count > 1 ? "đơn vị kế thừa mặc định" : nil) }
         predecessors = d.predecessors.map { UnitLink($0) }
     }

@@ -41,7 +41,7 @@ extension WebScreens {
                     return templates.page("upload", page, status: .unprocessableContent)
                 }
                 page.fileName = upload.fileName
-                let channel = upload.fields["channel"].flatMap { VietnameseFormat.channels.map(\.0).contains($0) ? $0 : nil } ?? "paper"
+                let channel = upload.fields["channel"].flatMap(Channel.init(rawValue:)) ?? .paper
                 do {
                     let summary = try await platform.responses.importCSV(.file(path), campaign: id, by: user, channel: channel)
                     page.result = .init(rows: VietnameseFormat.count(summary.rows), added: VietnameseFormat.count(summary.added),

@@ -31,7 +31,7 @@ enum VietnameseFormat {
     static func count(_ value: Int) -> String { DecimalText.groupThousands(value) }
 
     /// Collection channels, in the order the upload form offers them.
-    static let channels = [("paper", "Phiếu giấy"), ("online", "Trực tuyến"), ("kiosk", "Ki-ốt tại bộ phận một cửa"), ("tablet", "Máy tính bảng")]
+    static let channels = Channel.allCases.map { ($0.rawValue, $0.vietnameseLabel) }
 
     static func channel(_ code: String) -> String { channels.first { $0.0 == code }?.1 ?? code }
 

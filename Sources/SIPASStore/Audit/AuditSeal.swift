@@ -89,7 +89,7 @@ public struct AuditSeal: Sendable {
                          legacyCheckpointFile: (folder as NSString).appendingPathComponent(String(name)), created: created)
     }
 
-    private static func bytes(hex: String) -> [UInt8]? {
+    static func bytes(hex: String) -> [UInt8]? {
         let utf8 = Array(hex.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var out: [UInt8] = []

@@ -59,7 +59,7 @@ public enum SealedState {
                 }),
                 ("unit_successors", { key in
                     let (register, province) = Self.unitsKey(key)
-                    let side = register == "2025" ? "unit_id" : "legacy_unit_id"
+                    let side = register == Register.reform2025.rawValue ? "unit_id" : "legacy_unit_id"
                     return "SELECT s.legacy_unit_id, s.unit_id, s.is_default FROM unit_successors s JOIN units u ON u.id = s.\(unsafeRaw: side) WHERE u.path LIKE \(bind: "/\(province)/%") OR u.id = \(bind: province) ORDER BY s.legacy_unit_id, s.unit_id"
                 }),
             ]

@@ -48,7 +48,8 @@ public enum UnitRegisterLoader {
     static func provinceKind(_ name: String) -> String { name.hasPrefix("Thành phố") ? "thanh-pho" : "tinh" }
 
     struct NewUnit {
-        var code, name, kind, level: String
+        var code, name, kind: String
+        var level: UnitLevel
         var parentCode: String?
     }
 
@@ -62,26 +63,26 @@ public enum UnitRegisterLoader {
             var seenProvince = Set<String>(), seenDistrict = Set<String>()
             var provinces: [NewUnit] = [], districts: [NewUnit] = [], communes: [NewUnit] = []
             for r in legacy {
-                if seenProvince.insert(r[0]).inserted { provinces.append(NewUnit(code: r[0], name: r[1], kind: provinceKind(r[1]), level: "province")) }
-                if seenDistrict.insert(r[2]).inserted { districts.append(NewUnit(code: r[2], name: r[3], kind: kind(r[4]), level: "district", parentCode: r[0])) }
+                if seenProvince.insert(r[0]).inserted { provinces.append(NewUnit(code: r[0], name: r[1], kind: provinceKind(r[1]), level: .province)) }
+                if seenDistrict.insert(r[2]).inserted { districts.append(NewUnit(code: r[2], name: r[3], kind: kind(r[4]), level: .district, parentCode: r[0])) }
                 // Island districts (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) have no communes.
                 if !r[5].isEmpty {
-                    communes.append(NewUnit(code: r[5], name: r[6], kind: kind(r[7]), level: "commune", parentCode: r[2]))
+                    communes.append(NewUnit(code: r[5], name: r[6], kind: kind(r[7]), level: .commune, parentCode: r[2]))
                 }
             }
-            let legacyProvinces = try await insert(provinces, parents: [:], register: "legacy", on: sql)
-            let legacyDistricts = try await insert(districts, parents: legacyProvinces, register: "legacy", on: sql)
-            let legacyCommunes = try await insert(communes, parents: legacyDistricts, register: "legacy", on: sql)
+            let legacyProvinces = try await insert(provinces, parents: [:], register: .legacy, on: sql)
+            let legacyDistricts = try await insert(districts, parents: legacyProvinces, register: .legacy, on: sql)
+            let legacyCommunes = try await insert(communes, parents: legacyDistricts, register: .legacy, on: sql)
             total += provinces.count + districts.count + communes.count
             // 2025: province → commune.
             seenProvince.removeAll()
             provinces = []; communes = []
             for r in reform {
-                if seenProvince.insert(r[0]).inserted { provinces.append(NewUnit(code: r[0], name: r[1], kind: provinceKind(r[1]), level: "province")) }
-                communes.append(NewUnit(code: r[2], name: r[3], kind: kind(r[4]), level: "commune", parentCode: r[0]))
+                if seenProvince.insert(r[0]).inserted { provinces.append(NewUnit(code: r[0], name: r[1], kind: provinceKind(r[1]), level: .province)) }
+                communes.append(NewUnit(code: r[2], name: r[3], kind: kind(r[4]), level: .commune, parentCode: r[0]))
             }
-            let newProvinces = try await insert(provinces, parents: [:], register: "2025", on: sql)
-            let newCommunes = try await insert(communes, parents: newProvinces, register: "2025", on: sql)
+            let newProvinces = try await insert(provinces, parents: [:], register: .reform2025, on: sql)
+            let newCommunes = try await insert(communes, parents: newProvinces, register: .reform2025, on: sql)
             total += provinces.count + communes.count
             var pairs: [(Int, Int, Int)] = []
             for r in mapping {
@@ -106,24 +107,24 @@ public enum UnitRegisterLoader {
     }
 
     /// Inserts units in batches; returns code → (id, path).
-    static func insert(_ units: [NewUnit], parents: [String: (id: Int, path: String)], register: String,
+    static func insert(_ units: [NewUnit], parents: [String: (id: Int, path: String)], register: Register,
                        on sql: any SQLDatabase) async throws -> [String: (id: Int, path: String)] {
-        let validFrom: String? = register == "2025" ? reformValidFrom : nil
-        let validTo: String? = register == "legacy" ? legacyValidTo : nil
+        let validFrom: String? = register == .reform2025 ? reformValidFrom : nil
+        let validTo: String? = register == .legacy ? legacyValidTo : nil
         var out: [String: (id: Int, path: String)] = [:]
         for chunk in stride(from: 0, to: units.count, by: 200) {
             let batch = Array(units[chunk..<min(chunk + 200, units.count)])
             var query = SQLQueryString("INSERT INTO units (code, name, search_name, kind, level, parent_id, path, register, valid_from, valid_to) VALUES ")
             for (i, u) in batch.enumerated() {
                 query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
-                for (k, value) in [u.code, u.name, SearchText.fold(u.name), u.kind, u.level].enumerated() {
+                for (k, value) in [u.code, u.name, SearchText.fold(u.name), u.kind, u.level.rawValue].enumerated() {
                     if k > 0 { query.appendInterpolation(unsafeRaw: ", ") }
                     query.appendInterpolation(bind: value)
                 }
                 query.appendInterpolation(unsafeRaw: ", ")
                 query.appendInterpolation(bind: u.parentCode.flatMap { parents[$0]?.id })
                 query.appendInterpolation(unsafeRaw: ", '', ")
-                query.appendInterpolation(bind: register)
+                query.appendInterpolation(bind: register.rawValue)
                 query.appendInterpolation(unsafeRaw: ", ")
                 query.appendInterpolation(bind: validFrom)
                 query.appendInterpolation(unsafeRaw: ", ")

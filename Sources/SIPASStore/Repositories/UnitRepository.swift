@@ -13,9 +13,16 @@ public struct UnitRepository: Sendable {
     static func decode(_ row: any SQLRow) throws -> AdminUnit {
         AdminUnit(id: try row.decode(column: "id", as: Int.self), code: try row.decode(column: "code", as: String.self),
              name: try row.decode(column: "name", as: String.self), kind: try row.decode(column: "kind", as: String.self),
-             level: try row.decode(column: "level", as: String.self), parentId: try row.decode(column: "parent_id", as: Int?.self),
-             path: try row.decode(column: "path", as: String.self), register: try row.decode(column: "register", as: String.self),
+             level: try Self.enumValue(row, "level", as: UnitLevel.self), parentId: try row.decode(column: "parent_id", as: Int?.self),
+             path: try row.decode(column: "path", as: String.self), register: try Self.enumValue(row, "register", as: Register.self),
              validFrom: try row.decode(column: "valid_from", as: String?.self), validTo: try row.decode(column: "valid_to", as: String?.self))
+    }
+
+    /// A stored level or register; a value this version does not know means a newer program wrote it.
+    static func enumValue<T: RawRepresentable>(_ row: any SQLRow, _ column: String, as: T.Type) throws -> T where T.RawValue == String {
+        let text = try row.decode(column: column, as: String.self)
+        guard let value = T(rawValue: text) else { throw DatabaseError.migration("giá trị \"\(text)\" không hợp lệ ở cột units.\(column) (an unknown value)") }
+        return value
     }
 
     public func count() async throws -> Int {
@@ -36,18 +43,18 @@ public struct UnitRepository: Sendable {
     }
 
     /// The unit of a register by code (codes are unique within a register and level).
-    public func find(register: String, level: String, code: String) async throws -> AdminUnit? {
+    public func find(register: Register, level: UnitLevel, code: String) async throws -> AdminUnit? {
         try await db.read { sql in
             try await sql.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM units
-                WHERE register = \(bind: register) AND level = \(bind: level) AND code = \(bind: code)
+                WHERE register = \(bind: register.rawValue) AND level = \(bind: level.rawValue) AND code = \(bind: code)
                 """).first().map(Self.decode)
         }
     }
 
     /// Case- and diacritic-insensitive search on names, optionally within a register, a level, and
     /// below a unit.
-    public func search(_ text: String, register: String? = nil, level: String? = nil, within: AdminUnit? = nil,
+    public func search(_ text: String, register: Register? = nil, level: UnitLevel? = nil, within: AdminUnit? = nil,
                        limit: Int = 50, offset: Int = 0) async throws -> [AdminUnit] {
         // Every word must appear, in any order; `%`, `_` and `\` are matched as themselves.
         let words = SearchText.fold(text).split(whereSeparator: { $0.isWhitespace }).map { word in
@@ -61,8 +68,8 @@ public struct UnitRepository: Sendable {
                 query.appendInterpolation(bind: word)
                 query.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
             }
-            if let register { query.appendInterpolation(unsafeRaw: " AND register = "); query.appendInterpolation(bind: register) }
-            if let level { query.appendInterpolation(unsafeRaw: " AND level = "); query.appendInterpolation(bind: level) }
+            if let register { query.appendInterpolation(unsafeRaw: " AND register = "); query.appendInterpolation(bind: register.rawValue) }
+            if let level { query.appendInterpolation(unsafeRaw: " AND level = "); query.appendInterpolation(bind: level.rawValue) }
             if let within { query.appendInterpolation(unsafeRaw: " AND path LIKE "); query.appendInterpolation(bind: within.path + "%") }
             query.appendInterpolation(unsafeRaw: " ORDER BY level, name, id LIMIT ")
             query.appendInterpolation(bind: limit)
@@ -129,7 +136,7 @@ public struct UnitRepository: Sendable {
         let id = try row.decode(column: "id", as: Int.self)
         let path = parent.path + "\(id)/"
         try await sql.raw("UPDATE units SET path = \(bind: path) WHERE id = \(bind: id)").run()
-        return AdminUnit(id: id, code: code, name: name, kind: kind, level: "agency", parentId: parent.id, path: path,
-                    register: "local", validFrom: parent.validFrom, validTo: parent.validTo)
+        return AdminUnit(id: id, code: code, name: name, kind: kind, level: .agency, parentId: parent.id, path: path,
+                    register: .local, validFrom: parent.validFrom, validTo: parent.validTo)
     }
 }
