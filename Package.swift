@@ -92,10 +92,25 @@ let package = Package(
             dependencies: ["SIPASFormats", "SIPASCore"],
             resources: [.copy("Fixtures")]
         ),
+        // A fresh SQLite or PostgreSQL database per test, as a Swift Testing trait, for every layer's tests.
+        .target(
+            name: "SIPASTestSupport",
+            dependencies: [
+                "SIPASApp", "SIPASStore", "SIPASCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            path: "Tests/SIPASTestSupport"
+        ),
+        .testTarget(name: "SIPASAppTests", dependencies: ["SIPASTestSupport", "SIPASApp", "SIPASStore", "SIPASFormats", "SIPASCore"]),
+        .testTarget(
+            name: "SIPASStoreTests",
+            dependencies: ["SIPASTestSupport", "SIPASStore", "SIPASCore", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(
             name: "SIPASServerTests",
             dependencies: [
-                "SIPASServer", "SIPASApp", "SIPASStore", "SIPASFormats", "SIPASCore",
+                "SIPASTestSupport", "SIPASServer", "SIPASApp", "SIPASStore", "SIPASFormats", "SIPASCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -37,6 +37,9 @@ public final class Platform: Sendable {
     public var responses: Responses { Responses(self) }
     public var index: CampaignIndexQueries { CampaignIndexQueries(self) }
     public var audit: AuditTrail { AuditTrail(self) }
+    public var samplingFrames: SamplingFrames { SamplingFrames(self) }
+    public var samplingDesigns: SamplingDesigns { SamplingDesigns(self) }
+    public var samplingDraws: SamplingDraws { SamplingDraws(self) }
 
     /// Whether storage answers (for health checks): a read that waits at most 3 s — on two busy
     /// cores a second is a wait, not an outage.

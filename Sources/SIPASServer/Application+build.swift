@@ -47,6 +47,7 @@ public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (rout
     registerQuestionnaireRoutes(api, platform)
     registerCampaignRoutes(api, platform)
     registerResponseRoutes(api, platform)
+    registerSamplingRoutes(api, platform)
     registerIndexRoutes(api, platform)
     registerDashboardRoutes(api, platform)
     registerAuditRoutes(api, platform)

@@ -1,7 +1,7 @@
 /// What a frame's columns mean once an official has mapped them (issue: the column-mapping step).
 /// Contact roles are personal data: stored encrypted, shown to the campaign's administrators only.
 public enum FrameRole: String, Sendable, CaseIterable, Codable {
-    case key, unit, name, address, phone, idNumber = "id_number", service, procedure, agency, completedOn = "completed_on"
+    case key, unit, area, name, address, phone, idNumber = "id_number", service, procedure, agency, completedOn = "completed_on"
 
     public var isContact: Bool {
         switch self {
@@ -14,6 +14,7 @@ public enum FrameRole: String, Sendable, CaseIterable, Codable {
         switch self {
         case .key: "Mã hồ sơ (khóa)"
         case .unit: "Đơn vị (mã hoặc tên)"
+        case .area: "Địa bàn (thôn, tổ dân phố)"
         case .name: "Họ tên người/tổ chức"
         case .address: "Địa chỉ"
         case .phone: "Điện thoại"
@@ -30,6 +31,7 @@ public enum FrameRole: String, Sendable, CaseIterable, Codable {
         switch self {
         case .key: ["ma ho so", "so ho so", "ma hs", "ma_ho_so", "key", "dossier"]
         case .unit: ["ma xa", "don vi", "ma don vi", "xa phuong", "ma_xa", "unit"]
+        case .area: ["thon", "to dan pho", "ma thon", "dia ban", "ma_thon"]
         case .name: ["ho ten", "ho va ten", "ten nguoi", "to chuc", "ho_ten", "name"]
         case .address: ["dia chi", "dia_chi", "address"]
         case .phone: ["dien thoai", "so dien thoai", "sdt", "dien_thoai", "phone"]

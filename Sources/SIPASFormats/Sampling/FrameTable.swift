@@ -33,7 +33,7 @@ public protocol FrameTable {
 }
 
 /// Rows already in memory (a workbook's sheet, a stored frame).
-public struct RowsFrameTable: FrameTable {
+public struct RowsFrameTable: FrameTable, Sendable {
     public var name: String
     public var header: [String]
     public var rows: [(line: Int, values: [String])]

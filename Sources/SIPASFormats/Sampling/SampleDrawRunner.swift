@@ -169,3 +169,19 @@ public enum DrawFile {
         return out
     }
 }
+
+extension SampleDrawRunner {
+    /// The draw projection itself as canonical CSV (§1): key and design columns, rows by key.
+    /// Its SHA-256 is the frame's content hash, so it can be published beside the draw and
+    /// verified in place of the frame.
+    public static func projectionCSV(frame: FrameTable, design: SamplingDesign) throws -> [UInt8] {
+        let layout = try FrameLayout(frame, design: design)
+        let keyPosition = layout.projection.firstIndex(of: layout.keyIndex)!
+        var rows: [(key: String, values: [String])] = []
+        _ = try layout.read(frame) { _, values in rows.append((values[keyPosition], values)) }
+        rows.sort { Allocation.codePointOrder($0.key, $1.key) }
+        var out = CanonicalCSV.line(layout.header)
+        for row in rows { CanonicalCSV.appendLine(row.values, to: &out) }
+        return out
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SIPASCore
+import SIPASFormats
+import SIPASStore
+
+/// Every check of a frame's rows before anything is stored, with one problem list (line, column,
+/// value, what to do): keys (empty, duplicated, computed by a formula), units (unknown, not
+/// measured, not valid on the completion date), dates (unreadable, outside the window); and the
+/// same person across several dossiers, grouped for the official to decide.
+struct FrameRowsCheck {
+    let table: RowsFrameTable
+    let mapping: FrameMapping
+    let window: (String, String)
+    let measured: [AdminUnit]
+    let units: UnitRepository
+
+    struct Row {
+        var stored: SamplingRepository.FrameRow
+        /// Contact columns and every unmapped column, sealed before storage.
+        var contact: [String: String]
+    }
+
+    struct Outcome {
+        var rows: [Row]
+        var duplicateGroups: Int
+    }
+
+    func run() async throws -> Outcome {
+        var problems: [AppError.Item] = []
+        var total = 0
+        func problem(_ line: Int, _ role: FrameRole, _ message: String) {
+            total += 1
+            if problems.count < AppError.itemLimit { problems.append(AppError.Item(line: line, field: mapping[role], message: message)) }
+        }
+        let index = Dictionary(uniqueKeysWithValues: table.header.enumerated().map { ($1, $0) })
+        func column(_ role: FrameRole) -> Int? { mapping[role].flatMap { index[$0] } }
+        let byCode = Dictionary(measured.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        var byName: [String: [AdminUnit]] = [:]
+        for unit in measured { byName[SearchText.fold(unit.name), default: []].append(unit) }
+        let formulaKeys = Set(table.formulaCells.filter { $0.column == mapping[.key] }.map(\.line))
+        let contactRoles = FrameRole.allCases.filter(\.isContact)
+        let mappedHeaders = Set(mapping.columns.values)
+        var seenKeys: [String: Int] = [:]
+        var people: [String: [Int]] = [:]
+        var rows: [Row] = []
+        var unknownCodes: [String: AdminUnit?] = [:]
+        for (line, values) in table.rows {
+            func value(_ role: FrameRole) -> String? { column(role).map { values[$0].trimmingCharacters(in: .whitespaces) } }
+            let key: String
+            if mapping[.key] != nil {
+                key = SeededUniform.nfc(value(.key) ?? "")
+                if key.isEmpty { problem(line, .key, "mã hồ sơ trống; mỗi dòng cần một mã riêng (an empty key)"); continue }
+                if formulaKeys.contains(line) { problem(line, .key, "mã hồ sơ \"\(key)\" là công thức Excel; dán giá trị (Paste Values) rồi tải lại (a key computed by a formula)") }
+                if let first = seenKeys[key] { problem(line, .key, "mã hồ sơ \"\(key)\" trùng với dòng \(first); mỗi hồ sơ một mã (a duplicate key)"); continue }
+                seenKeys[key] = line
+            } else {
+                key = String(format: "%07d", line)
+            }
+            let unitText = value(.unit) ?? ""
+            var unit = byCode[unitText] ?? byCode[SeededUniform.nfc(unitText)]
+            if unit == nil, let named = byName[SearchText.fold(unitText)] {
+                if named.count == 1 { unit = named[0] } else {
+                    problem(line, .unit, "tên \"\(unitText)\" trùng nhiều đơn vị của kỳ; ghi mã đơn vị (\(named.map(\.code).joined(separator: ", "))) (an ambiguous name)"); continue
+                }
+            }
+            guard let unit else {
+                if unitText.isEmpty { problem(line, .unit, "thiếu đơn vị; ghi mã hoặc tên xã, phường (no unit)"); continue }
+                if unknownCodes[unitText] == nil { unknownCodes[unitText] = try await anyUnit(code: unitText) }
+                if let known = unknownCodes[unitText] ?? nil {
+                    problem(line, .unit, "\(known.name) (mã \(known.code)) không thuộc các đơn vị được đo lường của kỳ này; bỏ dòng này hoặc thêm đơn vị vào kế hoạch (a unit the campaign does not measure)")
+                } else {
+                    problem(line, .unit, "không có đơn vị \"\(unitText)\" trong danh mục; ghi mã (ví dụ 06253) hoặc tên như trong danh mục (an unknown unit)")
+                }
+                continue
+            }
+            var completed: String?
+            if let text = value(.completedOn), !text.isEmpty {
+                guard let date = FrameDate.parse(text) else {
+                    problem(line, .completedOn, "ngày \"\(text)\" không đọc được; ghi dd/mm/yyyy (an unreadable date)"); continue
+                }
+                if date < window.0 || date > window.1 {
+                    problem(line, .completedOn, "ngày hoàn thành \(Self.vietnamese(date)) ngoài khoảng \(Self.vietnamese(window.0))–\(Self.vietnamese(window.1)) của kỳ (a date outside the window)"); continue
+                }
+                if let from = unit.validFrom, date < from {
+                    problem(line, .completedOn, "\(unit.name) chỉ tồn tại từ \(Self.vietnamese(from)), ngày hoàn thành \(Self.vietnamese(date)) trước đó; ghi đơn vị cũ hoặc kiểm tra ngày (the unit did not exist on that date)"); continue
+                }
+                if let to = unit.validTo, date > to {
+                    problem(line, .completedOn, "\(unit.name) đã thôi tồn tại từ sau \(Self.vietnamese(to)), ngày hoàn thành \(Self.vietnamese(date)); ghi đơn vị kế thừa (the unit no longer existed on that date)"); continue
+                }
+                completed = date
+            }
+            var contact: [String: String] = [:]
+            for role in contactRoles { if let v = value(role), !v.isEmpty { contact[role.rawValue] = v } }
+            for (i, name) in table.header.enumerated() where !mappedHeaders.contains(name) && !values[i].isEmpty { contact["cot:" + name] = values[i] }
+            if let person = PersonIdentity.key(name: value(.name), phone: value(.phone)) { people[person, default: []].append(rows.count) }
+            rows.append(Row(stored: SamplingRepository.FrameRow(
+                line: line, key: key, unitId: unit.id, unitCode: unit.code, area: value(.area).map(SeededUniform.nfc),
+                service: value(.service).map(SeededUniform.nfc), procedure: value(.procedure).map(SeededUniform.nfc),
+                agency: value(.agency).map(SeededUniform.nfc), completedOn: completed, personGroup: nil, kept: true, sealed: nil), contact: contact))
+        }
+        if !problems.isEmpty {
+            throw AppError(.invalidContent, "khung mẫu có \(total) lỗi, chưa lưu dòng nào; sửa tệp rồi tải lại (the frame was refused, nothing was stored)",
+                           field: "/file", items: problems, totalItems: total)
+        }
+        var group = 0
+        for members in people.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
+            group += 1
+            for i in members { rows[i].stored.personGroup = group }
+        }
+        return Outcome(rows: rows, duplicateGroups: group)
+    }
+
+    private func anyUnit(code: String) async throws -> AdminUnit? {
+        for register in [Register.reform2025, .legacy] {
+            for level in [UnitLevel.commune, .district, .province] {
+                if let unit = try await units.find(register: register, level: level, code: code) { return unit }
+            }
+        }
+        return nil
+    }
+
+    static func vietnamese(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : iso
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import SIPASCore
+import SIPASFormats
+import SIPASStore
+
+/// Draws from a campaign's fixed frame (sampling-method §5–§9): one final draw, a new one only with
+/// a written reason (both audited with the seed and hashes); the record, the draw file and the draw
+/// projection kept with it; the sampled rows become the campaign's cases with their design weights.
+public struct SamplingDraws: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+    var frames: SamplingFrames { SamplingFrames(platform) }
+    var store: SamplingRepository { SamplingRepository() }
+
+    public static let reasonLimit = 2000
+    public static let seedLimit = 200
+
+    public struct Outcome: Sendable {
+        public var draw: SamplingRepository.Draw
+        public var sampled: Int
+        public var reserves: Int
+        public var frameSHA256: String
+        public var drawSHA256: String
+    }
+
+    public func draw(campaign id: Int, seed typed: String?, reason typedReason: String?, by user: User?) async throws -> Outcome {
+        let (user, campaign) = try await frames.administered(id, by: user)
+        try frames.requireOpen(campaign)
+        let seed = SeededUniform.nfc((typed ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        if typed != nil && seed.isEmpty {
+            throw AppError.invalid("hạt giống trống; nhập một chuỗi ký tự hoặc để trống ô để hệ thống tạo 32 chữ số hex (an empty seed)", field: "/seed")
+        }
+        if seed.count > Self.seedLimit || seed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw AppError.invalid("hạt giống tối đa \(Self.seedLimit) ký tự, không có ký tự điều khiển", field: "/seed")
+        }
+        let reason = (typedReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason.count > Self.reasonLimit { throw AppError.invalid("lý do tối đa \(Self.reasonLimit) ký tự", field: "/reason") }
+        let store = self.store
+        let (frame, rows, document, areas, earlier) = try await platform.read { sql in
+            let frame = try await store.latestFrame(campaignId: campaign.id, on: sql)
+            let rows = frame?.status == "fixed" ? try await store.rows(frameId: frame!.id, withContacts: false, keptOnly: true, on: sql) : []
+            return (frame, rows, try await store.design(campaignId: campaign.id, on: sql), try await store.areas(campaignId: campaign.id, on: sql),
+                    try await store.draws(campaignId: campaign.id, on: sql))
+        }
+        guard let frame, frame.status == "fixed" else {
+            throw AppError.conflict("chưa có khung mẫu đã chốt để rút mẫu (nhập khung, chọn hồ sơ giữ lại) (no fixed frame)", field: "/seed")
+        }
+        if !earlier.isEmpty && reason.isEmpty {
+            throw AppError.invalid("kỳ đã có một lần rút (lần \(earlier.count)); rút lại cần ghi lý do, lý do được lưu vào nhật ký (a second draw needs a reason)", field: "/reason")
+        }
+        guard let document else { throw AppError.conflict("chưa lưu thiết kế chọn mẫu (no design)", field: "/seed") }
+        let design = try SamplingDesigns.check(document)
+        let table = Self.frameTable(rows)
+        let areaTables = try areas.map(Self.areasTable)
+        let chosenSeed = seed.isEmpty ? SeedText.generate() : seed
+        let sample: DrawnSample
+        let projection: [UInt8]
+        do {
+            sample = try SampleDrawRunner.draw(frame: table, areas: areaTables, design: design, seed: chosenSeed)
+            projection = try SampleDrawRunner.projectionCSV(frame: table, design: design)
+        } catch let error as SamplingError {
+            throw AppError.invalid(error.description, field: "/document")
+        } catch let problem as SamplingInputProblem {
+            throw AppError(.invalidContent, "không rút được mẫu (the draw failed)", field: "/document",
+                           items: [AppError.Item(line: problem.line, field: problem.column, message: problem.message)])
+        }
+        let drawnAt = Date()
+        let record = DrawRecord(sample: sample, drawnAt: drawnAt, reason: reason.isEmpty ? nil : reason, software: ProductVersion.software)
+        let cases = Self.cases(sample, design: design, rows: rows)
+        let stored = try await platform.transaction { sql in
+            let draw = try await store.insertDraw(campaignId: campaign.id, frameId: frame.id, seed: sample.seed, record: record.json,
+                                                  drawCSV: String(decoding: sample.csv, as: UTF8.self),
+                                                  projectionCSV: String(decoding: projection, as: UTF8.self),
+                                                  reason: reason.isEmpty ? nil : reason, userId: user.id,
+                                                  drawnAt: Timestamp.string(drawnAt), on: sql)
+            try await store.replaceCases(cases, campaignId: campaign.id, drawId: draw.id, on: sql)
+            try await platform.record(user, earlier.isEmpty ? "sampling.draw" : "sampling.redraw", entity: "campaign", id: String(campaign.id),
+                                      detail: "lần \(draw.number): hạt giống \(sample.seed); khung sha256 \(sample.frame.sha256) (\(sample.frame.rows) dòng); mẫu sha256 \(sample.drawSHA256)"
+                                        + (reason.isEmpty ? "" : "; lý do: \(reason)"), on: sql)
+            return draw
+        }
+        return Outcome(draw: stored, sampled: cases.filter { $0.role == "sample" }.count, reserves: cases.filter { $0.role == "reserve" }.count,
+                       frameSHA256: sample.frame.sha256, drawSHA256: sample.drawSHA256)
+    }
+
+    /// Cases of the person stage in draw order, numbered from 1, with their design weight (§8).
+    static func cases(_ sample: DrawnSample, design: SamplingDesign, rows: [SamplingRepository.FrameRow]) -> [SamplingRepository.CaseRow] {
+        let units = Dictionary(rows.map { ($0.key, $0.unitId) }, uniquingKeysWith: { a, _ in a })
+        let areaOf = Dictionary(rows.map { ($0.key, $0.area ?? "") }, uniquingKeysWith: { a, _ in a })
+        var number = 0
+        return sample.rows.filter { $0.stage == design.personStage.name }.map { row in
+            number += 1
+            let area = design.isMultiStage ? sample.selectedAreas[areaOf[row.key] ?? ""] : nil
+            let probability = (area?.probability ?? 1) * row.pi
+            return SamplingRepository.CaseRow(
+                number: number, code: CaseCode(number: number).description, frameKey: row.key, unitId: units[row.key] ?? 0,
+                stratum: row.stratum, firstStratum: area?.firstStratum ?? row.stratum, psu: area?.psu, role: row.role.rawValue,
+                order: row.order, pi: row.pi, designWeight: probability > 0 ? 1 / probability : 0, status: "drawn")
+        }
+    }
+
+    /// A stored frame as the draw reads it: the key and design columns under their machine names.
+    static func frameTable(_ rows: [SamplingRepository.FrameRow]) -> RowsFrameTable {
+        let names = SamplingFrames.columnNames
+        let header = [names[.key]!, names[.unit]!, names[.area]!, names[.service]!, names[.procedure]!, names[.agency]!]
+        return RowsFrameTable(name: "khung-mau.csv", header: header, rows: rows.map {
+            ($0.line, [$0.key, $0.unitCode, $0.area ?? "", $0.service ?? "", $0.procedure ?? "", $0.agency ?? ""])
+        })
+    }
+
+    static func areasTable(_ file: (fileName: String, content: String)) throws -> RowsFrameTable {
+        do {
+            return try SamplingFrames.parse(fileName: file.fileName, bytes: Array(file.content.utf8))
+        } catch let error as AppError {
+            throw AppError(error.kind, "tệp địa bàn \(file.fileName): \(error.message)", field: "/areas", items: error.items, totalItems: error.totalItems)
+        }
+    }
+
+    public func list(campaign id: Int, by user: User?) async throws -> [SamplingRepository.Draw] {
+        let campaign = try await readable(id, by: user)
+        return try await platform.read { [store] sql in try await store.draws(campaignId: campaign.id, on: sql) }
+    }
+
+    public enum File: String, Sendable, CaseIterable {
+        case draw, record, projection
+        public var fileName: String {
+            switch self {
+            case .draw: "mau.csv"
+            case .record: "bien-ban.json"
+            case .projection: "khung-mau-rut.csv"
+            }
+        }
+    }
+
+    /// A draw's files: for the campaign's administrators at any time, for anyone once the campaign
+    /// is published (none holds contact data).
+    public func file(_ kind: File, campaign id: Int, number: Int, by user: User?) async throws -> String {
+        let campaign = try await readable(id, by: user)
+        let store = self.store
+        return try await platform.read { sql in
+            guard let draw = try await store.draws(campaignId: campaign.id, on: sql).first(where: { $0.number == number }) else {
+                throw AppError.notFound("lần rút \(number)")
+            }
+            switch kind {
+            case .record: return draw.record
+            case .draw: return try await store.drawFile(drawId: draw.id, projection: false, on: sql) ?? ""
+            case .projection: return try await store.drawFile(drawId: draw.id, projection: true, on: sql) ?? ""
+            }
+        }
+    }
+
+    /// Administrators always; everyone (signed in or not) once the campaign is published.
+    func readable(_ id: Int, by user: User?) async throws -> Campaign {
+        if let user, let campaign = try? await frames.administered(id, by: user).1 { return campaign }
+        guard let campaign = try await platform.store.campaigns.findCommitted(id: id),
+              campaign.status == .published || campaign.status == .closed else {
+            if user == nil { throw AppError.notFound("kỳ đo lường \(id)") }
+            throw AppError.forbidden("tệp chọn mẫu công khai khi kỳ đo lường được công bố; trước đó chỉ người quản trị kỳ xem được (before publication, administrators only)")
+        }
+        return campaign
+    }
+
+    public func cases(campaign id: Int, limit: Int, offset: Int, by user: User?) async throws -> [SamplingRepository.CaseRow] {
+        let (_, campaign) = try await frames.administered(id, by: user)
+        return try await platform.read { [store] sql in try await store.cases(campaignId: campaign.id, limit: limit, offset: offset, on: sql) }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import SIPASCore
+import SIPASFormats
+import SIPASStore
+import SIPASTestSupport
+import SQLKit
+import Testing
+@testable import SIPASApp
+
+/// Frames, designs, draws and verification as an official runs them, through the application
+/// layer (the API and the screens are thin over it), on SQLite and PostgreSQL.
+@Suite(.freshDatabase) struct SamplingTests {
+    struct Setting {
+        let platform: Platform
+        let admin: User
+        let campaign: Campaign
+        let communes: [AdminUnit]
+    }
+
+    /// A 2026 draft campaign of the 2025 Lạng Sơn province on six of its communes.
+    func setting() async throws -> Setting {
+        let platform = FreshDatabase.here.platform
+        let admin = try #require(try await platform.accounts.find(username: "snv.langson"))
+        let province = try await platform.unitRegister.unit(code: "20", register: .reform2025, by: admin)
+        let communes = Array(try await platform.unitRegister.search(.init(register: "2025", level: "commune", within: province.id), by: admin,
+                                                                    limit: 6, offset: 0))
+        let campaign = try await platform.campaigns.create(.init(
+            code: "LSN-2026-MAU", year: 2026, title: "Đo lường sự hài lòng 2026", questionnaireCode: "sipas-2023", questionnaireVersion: 1,
+            ownerUnitId: province.id, units: communes.map { .init(unitId: $0.id) }), by: admin)
+        return Setting(platform: platform, admin: admin, campaign: campaign, communes: communes)
+    }
+
+    static func frameCSV(_ communes: [AdminUnit], rows: Int = 240, extra: [String] = []) -> [UInt8] {
+        var lines = ["Số hồ sơ,Mã xã,Họ và tên,Điện thoại,Địa chỉ,Lĩnh vực,Ngày hoàn thành,Ghi chú"]
+        for i in 0..<rows {
+            let unit = communes[i % communes.count]
+            let field = ["Tư pháp", "Đất đai", "Hộ tịch"][i % 3]
+            lines.append("HS-\(String(format: "%05d", i)),\(unit.code),Người Số \(i),0912\(String(format: "%06d", i)),\"Thôn \(i % 7), \(unit.name)\",\(field),\(10 + i % 18)/0\(1 + i % 9)/2026,")
+        }
+        // The same person (name and phone written differently) on two dossiers.
+        lines.append("HS-90001,\(communes[0].code),Nguyễn Văn Ấn,0912 345 678,Thôn 1,Tư pháp,02/02/2026,")
+        lines.append("HS-90002,\(communes[1].code),nguyen van an,+84912345678,Thôn 2,Đất đai,03/02/2026,lần 2")
+        return Array((lines + extra).joined(separator: "\n").utf8)
+    }
+
+    static let mapping = ["key": "Số hồ sơ", "unit": "Mã xã", "name": "Họ và tên", "phone": "Điện thoại", "address": "Địa chỉ",
+                          "service": "Lĩnh vực", "completed_on": "Ngày hoàn thành"]
+
+    @Test func anOfficialImportsMapsFixesDrawsVerifiesAndPurges() async throws {
+        let s = try await setting()
+        let frames = s.platform.samplingFrames, id = s.campaign.id
+        let preview = try await frames.upload(campaign: id, fileName: "mot-cua.csv", bytes: Self.frameCSV(s.communes), by: s.admin)
+        #expect(preview.totalRows == 242)
+        #expect(preview.suggested[.key] == "Số hồ sơ" && preview.suggested[.unit] == "Mã xã" && preview.suggested[.phone] == "Điện thoại")
+        let imported = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: Self.mapping), by: s.admin)
+        #expect(imported.frame?.status == "checked")
+        #expect(imported.duplicates.map { $0.map(\.key) } == [["HS-90001", "HS-90002"]])
+        let fixed = try await frames.fix(campaign: id, rule: "last", seed: nil, by: s.admin)
+        #expect(fixed.frame?.status == "fixed" && fixed.frame?.keptRows == 241)
+        #expect(fixed.duplicates[0].map(\.kept) == [false, true])
+
+        let designs = s.platform.samplingDesigns
+        _ = try await designs.save(campaign: id, document: SamplingDesigns.starter, areas: nil, by: s.admin)
+        let sizes = try await designs.sizes(campaign: id, by: s.admin)
+        #expect(sizes.total.population == 241)
+        #expect(sizes.rows.count == 6 && sizes.rows.allSatisfy { $0.sample == SizeRule.yamane(e: 0.05).size(population: $0.population) })
+        let firstRow = try #require(sizes.rows.first)
+        let firstUnit = try #require(s.communes.first { $0.code == firstRow.stratum })
+        #expect(firstRow.label.contains(firstUnit.name))
+
+        let draws = s.platform.samplingDraws
+        let outcome = try await draws.draw(campaign: id, seed: "Lạng Sơn 2026", reason: nil, by: s.admin)
+        #expect(outcome.sampled == sizes.total.sample && outcome.reserves == sizes.total.reserves)
+        let cases = try await draws.cases(campaign: id, limit: 500, offset: 0, by: s.admin)
+        #expect(cases.count == outcome.sampled + outcome.reserves)
+        #expect(cases.allSatisfy { CaseCode($0.code) != nil })
+        for row in sizes.rows {
+            let weight = try #require(cases.first { $0.stratum == row.stratum }?.designWeight)
+            #expect(abs(weight - Double(row.population) / Double(row.sample)) < 1e-9)
+        }
+
+        let record = try await draws.file(.record, campaign: id, number: 1, by: s.admin)
+        let drawCSV = try await draws.file(.draw, campaign: id, number: 1, by: s.admin)
+        let projection = try await draws.file(.projection, campaign: id, number: 1, by: s.admin)
+        #expect(ContentDigest.hex(of: Array(projection.utf8)) == outcome.frameSHA256)
+        #expect(!projection.contains("0912") && !projection.contains("Người Số"))
+        let verification = SampleVerification()
+        func verify(_ draw: String, frame: String = projection) throws -> SampleVerification.Outcome {
+            try verification.verify(frame: .init(fileName: "khung.csv", bytes: Array(frame.utf8)), areas: [],
+                                    record: .init(fileName: "bien-ban.json", bytes: Array(record.utf8)), draw: .init(fileName: "mau.csv", bytes: Array(draw.utf8)))
+        }
+        #expect(try verify(drawCSV) == .matches(rows: cases.count, seed: "Lạng Sơn 2026", frameSHA256: outcome.frameSHA256))
+        var lines = drawCSV.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: "sample", with: "reserve")
+        guard case .differs(let message) = try verify(lines.joined(separator: "\n")) else { Issue.record("a changed draw verified"); return }
+        #expect(message.contains("dòng 4"))
+        let shorter = projection.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
+        guard case .differs(let hashMessage) = try verify(drawCSV, frame: shorter) else { Issue.record("another frame verified"); return }
+        #expect(hashMessage.contains(outcome.frameSHA256))
+
+        await #expect(throws: AppError.self) { try await draws.draw(campaign: id, seed: "khác", reason: nil, by: s.admin) }
+        let second = try await draws.draw(campaign: id, seed: "khác", reason: "Khung mẫu bổ sung hồ sơ tháng 3", by: s.admin)
+        #expect(second.draw.number == 2 && second.draw.isFinal)
+        let listed = try await draws.list(campaign: id, by: s.admin)
+        #expect(listed.map(\.isFinal) == [false, true])
+
+        try await frames.purge(campaign: id, by: s.admin)
+        let purged = try await frames.summary(campaign: id, by: s.admin)
+        #expect(purged.frame?.status == "purged" && purged.perUnit.allSatisfy { $0.rows == 0 })
+        let left = try await FreshDatabase.here.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM sampling_frame_rows").first()!.decode(column: "n", as: Int.self) }
+        #expect(left == 0)
+        // The draw stays verifiable from what was kept.
+        let kept = try await draws.file(.projection, campaign: id, number: 2, by: s.admin)
+        let keptRecord = try await draws.file(.record, campaign: id, number: 2, by: s.admin)
+        let keptDraw = try await draws.file(.draw, campaign: id, number: 2, by: s.admin)
+        let again = try verification.verify(frame: .init(fileName: "k.csv", bytes: Array(kept.utf8)), areas: [],
+                                            record: .init(fileName: "r.json", bytes: Array(keptRecord.utf8)), draw: .init(fileName: "d.csv", bytes: Array(keptDraw.utf8)))
+        guard case .matches = again else { Issue.record("the kept draw no longer verifies: \(again)"); return }
+        let actions = try await FreshDatabase.here.db.read { sql in
+            try await sql.raw("SELECT action, detail FROM audit_log WHERE entity = 'campaign' AND entity_id = \(bind: String(id)) ORDER BY id").all()
+                .map { (try $0.decode(column: "action", as: String.self), try $0.decode(column: "detail", as: String.self)) }
+        }
+        for action in ["frame.upload", "frame.import", "frame.fix", "sampling.design", "sampling.draw", "sampling.redraw", "frame.purge"] {
+            #expect(actions.contains { $0.0 == action }, "audited: \(action)")
+        }
+        #expect(actions.first { $0.0 == "sampling.redraw" }?.1.contains("Khung mẫu bổ sung") == true)
+        #expect(!actions.contains { $0.1.contains("0912") || $0.1.contains("Người Số") })
+    }
+
+    @Test func aBadFrameIsRefusedWholeWithEveryProblemByLine() async throws {
+        let s = try await setting()
+        let frames = s.platform.samplingFrames, id = s.campaign.id
+        let elsewhere = try await s.platform.unitRegister.search(.init(register: "2025", level: "commune"), by: s.admin, limit: 400, offset: 0)
+            .first { unit in !s.communes.contains { $0.id == unit.id } }!
+        let extra = [
+            "HS-00003,\(s.communes[0].code),Trùng Khóa,0900000000,x,Tư pháp,01/03/2026,",
+            ",\(s.communes[0].code),Không Khóa,0900000001,x,Tư pháp,01/03/2026,",
+            "HS-80001,99999,Xã Lạ,0900000002,x,Tư pháp,01/03/2026,",
+            "HS-80002,\(elsewhere.code),Ngoài Kỳ,0900000003,x,Tư pháp,01/03/2026,",
+            "HS-80003,\(s.communes[1].code),Ngoài Năm,0900000004,x,Tư pháp,15/12/2025,",
+            "HS-80004,\(s.communes[1].code),Ngày Sai,0900000005,x,Tư pháp,31/02/2026,",
+        ]
+        let preview = try await frames.upload(campaign: id, fileName: "loi.csv", bytes: Self.frameCSV(s.communes, rows: 30, extra: extra), by: s.admin)
+        do {
+            _ = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: Self.mapping), by: s.admin)
+            Issue.record("a frame with problems was imported")
+        } catch let error as AppError {
+            #expect(error.totalItems == 6)
+            let byLine = Dictionary(error.items.map { ($0.line ?? 0, $0.message) }, uniquingKeysWith: { a, _ in a })
+            #expect(byLine[34]?.contains("trùng với dòng 5") == true)
+            #expect(byLine[35]?.contains("trống") == true)
+            #expect(byLine[36]?.contains("99999") == true)
+            #expect(byLine[37]?.contains("không thuộc các đơn vị được đo lường") == true)
+            #expect(byLine[38]?.contains("ngoài khoảng 01/01/2026–31/12/2026") == true)
+            #expect(byLine[39]?.contains("không đọc được") == true)
+        }
+        let summary = try await frames.summary(campaign: id, by: s.admin)
+        #expect(summary.frame == nil)
+        await #expect(throws: AppError.self) {
+            _ = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: ["key": "Số hồ sơ", "unit": "Số hồ sơ"]), by: s.admin)
+        }
+    }
+
+    @Test func contactsAreSealedAtRestAndOnlyAdministratorsReachTheFrame() async throws {
+        let s = try await setting()
+        let frames = s.platform.samplingFrames, id = s.campaign.id
+        let preview = try await frames.upload(campaign: id, fileName: "mot-cua.csv", bytes: Self.frameCSV(s.communes, rows: 20), by: s.admin)
+        _ = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: Self.mapping), by: s.admin)
+        let stored = try await FreshDatabase.here.db.read { sql in
+            try await sql.raw("SELECT * FROM sampling_frame_rows").all().map { row in
+                try ["row_key", "unit_code", "service", "sealed"].map { try row.decode(column: $0, as: String?.self) ?? "" }.joined(separator: "|")
+            }.joined(separator: "\n")
+        }
+        #expect(!stored.contains("0912") && !stored.contains("Người Số") && !stored.contains("Thôn"))
+        #expect(stored.contains("HS-00001"))
+        for username in ["phantich", "xa.diemhe", "dtv.vanquan", "nhaplieu.langson"] {
+            let other = try #require(try await s.platform.accounts.find(username: username))
+            await #expect(throws: AppError.self, "\(username) reads the frame") { _ = try await frames.summary(campaign: id, by: other) }
+            await #expect(throws: AppError.self, "\(username) uploads a frame") {
+                _ = try await frames.upload(campaign: id, fileName: "x.csv", bytes: Self.frameCSV(s.communes, rows: 3), by: other)
+            }
+        }
+        await #expect(throws: AppError.self) { _ = try await s.platform.samplingDraws.file(.projection, campaign: id, number: 1, by: nil) }
+    }
+}
