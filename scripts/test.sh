@@ -11,6 +11,7 @@ swift build
 scripts/with-postgres.sh swift test
 scripts/cli-test.sh
 python3 Tests/Sampling/check_draws.py .build/debug/sipas
+python3 Tests/Sampling/server_to_cli.py .build/debug/sipas
 scripts/with-postgres.sh scripts/server-checks.sh
 scripts/crosscheck/run.sh
 scripts/benchmark-smoke.sh

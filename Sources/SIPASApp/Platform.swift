@@ -40,6 +40,7 @@ public final class Platform: Sendable {
     public var samplingFrames: SamplingFrames { SamplingFrames(self) }
     public var samplingDesigns: SamplingDesigns { SamplingDesigns(self) }
     public var samplingDraws: SamplingDraws { SamplingDraws(self) }
+    public var samplingHandover: SamplingHandover { SamplingHandover(self) }
 
     /// Whether storage answers (for health checks): a read that waits at most 3 s — on two busy
     /// cores a second is a wait, not an outage.

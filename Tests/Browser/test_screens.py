@@ -411,6 +411,113 @@ class Screens(unittest.TestCase):
     def wait_status(self, label):
         WebDriverWait(self.driver, **PATIENT).until(lambda d: d.find_element(By.CSS_SELECTOR, "dl.facts strong").text == label)
 
+    def sample_from_an_excel_list(self, cid):
+        """The newcomer's sample: the one-stop shop's Excel list, its columns mapped, the same
+        person's dossiers decided, the sizes seen, a draw with a typed seed, checked on the public
+        page, handed over without contact details."""
+        from selenium.webdriver.support.ui import Select
+        d = self.driver
+        examples = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+        d.find_element(By.LINK_TEXT, "Chọn mẫu").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/sampling"))
+        self.assert_fits_a_phone(f"/campaigns/{cid}/sampling")
+        d.get(f"{BASE}/campaigns/{cid}/sampling")
+        d.find_element(By.ID, "frame-file").send_keys(os.path.abspath(os.path.join(examples, "khung-mau-van-quan-2026.xlsx")))
+        self.click_button("Tải lên và chọn cột")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.ID, "map_key"))
+        self.assertIn("900 dòng", d.find_element(By.TAG_NAME, "main").text)
+        proposed = {role: Select(d.find_element(By.ID, "map_" + role)).first_selected_option.text
+                    for role in ["key", "unit", "name", "phone", "address", "procedure", "service", "completed_on"]}
+        self.assertEqual(proposed, {"key": "Số hồ sơ", "unit": "Đơn vị tiếp nhận", "name": "Họ và tên người nộp", "phone": "Số điện thoại",
+                                    "address": "Địa chỉ", "procedure": "Tên thủ tục", "service": "Lĩnh vực", "completed_on": "Ngày trả kết quả"})
+        d.save_screenshot(os.path.join(SHOTS, "sampling-mapping.png"))
+        # A column chosen twice is refused beside its field, and nothing is stored.
+        Select(d.find_element(By.ID, "map_agency")).select_by_visible_text("Số hồ sơ")
+        self.click_button("Kiểm tra và nhập khung mẫu")
+        error = WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.ID, "error-agency"))[0].text
+        self.assertIn("nhiều vai trò", error)
+        Select(d.find_element(By.ID, "map_agency")).select_by_visible_text("— không có trong tệp —")
+        self.click_button("Kiểm tra và nhập khung mẫu")
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=imported" in d.current_url)
+        page = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("chờ chọn hồ sơ giữ lại", page)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#frame ~ div table tbody tr")), 1, "one person with three dossiers")
+        d.find_element(By.ID, "rule-random").click()
+        d.find_element(By.ID, "fix-seed").send_keys("trùng người 2026")
+        self.click_button("Chốt khung mẫu")
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=fixed" in d.current_url)
+        page = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("giữ lại 898", page)
+        # The starter design: a Yamane sample per commune; the sizes before drawing, with totals.
+        self.click_button("Lưu thiết kế")
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=design" in d.current_url)
+        sizes = api(f"/api/v1/campaigns/{cid}/sampling/sizes")
+        total = d.find_element(By.CSS_SELECTOR, "#draw").find_element(By.XPATH, "preceding::tfoot[1]").text
+        self.assertIn(f"{sizes['total']['population']}", total.replace(".", ""))
+        self.assertEqual(sizes["total"]["population"], 898)
+        self.assertIn("Xã Điềm He", d.find_element(By.TAG_NAME, "main").text)
+        d.save_screenshot(os.path.join(SHOTS, "sampling-sizes.png"))
+        d.find_element(By.ID, "seed").send_keys("Lạng Sơn 05/12/2026")
+        self.click_button("Rút mẫu")
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=drawn" in d.current_url)
+        cases = []
+        while True:
+            page_of = api(f"/api/v1/campaigns/{cid}/sampling/cases?limit=500&offset={len(cases)}")["items"]
+            cases += page_of
+            if len(page_of) < 500:
+                break
+        self.assertEqual(sum(1 for c in cases if c["role"] == "sample"), sizes["total"]["sample"])
+        # A second draw needs a reason.
+        self.assertTrue(d.find_elements(By.ID, "reason"))
+        _, _, record = self.download(f"/campaigns/{cid}/sampling/draws/1/bien-ban.json")
+        _, _, draw = self.download(f"/campaigns/{cid}/sampling/draws/1/mau.csv")
+        _, _, projection = self.download(f"/campaigns/{cid}/sampling/draws/1/khung-mau-rut.csv")
+        self.assertNotIn("0912", projection.decode())
+        folder = tempfile.mkdtemp()
+        for name, data in [("bien-ban.json", record), ("mau.csv", draw), ("khung.csv", projection)]:
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(data)
+        # The hand-over: a page that warns what each file holds; the list without contacts.
+        self.click_button("Bàn giao kết quả chọn mẫu cho Bộ")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.current_url.endswith("/handover"))
+        self.assertIn("Lạng Sơn 05/12/2026", d.find_element(By.TAG_NAME, "main").text)
+        self.assert_fits_a_phone(f"/campaigns/{cid}/sampling/handover")
+        _, _, workbook = self.download(f"/campaigns/{cid}/sampling/handover.xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
+        header = [c.value for c in sheet[1]]
+        self.assertEqual(header[:3], ["Mã phiếu", "Vai trò", "Thứ tự"])
+        self.assertNotIn("Điện thoại", header)
+        self.assertEqual(sheet.max_row - 1, len(cases))
+        # Anyone checks the draw on the public page, signed in or not; nothing is stored.
+        d.delete_all_cookies()
+        d.get(BASE + "/public/sampling/verify")
+        d.find_element(By.ID, "frame").send_keys(os.path.join(folder, "khung.csv"))
+        d.find_element(By.ID, "record").send_keys(os.path.join(folder, "bien-ban.json"))
+        d.find_element(By.ID, "draw").send_keys(os.path.join(folder, "mau.csv"))
+        self.click_button("Kiểm tra")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status], [role=alert]"))
+        self.assertIn("Khớp", d.find_element(By.TAG_NAME, "main").text)
+        d.save_screenshot(os.path.join(SHOTS, "sampling-verify.png"))
+        lines = draw.decode().split("\n")
+        lines[2] = lines[2].replace("sample", "reserve")
+        with open(os.path.join(folder, "mau-sua.csv"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        d.get(BASE + "/public/sampling/verify")
+        d.find_element(By.ID, "frame").send_keys(os.path.join(folder, "khung.csv"))
+        d.find_element(By.ID, "record").send_keys(os.path.join(folder, "bien-ban.json"))
+        d.find_element(By.ID, "draw").send_keys(os.path.join(folder, "mau-sua.csv"))
+        self.click_button("Kiểm tra")
+        WebDriverWait(d, **PATIENT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        self.assertIn("dòng 3", d.find_element(By.TAG_NAME, "main").text.lower())
+        self.assert_fits_a_phone("/public/sampling/verify")
+        for path in ["/public/sampling/verify"]:
+            self.assert_valid_html(path)
+            self.assert_accessible(path)
+        self.sign_in("snv.langson")
+        for path in [f"/campaigns/{cid}/sampling", f"/campaigns/{cid}/sampling/handover"]:
+            self.assert_valid_html(path)
+            self.assert_accessible(path)
+
     def test_z_a_newcomer_runs_a_2026_campaign_on_the_2025_units(self):
         """Runs last: it adds a campaign. A Department of Home Affairs official, from the screens
         alone, at 1366 px, each page also checked at 390 px."""
@@ -487,9 +594,12 @@ class Screens(unittest.TestCase):
         self.assertIn("01/03/2026 – 30/04/2026", page)
 
         # Phases: one button, the next step; pressing it moves one step.
-        for label in ("Chọn mẫu", "Điều tra thực địa"):
-            self.click_button(f'Chuyển sang "{label}"')
-            self.wait_status(label)
+        self.click_button('Chuyển sang "Chọn mẫu"')
+        self.wait_status("Chọn mẫu")
+        self.sample_from_an_excel_list(cid)
+        d.get(f"{BASE}/campaigns/{cid}")
+        self.click_button('Chuyển sang "Điều tra thực địa"')
+        self.wait_status("Điều tra thực địa")
         self.assertIn("— snv.langson", d.find_element(By.TAG_NAME, "main").text)
 
         # Upload from the template: a refused file names the column by its letter, then a good one.

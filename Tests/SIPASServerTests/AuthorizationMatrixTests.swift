@@ -25,6 +25,7 @@ import SIPASStore
                     : route.path.hasPrefix("/api/v1/units") ? "\(action == .manageAgencies ? district.id : diemHe.id)" : "\(s.campaign.id)"
                 let uri = route.path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{code}", with: "sipas-2017")
                     .replacingOccurrences(of: "{version}", with: "9").replacingOccurrences(of: "{unit}", with: "1")
+                    .replacingOccurrences(of: "{number}", with: "1")
                 let body = route.body == "text/csv" ? "response_id\n" : (route.body == nil ? nil : "{}")
                 let anonymous = try await s.call(route.method, uri, body: body, contentType: route.body ?? "application/json")
                 if anonymous.status != 401 { mismatches.append("anonymous \(route.method) \(route.path): \(anonymous.status)") }

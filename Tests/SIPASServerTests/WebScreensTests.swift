@@ -22,7 +22,9 @@ import SIPASStore
                          "/campaigns/\(id)/map", "/questionnaires", "/questionnaires/sipas-2017/1", "/questionnaires/sipas-2017/1/preview?a.E0=1",
                          "/questionnaires/sipas-2017/1/document", "/questionnaires/import", "/questionnaires/sipas-2017/1/new-version",
                          "/campaigns/\(id)/report", "/campaigns/\(id)/report.xlsx", "/campaigns/\(id)/tables.csv",
-                         "/campaigns/\(id)/edit", "/campaigns/\(id)/publish", "/campaigns/\(id)/template.csv", "/campaigns/\(id)/template.xlsx"]
+                         "/campaigns/\(id)/edit", "/campaigns/\(id)/publish", "/campaigns/\(id)/template.csv", "/campaigns/\(id)/template.xlsx",
+                         "/campaigns/\(id)/sampling", "/campaigns/\(id)/sampling/handover", "/campaigns/\(id)/sampling/handover.xlsx",
+                         "/campaigns/\(id)/sampling/handover-contacts.csv"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303 && anonymous.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(page)")
@@ -36,7 +38,12 @@ import SIPASStore
                 for page in pages {
                     let reply = try await s.page(page, cookie: cookie)
                     let expected: Int
-                    if page == "/campaigns/new" || page.hasSuffix("/edit") {
+                    if page.hasSuffix("/sampling") {
+                        expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 200 : 403
+                    } else if page.contains("/sampling/handover") {
+                        // No draw yet in the demo campaign: nothing to hand over, for those who may.
+                        expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 404 : 403
+                    } else if page == "/campaigns/new" || page.hasSuffix("/edit") {
                         expected = AccessPolicy.allows(account.role, .manageCampaigns) ? 200 : 403
                     } else if page.hasSuffix("/publish") {
                         expected = [.systemAdmin, .provinceAdmin].contains(account.role) ? 200 : 403
@@ -68,7 +75,9 @@ import SIPASStore
             // Every form that changes a campaign, posted by each role that may not: 403, nothing changes.
             let forms = ["/campaigns/\(id)/status": "from=analysis", "/campaigns/\(id)/status/back": "from=analysis&reason=x&confirm=yes",
                          "/campaigns/\(id)/signature": "issuer=X&signer_capacity=KT.", "/campaigns/\(id)/delete": "confirm=yes",
-                         "/campaigns/\(id)/edit": "code=X&year=2026", "/campaigns/\(id)/publish": "confirm=yes", "/campaigns/new": "code=X&year=2026"]
+                         "/campaigns/\(id)/edit": "code=X&year=2026", "/campaigns/\(id)/publish": "confirm=yes", "/campaigns/new": "code=X&year=2026",
+                         "/campaigns/\(id)/sampling/frame/import": "upload_id=1&map_unit=A", "/campaigns/\(id)/sampling/frame/fix": "rule=first",
+                         "/campaigns/\(id)/sampling/frame/purge": "confirm=yes", "/campaigns/\(id)/sampling/draw": "seed=x"]
             for account in DemoData.accounts where !AccessPolicy.allows(account.role, .manageCampaigns) {
                 let cookie = try await s.signIn(account.username)
                 let token = String(try #require(try await s.page("/", cookie: cookie).body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))

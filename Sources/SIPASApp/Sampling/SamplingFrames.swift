@@ -166,6 +166,20 @@ public struct SamplingFrames: Sendable {
     /// from their record and projection.
     public func purge(campaign id: Int, by user: User?) async throws {
         let (user, campaign) = try await administered(id, by: user)
+        try await purge(campaign, by: user)
+    }
+
+    /// `sipas frame purge`: the server's operator, who holds the database itself.
+    public func purgeAsOperator(campaign reference: String) async throws -> SamplingRepository.Frame {
+        let campaign = try await platform.campaign(reference: reference)
+        try await purge(campaign, by: nil)
+        guard let frame = try await platform.read({ [store] sql in try await store.latestFrame(campaignId: campaign.id, on: sql) }) else {
+            throw AppError.notFound("khung mẫu của kỳ \(reference)")
+        }
+        return frame
+    }
+
+    private func purge(_ campaign: Campaign, by user: User?) async throws {
         let store = self.store
         try await platform.transaction { sql in
             guard let frame = try await store.latestFrame(campaignId: campaign.id, on: sql), frame.status != "purged" else {

@@ -6,15 +6,23 @@ import SIPASApp
 /// (never whole in memory, refused as soon as it passes the limit), then its parts are located
 /// in the mapped file; the uploaded file's bytes are copied to a file of their own.
 struct MultipartUpload: Sendable {
+    /// Removes every file the upload wrote.
+    func removeFiles() {
+        if let filePath { unlink(filePath) }
+        for (_, file) in files { unlink(file.path) }
+    }
+
     /// Small text fields (the anti-forgery token, the channel).
     let fields: [String: String]
     /// Path of the uploaded file's content (mode 0600); nil when no file was chosen.
     let filePath: String?
     let fileName: String?
+    /// Further file fields a form declares (`fileFields`), each copied to a file of its own.
+    var files: [String: (path: String, name: String)] = [:]
 
     /// - Parameter documentFields: text fields that may be as long as `limit` (an editor's
     ///   content); every other text field is small.
-    static func receive(_ request: Request, limit: Int, documentFields: Set<String> = []) async throws -> MultipartUpload {
+    static func receive(_ request: Request, limit: Int, documentFields: Set<String> = [], fileFields: Set<String> = []) async throws -> MultipartUpload {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
               let boundary = type.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
                 .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst("boundary=".count) else {
@@ -23,12 +31,14 @@ struct MultipartUpload: Sendable {
         let spooled = try await UploadFile.receive(request.body, limit: limit + 64 * 1024)
         defer { unlink(spooled) }
         let data = try Data(contentsOf: URL(fileURLWithPath: spooled), options: .alwaysMapped)
-        return try parse(data, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")), documentFields: documentFields)
+        return try parse(data, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")), documentFields: documentFields,
+                         fileFields: fileFields)
     }
 
-    static func parse(_ data: Data, boundary: String, documentFields: Set<String> = []) throws -> MultipartUpload {
+    static func parse(_ data: Data, boundary: String, documentFields: Set<String> = [], fileFields: Set<String> = []) throws -> MultipartUpload {
         let delimiter = Data(("--" + boundary).utf8), separator = Data("\r\n\r\n".utf8)
         var fields: [String: String] = [:], filePath: String?, fileName: String?
+        var files: [String: (path: String, name: String)] = [:]
         guard var cursor = data.range(of: delimiter)?.upperBound else { throw malformed() }
         while true {
             // After a delimiter: "--" ends the body, CRLF starts a part.
@@ -49,6 +59,14 @@ struct MultipartUpload: Sendable {
                     filePath = path
                     fileName = file
                 }
+            } else if let file = attribute("filename", in: headers), let name, fileFields.contains(name) {
+                if !file.isEmpty {
+                    let path = NSTemporaryDirectory() + "sipas-upload-\(UUID().uuidString)"
+                    guard FileManager.default.createFile(atPath: path, contents: content, attributes: [.posixPermissions: 0o600]) else {
+                        throw AppError.busy()
+                    }
+                    files[name] = (path, file)
+                }
             } else if let name, documentFields.contains(name) {
                 guard let text = String(data: content, encoding: .utf8) else {
                     throw AppError.invalid("nội dung ô \(name) không phải văn bản UTF-8 (not UTF-8 text)", field: name)
@@ -59,7 +77,7 @@ struct MultipartUpload: Sendable {
             }
             cursor = next.upperBound
         }
-        return MultipartUpload(fields: fields, filePath: filePath, fileName: fileName)
+        return MultipartUpload(fields: fields, filePath: filePath, fileName: fileName, files: files)
     }
 
     private static func attribute(_ key: String, in headers: String) -> String? {

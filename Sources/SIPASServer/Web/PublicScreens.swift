@@ -22,6 +22,9 @@ extension WebScreens {
             let page = try Self.intQuery(request, "page") ?? 1
             var view = PublicCampaignPage(overview, ranking, page: page)
             view.find(Self.query(request, "q").map { String($0.prefix(100)) })
+            if let draw = try await platform.samplingDraws.list(campaign: overview.context.campaign.id, by: nil).last(where: \.isFinal) {
+                view.sampleFiles = "/api/v1/campaigns/\(overview.context.campaign.id)/sampling/draws/\(draw.number)/"
+            }
             return (templates.render("public-campaign", view), "text/html; charset=utf-8")
         }
         publicPage("/public/{code}/method") { _, context in

@@ -34,6 +34,8 @@ struct PublicCampaignPage: Sendable {
     var found: [FoundUnit] = []
     var searched = false
     var allUnits: [FoundUnit] = []
+    /// Where the final draw's record, draw and projection are, for anyone to re-run it.
+    var sampleFiles: String?
     static let pageSize = 200
 
     struct FoundUnit: Sendable {

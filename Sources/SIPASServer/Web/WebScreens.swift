@@ -31,6 +31,7 @@ struct WebScreens: Sendable {
         registerUnitScreens()
         registerAdministrationScreens()
         registerFocalPointScreens()
+        registerSamplingScreens()
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext, User) async throws -> Response
