@@ -57,8 +57,8 @@ public struct SamplingDesigns: Sendable {
         try await platform.transaction { sql in
             try await store.saveDesign(campaignId: campaign.id, document: document, userId: user.id, on: sql)
             if let areas { try await store.saveAreas(campaignId: campaign.id, files: areas, on: sql) }
-            try await platform.record(user, "sampling.design", entity: "campaign", id: String(campaign.id),
-                                      after: document, detail: areas.map { "tệp địa bàn: \($0.map(\.fileName).joined(separator: ", "))" } ?? "", on: sql)
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: "sampling.design",
+                                      detail: areas.map { "tệp địa bàn: \($0.map(\.fileName).joined(separator: ", "))" } ?? "", on: sql)
         }
         return try await state(campaign: campaign.id, by: user)
     }

@@ -74,7 +74,7 @@ public struct SamplingDraws: Sendable {
                                                   reason: reason.isEmpty ? nil : reason, userId: user.id,
                                                   drawnAt: Timestamp.string(drawnAt), on: sql)
             try await store.replaceCases(cases, campaignId: campaign.id, drawId: draw.id, on: sql)
-            try await platform.record(user, earlier.isEmpty ? "sampling.draw" : "sampling.redraw", entity: "campaign", id: String(campaign.id),
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: earlier.isEmpty ? "sampling.draw" : "sampling.redraw",
                                       detail: "lần \(draw.number): hạt giống \(sample.seed); khung sha256 \(sample.frame.sha256) (\(sample.frame.rows) dòng); mẫu sha256 \(sample.drawSHA256)"
                                         + (reason.isEmpty ? "" : "; lý do: \(reason)"), on: sql)
             return draw

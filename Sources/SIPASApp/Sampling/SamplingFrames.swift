@@ -94,7 +94,7 @@ public struct SamplingFrames: Sendable {
                                                       userId: user.id, on: sql)
             try await store.insertRows(frameRows, frameId: frameId, on: sql)
             try await store.deleteUploads(campaignId: campaign.id, on: sql)
-            try await platform.record(user, "frame.import", entity: "campaign", id: String(campaign.id),
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: "frame.import",
                                       detail: "khung \(frameId): \(frameRows.count) dòng, \(checked.duplicateGroups) nhóm trùng người", on: sql)
         }
         return try await summary(campaign: campaign.id, by: user)
@@ -156,7 +156,7 @@ public struct SamplingFrames: Sendable {
             }
             try await store.setNotKept(frameId: frame.id, keys: dropped, on: sql)
             try await store.fix(frameId: frame.id, rule: rule, seed: seed, kept: rows.count - dropped.count, on: sql)
-            try await platform.record(user, "frame.fix", entity: "campaign", id: String(campaign.id),
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: "frame.fix",
                                       detail: "khung \(frame.id): giữ \(rule)\(seed.map { ", hạt giống \($0)" } ?? ""), bỏ \(dropped.count) hồ sơ trùng người", on: sql)
         }
         return try await summary(campaign: campaign.id, by: user)
@@ -187,7 +187,7 @@ public struct SamplingFrames: Sendable {
             }
             try await store.purge(frameId: frame.id, on: sql)
             try await store.deleteUploads(campaignId: campaign.id, on: sql)
-            try await platform.record(user, "frame.purge", entity: "campaign", id: String(campaign.id),
+            try await platform.recordState(user, .campaign, id: String(campaign.id), action: "frame.purge",
                                       detail: "khung \(frame.id): đã xóa \(frame.rows) dòng và thông tin liên hệ", on: sql)
         }
     }

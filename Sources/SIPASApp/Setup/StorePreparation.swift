@@ -12,7 +12,7 @@ public func prepareStore(_ db: Database, logger: Logger) async throws {
     if applied.contains(SealedState.sinceVersion) {
         // A database written before its state was sealed: what it holds now is what is vouched for.
         try await db.transaction { try await log.adoptState(SealedState.Kind.allCases, on: $0) }
-    } else if applied.contains(SealedState.campaignsExtendedInVersion) {
+    } else if applied.contains(SealedState.campaignsExtendedInVersion) || applied.contains(SealedState.samplingSealedInVersion) {
         // The campaign's sealed state now covers its report signature and the reasons of steps back.
         try await db.transaction { try await log.adoptState([.campaign], again: true, on: $0) }
     }

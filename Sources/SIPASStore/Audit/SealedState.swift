@@ -11,6 +11,8 @@ public enum SealedState {
     public static let sinceVersion = 6
     /// The schema version from which a campaign's state includes its signature and step-back reasons.
     public static let campaignsExtendedInVersion = 7
+    /// The campaign's sealed state also covers its frame's status, design, draws and cases.
+    public static let samplingSealedInVersion = 8
 
     public enum Kind: String, Sendable, CaseIterable {
         /// A campaign with its measured units and targets, phases, status history, focal points
@@ -26,7 +28,8 @@ public enum SealedState {
         public var actions: Set<String> {
             switch self {
             case .campaign: return ["campaign.create", "campaign.update", "campaign.signature", "campaign.status", "focal-point.set", "release.create",
-                                   "campaign.adopt", "campaign.delete"]
+                                   "campaign.adopt", "campaign.delete",
+                                   "frame.import", "frame.fix", "frame.purge", "sampling.design", "sampling.draw", "sampling.redraw"]
             case .questionnaire: return ["questionnaire.create", "questionnaire.update", "questionnaire.builtin", "questionnaire.adopt"]
             case .units: return ["units.load", "unit.create", "units.adopt"]
             }
@@ -47,6 +50,12 @@ public enum SealedState {
                 ("campaign_status_changes", { id in "SELECT id, from_status, to_status, user_id, at, reason FROM campaign_status_changes WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY id" }),
                 ("focal_points", { id in "SELECT unit_id, name, position, phone, email FROM focal_points WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY unit_id" }),
                 ("releases", { id in "SELECT number, responses, last_response_id, pattern FROM releases WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
+                // What decides who is asked and with which weight: the frame's status, the design, the draws, the cases.
+                ("sampling_frames", { id in "SELECT id, status, rows, kept_rows, duplicate_rule, duplicate_seed, window_from, window_to FROM sampling_frames WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY id" }),
+                ("sampling_designs", { id in "SELECT document FROM sampling_designs WHERE campaign_id = \(bind: Int(id) ?? -1)" }),
+                ("sampling_areas", { id in "SELECT stage_order, file_name, content FROM sampling_areas WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY stage_order" }),
+                ("sampling_draws", { id in "SELECT number, frame_id, seed, record, draw_csv, projection_csv, is_final, reason, drawn_by, drawn_at FROM sampling_draws WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
+                ("cases", { id in "SELECT number, code, frame_key, unit_id, stratum, first_stratum, psu, role, draw_order, pi, design_weight FROM cases WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
             ]
         case .questionnaire:
             return [("questionnaires", { id in "SELECT id, code, version, title, document, owner_unit_id, builtin FROM questionnaires WHERE id = \(bind: Int(id) ?? -1)" })]
