@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark of sampling in the server (release build, SQLite): a campaign on every 2025 commune,
-# a generated frame of ROWS dossiers imported through the API from CSV and from XLSX (upload,
+# Benchmark of sampling in the server (release build, SQLite): a campaign on COMMUNES 2025 communes
+# (default 500, as the command-line benchmark's strata), a generated frame of ROWS dossiers imported through the API from CSV and from XLSX (upload,
 # then the checked import with contacts sealed), a draw from the stored frame, and the public
 # verification of that draw. Prints each step's wall time (whole requests).
-# Usage: scripts/benchmark-sampling-server.sh [ROWS]   (default 1000000)
+# Usage: BENCH_COMMUNES=500 scripts/benchmark-sampling-server.sh [ROWS]   (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${SIPAS:-}" ]; then swift build -c release >/dev/null; SIPAS=$PWD/.build/release/sipas; fi
+SIPAS=$(realpath "$SIPAS")
 rows=${1:-1000000}
 mkdir -p bench-data
 work=$(mktemp -d)
@@ -16,7 +17,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 (cd "$work" && exec "$SIPAS" serve --demo --port "$port" >"$work/server.log" 2>&1) &
 server=$!
 base=http://127.0.0.1:$port
-until curl -sf "$base/healthz" >/dev/null; do sleep 0.2; done
+for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+curl -sf "$base/healthz" >/dev/null || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
 python3 - "$base" "$rows" "$work" <<'PY'
 import json, os, subprocess, sys, time, urllib.request
 base, rows, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -37,13 +39,14 @@ while True:
     communes += page
     offset += len(page)
     if len(page) < 500: break
+communes = communes[:int(os.environ.get("BENCH_COMMUNES", "500"))]
 json.dump([{"code": c["code"], "name": c["name"]} for c in communes], open(f"{work}/communes.json", "w"), ensure_ascii=False)
 for kind in ["csv", "xlsx"]:
-    frame = f"bench-data/national-frame-{rows}.{kind}"
+    frame = f"bench-data/national-frame-{rows}-{len(communes)}.{kind}"
     if not os.path.exists(frame):
         print(f"generating {frame}…", flush=True)
         subprocess.run([sys.executable, "scripts/benchmark/generate_national_frame.py", str(rows), f"{work}/communes.json", frame], check=True)
-    campaign = {"code": f"BENCH-MAU-{kind.upper()}", "year": 2026, "title": "Benchmark: sampling every 2025 commune",
+    campaign = {"code": f"BENCH-MAU-{kind.upper()}", "year": 2026, "title": f"Benchmark: sampling {len(communes)} communes",
                 "questionnaire_code": "sipas-2023", "questionnaire_version": 1, "units": [{"unit_id": c["id"]} for c in communes]}
     cid = json.loads(call("/api/v1/campaigns", "POST", json.dumps(campaign).encode(), token=token)[0])["id"]
     sampling = f"/api/v1/campaigns/{cid}/sampling"

@@ -12,4 +12,6 @@ echo "== benchmark smoke: dashboards, outputs and public pages"
 BENCH_ROWS=3000 BENCH_UNITS=30 BENCH_REPEAT=3 scripts/benchmark-dashboards.sh
 echo "== benchmark smoke: sampling draws"
 BENCH_STRATA=20 scripts/benchmark-sampling.sh 20000
-echo "benchmark smoke: 4 passed, 0 failed"
+echo "== benchmark smoke: sampling in the server"
+BENCH_COMMUNES=5 scripts/benchmark-sampling-server.sh 2000
+echo "benchmark smoke: 5 passed, 0 failed"

@@ -127,6 +127,38 @@ import Testing
         #expect(!actions.contains { $0.1.contains("0912") || $0.1.contains("Người Số") })
     }
 
+    @Test func responsesOfCasesCarryTheDrawsDesign() async throws {
+        let s = try await setting()
+        let id = s.campaign.id
+        let preview = try await s.platform.samplingFrames.upload(campaign: id, fileName: "k.csv", bytes: Self.frameCSV(s.communes, rows: 60), by: s.admin)
+        _ = try await s.platform.samplingFrames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: Self.mapping), by: s.admin)
+        _ = try await s.platform.samplingFrames.fix(campaign: id, rule: "first", seed: nil, by: s.admin)
+        _ = try await s.platform.samplingDesigns.save(campaign: id, document: SamplingDesigns.starter, areas: nil, by: s.admin)
+        _ = try await s.platform.samplingDraws.draw(campaign: id, seed: "phiếu", reason: nil, by: s.admin)
+        for status in ["sampling", "fieldwork"] { _ = try await s.platform.campaigns.setStatus(id, to: status, by: s.admin) }
+        let cases = try await s.platform.samplingDraws.cases(campaign: id, limit: 500, offset: 0, by: s.admin)
+        let first = cases[0], second = cases[1]
+        let unit = try #require(s.communes.first { $0.id == first.unitId })
+        // A typo in the code (its check digit catches it), and a case answered twice: nothing stored.
+        var wrong = Array(first.code)
+        wrong[0] = wrong[0] == "0" ? "1" : "0"
+        for (csv, fragment) in [("response_id,unit,case\nP1,\(unit.code),\(String(wrong))\n", "chữ số kiểm tra"),
+                                ("response_id,case\nP1,\(first.code)\nP2,\(first.code)\n", "mỗi trường hợp một phiếu")] {
+            do {
+                _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: id, by: s.admin)
+                Issue.record("accepted: \(csv)")
+            } catch let error as AppError {
+                #expect(error.items.contains { $0.message.contains(fragment) }, "\(error.items)")
+            }
+        }
+        let csv = "response_id,case\nP1,\(first.code)\nP2,\(second.code.replacingOccurrences(of: "-", with: ""))\n"
+        _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: id, by: s.admin)
+        let stored = try await s.platform.responses.list(campaign: id, by: s.admin, limit: 10, offset: 0)
+        #expect(stored.count == 2)
+        #expect(stored[0].weight == first.designWeight && stored[0].stratum == first.firstStratum && stored[0].unitId == first.unitId)
+        #expect(stored[1].weight == second.designWeight && stored[1].unitId == second.unitId)
+    }
+
     @Test func aBadFrameIsRefusedWholeWithEveryProblemByLine() async throws {
         let s = try await setting()
         let frames = s.platform.samplingFrames, id = s.campaign.id

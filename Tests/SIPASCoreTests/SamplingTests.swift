@@ -68,3 +68,37 @@ import Testing
         #expect(rows.filter { $0.stratum == "A" }.map(\.key) == Array(expected.prefix(5)))
     }
 }
+
+@Suite struct FrameRulesTests {
+    @Test func theSamePersonIsRecognisedWhateverTheSpelling() {
+        let a = PersonIdentity.key(name: "Nguyễn Văn Ấn", phone: "0912 345 678")
+        #expect(a != nil)
+        #expect(PersonIdentity.key(name: "NGUYEN  VAN AN", phone: "+84912345678") == a)
+        #expect(PersonIdentity.key(name: "nguyễn văn ấn".decomposedStringWithCanonicalMapping, phone: "0912.345.678") == a)
+        #expect(PersonIdentity.key(name: "Đỗ Thị Hường", phone: "0900000000") == PersonIdentity.key(name: "do thi huong", phone: "0900000000"))
+        #expect(PersonIdentity.key(name: "Nguyễn Văn Ân", phone: "") == nil)
+    }
+
+    @Test func datesAsOfficesWriteThem() {
+        #expect(FrameDate.parse("15/03/2026") == "2026-03-15")
+        #expect(FrameDate.parse("5/3/2026") == "2026-03-05")
+        #expect(FrameDate.parse("2026-03-15T08:00:00") == "2026-03-15")
+        #expect(FrameDate.parse("46096") == "2026-03-15")
+        #expect(FrameDate.parse("31/02/2026") == nil)
+        #expect(FrameDate.parse("hôm qua") == nil)
+    }
+
+    @Test func caseCodesCatchTypos() {
+        let code = CaseCode(number: 123)
+        #expect(CaseCode(code.description) == code)
+        var digits = Array(code.description.filter(\.isNumber))
+        for i in digits.indices {
+            let original = digits[i]
+            digits[i] = original == "9" ? "0" : Character(String(original.wholeNumberValue! + 1))
+            #expect(CaseCode(String(digits)) == nil, "a wrong digit at \(i)")
+            digits[i] = original
+        }
+        digits.swapAt(3, 4)
+        #expect(CaseCode(String(digits)) == nil || digits[3] == digits[4])
+    }
+}

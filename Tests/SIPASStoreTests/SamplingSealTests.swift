@@ -50,7 +50,7 @@ import Testing
         let dump = try await FreshDatabase.here.db.read { sql in
             var text = ""
             for table in ["sampling_frame_rows", "sampling_uploads", "sampling_draws", "cases", "audit_log"] {
-                for row in try await sql.raw(SQLQueryString("SELECT * FROM \(table)")).all() {
+                for row in try await sql.raw(SQLQueryString("SELECT * FROM " + table)).all() {
                     for column in row.allColumns { text += (try? row.decode(column: column, as: String?.self) ?? "") ?? "" }
                 }
             }

@@ -136,12 +136,13 @@ public struct Responses: Sendable {
                            items: failure.problems.map { AppError.Item(line: $0.line, column: $0.column, field: $0.columnName, message: $0.message) },
                            totalItems: failure.total)
         }
+        let records = try await ResponseCases(platform).join(parsed.records, campaign: campaign)
         let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign",
                                     entityId: String(campaign.id))
         let stored: ResponseRepository.Stored
         do {
             stored = try await platform.responseWriter.store(
-                ResponseRepository.Submission(campaignId: campaign.id, records: parsed.records, audit: audit))
+                ResponseRepository.Submission(campaignId: campaign.id, records: records, audit: audit))
         } catch let error where Self.isUniqueViolation(error) {
             // Two submissions of one response id raced past the existence check: the database's
             // unique key kept one; the other is a conflict, not a failure.

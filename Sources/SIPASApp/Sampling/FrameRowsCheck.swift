@@ -33,7 +33,8 @@ struct FrameRowsCheck {
             if problems.count < AppError.itemLimit { problems.append(AppError.Item(line: line, field: mapping[role], message: message)) }
         }
         let index = Dictionary(uniqueKeysWithValues: table.header.enumerated().map { ($1, $0) })
-        func column(_ role: FrameRole) -> Int? { mapping[role].flatMap { index[$0] } }
+        let positions = mapping.columns.compactMapValues { index[$0] }
+        func column(_ role: FrameRole) -> Int? { positions[role] }
         let byCode = Dictionary(measured.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var byName: [String: [AdminUnit]] = [:]
         for unit in measured { byName[SearchText.fold(unit.name), default: []].append(unit) }
@@ -44,8 +45,17 @@ struct FrameRowsCheck {
         var people: [String: [Int]] = [:]
         var rows: [Row] = []
         var unknownCodes: [String: AdminUnit?] = [:]
+        // Fields, procedures and agencies repeat across a million rows: each spelling normalised once.
+        var normalised: [String: String] = [:]
+        func nfc(_ text: String?) -> String? {
+            guard let text else { return nil }
+            if let done = normalised[text] { return done }
+            let value = SeededUniform.nfc(text)
+            if normalised.count < 100_000 { normalised[text] = value }
+            return value
+        }
         for (line, values) in table.rows {
-            func value(_ role: FrameRole) -> String? { column(role).map { values[$0].trimmingCharacters(in: .whitespaces) } }
+            func value(_ role: FrameRole) -> String? { column(role).map { Self.trimmed(values[$0]) } }
             let key: String
             if mapping[.key] != nil {
                 key = SeededUniform.nfc(value(.key) ?? "")
@@ -94,9 +104,9 @@ struct FrameRowsCheck {
             for (i, name) in table.header.enumerated() where !mappedHeaders.contains(name) && !values[i].isEmpty { contact["cot:" + name] = values[i] }
             if let person = PersonIdentity.key(name: value(.name), phone: value(.phone)) { people[person, default: []].append(rows.count) }
             rows.append(Row(stored: SamplingRepository.FrameRow(
-                line: line, key: key, unitId: unit.id, unitCode: unit.code, area: value(.area).map(SeededUniform.nfc),
-                service: value(.service).map(SeededUniform.nfc), procedure: value(.procedure).map(SeededUniform.nfc),
-                agency: value(.agency).map(SeededUniform.nfc), completedOn: completed, personGroup: nil, kept: true, sealed: nil), contact: contact))
+                line: line, key: key, unitId: unit.id, unitCode: unit.code, area: nfc(value(.area)),
+                service: nfc(value(.service)), procedure: nfc(value(.procedure)),
+                agency: nfc(value(.agency)), completedOn: completed, personGroup: nil, kept: true, sealed: nil), contact: contact))
         }
         if !problems.isEmpty {
             throw AppError(.invalidContent, "khung mẫu có \(total) lỗi, chưa lưu dòng nào; sửa tệp rồi tải lại (the frame was refused, nothing was stored)",
@@ -117,6 +127,13 @@ struct FrameRowsCheck {
             }
         }
         return nil
+    }
+
+    /// Spaces and tabs around a value dropped; most values have none, and are returned as they are.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        if first != 32 && first != 9 && last != 32 && last != 9 { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     static func vietnamese(_ iso: String) -> String {

@@ -115,20 +115,21 @@ public struct SamplingDesigns: Sendable {
         let current = try await state(campaign: campaign.id, by: user)
         guard let design = current.design else { return Sizes(rows: [], total: empty, note: "Thiết kế chưa hợp lệ.") }
         let store = self.store
-        let (frame, rows, measured) = try await platform.read { sql in
+        let person = design.personStage
+        let stored: [String: String] = ["ma_don_vi": "unit_code", "ma_dia_ban": "area", "linh_vuc": "service", "thu_tuc": "procedure_name", "co_quan": "agency"]
+        let columns = person.strata.compactMap { stored[$0] }
+        let (frame, counted, measured) = try await platform.read { sql in
             let frame = try await store.latestFrame(campaignId: campaign.id, on: sql)
-            let rows = frame?.status == "fixed" ? try await store.rows(frameId: frame!.id, withContacts: false, keptOnly: true, on: sql) : []
-            return (frame, rows, try await platform.store.campaigns.units(of: campaign.id, on: sql).map(\.unit))
+            let counted = frame?.status == "fixed" && !design.isMultiStage
+                ? try await store.populations(frameId: frame!.id, columns: columns, on: sql) : [:]
+            return (frame, counted, try await platform.store.campaigns.units(of: campaign.id, on: sql).map(\.unit))
         }
         guard frame?.status == "fixed" else { return Sizes(rows: [], total: empty, note: "Chưa có khung mẫu đã chốt: nhập khung mẫu và chọn hồ sơ giữ lại trước.") }
         if design.isMultiStage {
             return Sizes(rows: [], total: empty, note: "Thiết kế nhiều giai đoạn: cỡ mẫu từng tầng phụ thuộc địa bàn được chọn, xem sau khi rút (\(design.personStage.size.name) trong mỗi địa bàn).")
         }
-        let table = SamplingDraws.frameTable(rows)
         var populations: [String: Int] = [:]
-        let person = design.personStage
-        let positions = person.strata.compactMap { table.header.firstIndex(of: $0) }
-        for row in table.rows { populations[positions.map { row.values[$0] }.joined(separator: "/"), default: 0] += 1 }
+        for (key, n) in counted { populations[SeededUniform.nfc(key.joined(separator: "/")), default: 0] += n }
         let sizes: [String: Int]
         do { sizes = try PersonSelection.sampleSizes(stage: person, populations: populations) } catch {
             return Sizes(rows: [], total: empty, note: error.description)
@@ -142,5 +143,88 @@ public struct SamplingDesigns: Sendable {
         }
         return Sizes(rows: out, total: SizeRow(stratum: "", label: "Tổng cộng", population: out.reduce(0) { $0 + $1.population },
                                                sample: out.reduce(0) { $0 + $1.sample }, reserves: out.reduce(0) { $0 + $1.reserves }), note: nil)
+    }
+}
+
+extension SamplingDesigns {
+    /// The design as a form asks for it, for officials who do not write YAML: how to stratify,
+    /// the size rule and its parameters, per stratum or a total allocated, the reserves.
+    public struct Choices: Sendable {
+        public var strata: String
+        public var rule: String
+        public var e: String
+        public var p: String
+        public var deff: String
+        public var rr: String
+        public var count: String
+        public var scope: String
+        public var allocation: String
+        public var minimum: String
+        public var reserves: String
+
+        public init(strata: String, rule: String, e: String = "", p: String = "", deff: String = "", rr: String = "", count: String = "",
+                    scope: String = "per-stratum", allocation: String = "proportional", minimum: String = "", reserves: String = "") {
+            self.strata = strata
+            self.rule = rule
+            self.e = e
+            self.p = p
+            self.deff = deff
+            self.rr = rr
+            self.count = count
+            self.scope = scope
+            self.allocation = allocation
+            self.minimum = minimum
+            self.reserves = reserves
+        }
+    }
+
+    public static let strataChoices: [(value: String, label: String)] = [
+        ("ma_don_vi", "Theo đơn vị (xã, phường)"), ("ma_don_vi,linh_vuc", "Theo đơn vị và lĩnh vực"),
+        ("linh_vuc", "Theo lĩnh vực"), ("", "Không chia tầng"),
+    ]
+
+    /// A single-stage design from the form's choices, written as the YAML the editor shows.
+    public static func document(_ c: Choices) throws -> String {
+        func number(_ text: String, _ field: String, default value: Double, _ range: ClosedRange<Double>, _ label: String) throws -> Double {
+            let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+            if t.isEmpty { return value }
+            guard let v = Double(t), range.contains(v) else {
+                throw AppError.invalid("\(label) phải là một số từ \(DecimalText.plain(range.lowerBound)) đến \(DecimalText.plain(range.upperBound)), ví dụ \(DecimalText.plain(value).replacingOccurrences(of: ".", with: ","))", field: field)
+            }
+            return v
+        }
+        func whole(_ text: String, _ field: String, default value: Int, _ label: String) throws -> Int {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return value }
+            guard let v = Int(t), v >= 0 else { throw AppError.invalid("\(label) phải là một số nguyên không âm", field: field) }
+            return v
+        }
+        guard strataChoices.contains(where: { $0.value == c.strata }) else { throw AppError.invalid("cách chia tầng không có trong danh sách", field: "strata") }
+        let e = try number(c.e, "e", default: 0.05, 0.001...0.5, "Sai số cho phép")
+        let size: SizeRule
+        switch c.rule {
+        case "yamane": size = .yamane(e: e)
+        case "cochran":
+            size = .cochran(e: e, p: try number(c.p, "p", default: 0.5, 0...1, "Tỷ lệ dự kiến"), deff: try number(c.deff, "deff", default: 1, 0.1...20, "Hệ số thiết kế"),
+                            rr: try number(c.rr, "rr", default: 1, 0.01...1, "Tỷ lệ phản hồi dự kiến"))
+        case "fixed":
+            let count = try whole(c.count, "count", default: 0, "Số phiếu")
+            if count < 1 { throw AppError.invalid("ghi số phiếu cần lấy (lớn hơn 0)", field: "count") }
+            size = .fixed(count: count)
+        default: throw AppError.invalid("chọn quy tắc cỡ mẫu: yamane, cochran hoặc fixed", field: "rule")
+        }
+        guard let scope = PersonStage.Scope(rawValue: c.scope) else { throw AppError.invalid("phạm vi cỡ mẫu không hợp lệ", field: "scope") }
+        let method: Allocation.Method
+        switch c.allocation {
+        case "proportional": method = .proportional
+        case "equal": method = .equal
+        case "neyman": method = .neyman(p: [:])
+        default: throw AppError.invalid("cách phân bổ không hợp lệ", field: "allocation")
+        }
+        let stage = PersonStage(strata: c.strata.split(separator: ",").map(String.init), size: size, scope: scope,
+                                allocation: Allocation(method: method, minimum: try whole(c.minimum, "min", default: 0, "Tối thiểu mỗi tầng")),
+                                reserves: .ratio(try number(c.reserves, "reserves", default: 0.5, 0...5, "Tỷ lệ dự phòng")))
+        return SamplingDesignWriter.yaml(SamplingDesign(key: SamplingFrames.columnNames[.key], areaStages: [], personStage: stage),
+                                         frameKey: SamplingFrames.columnNames[.key]!)
     }
 }

@@ -4,7 +4,7 @@ import SIPASFormats
 
 extension SamplingFrames {
     /// Reads an uploaded CSV or XLSX through a private temporary file (the readers stream files).
-    static func parse(fileName: String, bytes: [UInt8]) throws -> RowsFrameTable {
+    static func parse(fileName: String, bytes: [UInt8], sheet: String? = nil) throws -> RowsFrameTable {
         let isWorkbook = bytes.starts(with: [0x50, 0x4B, 0x03, 0x04])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipas-frame-\(UUID().uuidString)" + (isWorkbook ? ".xlsx" : ".csv")).path
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
@@ -12,7 +12,7 @@ extension SamplingFrames {
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            let table = try FrameFiles.open(path: path)
+            let table = try FrameFiles.open(path: path, sheet: sheet)
             var rows: [(line: Int, values: [String])] = []
             try table.forEachRow { line, field in rows.append((line, table.header.indices.map(field))) }
             var named = RowsFrameTable(name: fileName, header: table.header, rows: rows)

@@ -29,15 +29,16 @@ public struct SamplingFrames: Sendable {
     }
 
     /// Checks a file can be read and keeps it, sealed, for the mapping step.
-    public func upload(campaign id: Int, fileName: String, bytes: [UInt8], by user: User?) async throws -> Preview {
+    public func upload(campaign id: Int, fileName: String, sheet: String? = nil, bytes: [UInt8], by user: User?) async throws -> Preview {
         let (user, campaign) = try await administered(id, by: user)
         try requireOpen(campaign)
-        let table = try Self.parse(fileName: fileName, bytes: bytes)
+        let sheet = sheet?.trimmingCharacters(in: .whitespaces).nonEmpty
+        let table = try Self.parse(fileName: fileName, bytes: bytes, sheet: sheet)
         let seal = try platform.db.contactSeal()
         let sealed = try seal.seal(bytes, context: "upload/\(campaign.id)")
         let uploadId = try await platform.transaction { [store] sql in
             try await store.deleteUploads(campaignId: campaign.id, on: sql)
-            let uploadId = try await store.saveUpload(campaignId: campaign.id, fileName: fileName, sealed: sealed, userId: user.id, on: sql)
+            let uploadId = try await store.saveUpload(campaignId: campaign.id, fileName: fileName, sheet: sheet, sealed: sealed, userId: user.id, on: sql)
             try await platform.record(user, "frame.upload", entity: "campaign", id: String(campaign.id),
                                       detail: "tệp \(fileName), \(table.rows.count) dòng", on: sql)
             return uploadId
@@ -80,12 +81,7 @@ public struct SamplingFrames: Sendable {
         let window = try Self.window(request, campaign: campaign)
         let measured = try await platform.read { [platform] sql in try await platform.store.campaigns.units(of: campaign.id, on: sql) }.map(\.unit)
         let checked = try await FrameRowsCheck(table: table, mapping: mapping, window: window, measured: measured, units: platform.store.units).run()
-        let seal = try platform.db.contactSeal()
-        let frameRows = try checked.rows.map { row in
-            var stored = row.stored
-            stored.sealed = row.contact.isEmpty ? nil : try seal.seal(Array(try JSONEncoder().encode(row.contact)), context: "frame/\(campaign.id)/\(row.stored.key)")
-            return stored
-        }
+        let frameRows = try await Self.sealed(checked.rows, seal: try platform.db.contactSeal(), campaign: campaign.id)
         let store = self.store
         try await platform.transaction { sql in
             try await store.deleteUndrawnFrames(campaignId: campaign.id, on: sql)
@@ -113,12 +109,10 @@ public struct SamplingFrames: Sendable {
         let store = self.store
         return try await platform.read { sql in
             guard let frame = try await store.latestFrame(campaignId: campaign.id, on: sql) else { return Summary(frame: nil, perUnit: [], duplicates: []) }
-            let rows = frame.status == "purged" ? [] : try await store.rows(frameId: frame.id, withContacts: false, keptOnly: false, on: sql)
-            var counts: [Int: Int] = [:]
+            let counts = frame.status == "purged" ? [:] : try await store.keptPerUnit(frameId: frame.id, on: sql)
             var groups: [Int: [(line: Int, key: String, kept: Bool)]] = [:]
-            for row in rows {
-                if row.kept { counts[row.unitId, default: 0] += 1 }
-                if let group = row.personGroup { groups[group, default: []].append((row.line, row.key, row.kept)) }
+            for row in frame.status == "purged" ? [] : try await store.duplicateRows(frameId: frame.id, on: sql) {
+                groups[row.group, default: []].append((row.line, row.key, row.kept))
             }
             let measured = try await platform.store.campaigns.units(of: campaign.id, on: sql).map(\.unit)
             return Summary(frame: frame, perUnit: measured.map { ($0, counts[$0.id] ?? 0) },
@@ -140,13 +134,12 @@ public struct SamplingFrames: Sendable {
             guard let frame = try await store.latestFrame(campaignId: campaign.id, on: sql), frame.status == "checked" else {
                 throw AppError.conflict("không có khung mẫu đang chờ chọn hồ sơ trùng người (no frame awaits this choice)", field: "/rule")
             }
-            let rows = try await store.rows(frameId: frame.id, withContacts: false, keptOnly: false, on: sql)
-            var groups: [Int: [SamplingRepository.FrameRow]] = [:]
-            for row in rows { if let g = row.personGroup { groups[g, default: []].append(row) } }
+            var groups: [Int: [(line: Int, key: String)]] = [:]
+            for row in try await store.duplicateRows(frameId: frame.id, on: sql) { groups[row.group, default: []].append((row.line, row.key)) }
             let uniform = seed.map(SeededUniform.init(seed:))
             var dropped: [String] = []
             for (_, members) in groups {
-                let keep: SamplingRepository.FrameRow
+                let keep: (line: Int, key: String)
                 switch rule {
                 case "first": keep = members.min { $0.line < $1.line }!
                 case "last": keep = members.max { $0.line < $1.line }!
@@ -155,7 +148,7 @@ public struct SamplingFrames: Sendable {
                 dropped += members.filter { $0.key != keep.key }.map(\.key)
             }
             try await store.setNotKept(frameId: frame.id, keys: dropped, on: sql)
-            try await store.fix(frameId: frame.id, rule: rule, seed: seed, kept: rows.count - dropped.count, on: sql)
+            try await store.fix(frameId: frame.id, rule: rule, seed: seed, kept: frame.rows - dropped.count, on: sql)
             try await platform.recordState(user, .campaign, id: String(campaign.id), action: "frame.fix",
                                       detail: "khung \(frame.id): giữ \(rule)\(seed.map { ", hạt giống \($0)" } ?? ""), bỏ \(dropped.count) hồ sơ trùng người", on: sql)
         }
@@ -212,7 +205,29 @@ public struct SamplingFrames: Sendable {
             throw AppError.notFound("tệp đã tải lên \(uploadId) (tải tệp lên lại)")
         }
         let bytes = try platform.db.contactSeal().open(upload.sealed, context: "upload/\(campaign.id)")
-        return (upload.fileName, try Self.parse(fileName: upload.fileName, bytes: bytes))
+        return (upload.fileName, try Self.parse(fileName: upload.fileName, bytes: bytes, sheet: upload.sheet))
+    }
+
+    /// Seals each row's contacts (AES-GCM over a compact JSON object), on every core.
+    static func sealed(_ rows: [FrameRowsCheck.Row], seal: ContactSeal, campaign: Int) async throws -> [SamplingRepository.FrameRow] {
+        let chunk = 20_000
+        return try await withThrowingTaskGroup(of: (Int, [SamplingRepository.FrameRow]).self) { group in
+            for start in stride(from: 0, to: rows.count, by: chunk) {
+                let slice = rows[start..<min(start + chunk, rows.count)]
+                group.addTask {
+                    (start, try slice.map { row in
+                        var stored = row.stored
+                        if !row.contact.isEmpty {
+                            stored.sealed = try seal.seal(Array(ContactJSON.encode(row.contact).utf8), context: "frame/\(campaign)/\(row.stored.key)")
+                        }
+                        return stored
+                    })
+                }
+            }
+            var parts: [(Int, [SamplingRepository.FrameRow])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 
     static func defaultWindow(_ campaign: Campaign) -> (from: String, to: String) {

@@ -41,7 +41,7 @@ public struct SamplingHandover: Sendable {
             for row in rows where wanted.contains(row.key) {
                 guard let sealed = row.sealed else { continue }
                 let plain = try seal.open(sealed, context: "frame/\(campaign.id)/\(row.key)")
-                contacts[row.key] = try JSONDecoder().decode([String: String].self, from: Data(plain))
+                contacts[row.key] = try ContactJSON.decode(plain)
             }
             try await platform.transaction { sql in
                 try await platform.record(user, "sampling.contacts", entity: "campaign", id: String(campaign.id),

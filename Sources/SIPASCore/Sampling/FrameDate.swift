@@ -28,7 +28,12 @@ public enum FrameDate {
         guard (1900...2200).contains(y), (1...12).contains(m), d >= 1 else { return nil }
         let days = [31, (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard d <= days[m - 1] else { return nil }
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// Excel's 1900 date system, with its phantom 29/02/1900.

@@ -4,10 +4,22 @@ import Foundation
 /// and a phone number compared by its digits (+84 written as 0).
 public enum PersonIdentity {
     public static func normalisedName(_ name: String) -> String {
-        let folded = name.precomposedStringWithCanonicalMapping.replacingOccurrences(of: "đ", with: "d")
-            .replacingOccurrences(of: "Đ", with: "D")
-            .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Vietnamese letters decompose into an ASCII letter and combining marks, but for đ/Đ.
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in name.decomposedStringWithCanonicalMapping.unicodeScalars {
+            let v = scalar.value
+            if (0x300...0x36F).contains(v) { continue }
+            if scalar.properties.isWhitespace { pendingSpace = !out.isEmpty; continue }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            switch v {
+            case 0x41...0x5A: out.append(Unicode.Scalar(v + 32)!)
+            case 0x110, 0x111: out.append("d")
+            default:
+                if v < 0x80 { out.append(scalar) } else { out.append(contentsOf: String(scalar).lowercased().unicodeScalars) }
+            }
+        }
+        return String(out)
     }
 
     public static func normalisedPhone(_ phone: String) -> String {

@@ -11,13 +11,15 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.post, base + "/frame/upload",
             "Tải khung mẫu (CSV hoặc XLSX) lên để chọn cột: trả về các cột, vài dòng đầu và cách ghép cột đề xuất (upload a frame for mapping)",
             tag: "sampling", action: .manageCampaigns, body: "application/octet-stream",
-            query: [QueryParameter("file_name", .string(maxLength: 200, minLength: 1), "the file's name; .xlsx for a workbook")],
+            query: [QueryParameter("file_name", .string(maxLength: 200, minLength: 1), "the file's name; .xlsx for a workbook"),
+                    QueryParameter("sheet", .string(maxLength: 100, minLength: 1), "a workbook's sheet, when several hold data")],
             returns: .any) { request, context in
         let path = try await UploadFile.receive(request.body, limit: platform.limits.importBytes)
         defer { unlink(path) }
         let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
         let name = request.uri.queryParameters.get("file_name") ?? "khung-mau.csv"
-        let preview = try await platform.samplingFrames.upload(campaign: try intParameter(context, "id"), fileName: name, bytes: bytes, by: context.user)
+        let preview = try await platform.samplingFrames.upload(campaign: try intParameter(context, "id"), fileName: name,
+                                                                  sheet: request.uri.queryParameters.get("sheet"), bytes: bytes, by: context.user)
         return try JSONOutput.raw(SamplingJSON.preview(preview))
     }
 

@@ -44,6 +44,7 @@ struct SamplingPage: Sendable {
     var sizesTotal: Size?
     var sizesNote: String?
     // Draw
+    var strataChoices = SamplingDesigns.strataChoices.map { MappingPage.Option(value: $0.value, label: $0.label, selected: $0.value == "ma_don_vi") }
     var mayDraw: Bool
     var drawn: Bool
     var draws: [DrawLine]

@@ -28,7 +28,8 @@ extension WebScreens {
                     return templates.page("sampling", page, status: .unprocessableContent)
                 }
                 do {
-                    let preview = try await platform.samplingFrames.upload(campaign: id, fileName: upload.fileName ?? "khung-mau.csv", bytes: [UInt8](bytes), by: user)
+                    let preview = try await platform.samplingFrames.upload(campaign: id, fileName: upload.fileName ?? "khung-mau.csv",
+                                                                            sheet: upload.fields["sheet"], bytes: [UInt8](bytes), by: user)
                     return templates.page("sampling-mapping", try await MappingPage.make(platform, campaign: id, preview: preview, user: user, csrf: context.csrfToken))
                 } catch let error as AppError where [.invalid, .invalidContent, .tooLarge].contains(error.kind) {
                     var page = try await SamplingPage.make(platform, campaign: id, user: user, csrf: context.csrfToken, message: nil)
@@ -96,6 +97,17 @@ extension WebScreens {
                     _ = try await platform.samplingDesigns.save(campaign: id, document: document, areas: areas.isEmpty ? nil : areas, by: user)
                     return "design"
                 }
+            }
+        }
+        form("/campaigns/{id}/sampling/design/choices") { _, context, user, form in
+            let id = try Self.id(context)
+            return try await orPage(id, user, context, anchor: "design") {
+                let choices = SamplingDesigns.Choices(
+                    strata: form["strata"] ?? "", rule: form["rule"] ?? "", e: form["e"] ?? "", p: form["p"] ?? "", deff: form["deff"] ?? "",
+                    rr: form["rr"] ?? "", count: form["count"] ?? "", scope: form["scope"] ?? "", allocation: form["allocation"] ?? "",
+                    minimum: form["min"] ?? "", reserves: form["reserves"] ?? "")
+                _ = try await platform.samplingDesigns.save(campaign: id, document: try SamplingDesigns.document(choices), areas: nil, by: user)
+                return "design"
             }
         }
         form("/campaigns/{id}/sampling/draw") { _, context, user, form in

@@ -55,7 +55,8 @@ public enum SealedState {
                 ("sampling_designs", { id in "SELECT document FROM sampling_designs WHERE campaign_id = \(bind: Int(id) ?? -1)" }),
                 ("sampling_areas", { id in "SELECT stage_order, file_name, content FROM sampling_areas WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY stage_order" }),
                 ("sampling_draws", { id in "SELECT number, frame_id, seed, record, draw_csv, projection_csv, is_final, reason, drawn_by, drawn_at FROM sampling_draws WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
-                ("cases", { id in "SELECT number, code, frame_key, unit_id, stratum, first_stratum, psu, role, draw_order, pi, design_weight FROM cases WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
+                // Hundreds of thousands of rows: one text per row, so the digest does not decode column by column.
+                ("cases", { id in "SELECT CAST(number AS TEXT) || '|' || code || '|' || frame_key || '|' || CAST(unit_id AS TEXT) || '|' || stratum || '|' || first_stratum || '|' || COALESCE(psu, '∅') || '|' || role || '|' || CAST(draw_order AS TEXT) || '|' || CAST(pi AS TEXT) || '|' || CAST(design_weight AS TEXT) AS c FROM cases WHERE campaign_id = \(bind: Int(id) ?? -1) ORDER BY number" }),
             ]
         case .questionnaire:
             return [("questionnaires", { id in "SELECT id, code, version, title, document, owner_unit_id, builtin FROM questionnaires WHERE id = \(bind: Int(id) ?? -1)" })]

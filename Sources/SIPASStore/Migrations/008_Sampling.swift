@@ -10,6 +10,7 @@ let sampling = Migration(version: 8, name: "sampling") { engine in
             id \(id),
             campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
             file_name TEXT NOT NULL,
+            sheet TEXT,
             sealed TEXT NOT NULL,
             created_by BIGINT,
             created_at TEXT NOT NULL)

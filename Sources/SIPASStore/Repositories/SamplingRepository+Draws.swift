@@ -119,40 +119,15 @@ extension SamplingRepository {
 
     public func replaceCases(_ cases: [CaseRow], campaignId: Int, drawId: Int, on sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM cases WHERE campaign_id = \(bind: campaignId)").run()
-        for start in stride(from: 0, to: cases.count, by: 1000) {
-            var query = SQLQueryString("""
-                INSERT INTO cases (campaign_id, draw_id, number, code, frame_key, unit_id, stratum, first_stratum, psu, role, draw_order, pi,
-                                   design_weight, status) VALUES
-                """)
-            for (i, c) in cases[start..<min(start + 1000, cases.count)].enumerated() {
-                query.appendInterpolation(unsafeRaw: i == 0 ? " (" : ", (")
-                query.appendInterpolation(bind: campaignId)
-                for value in [drawId, c.number] {
-                    query.appendInterpolation(unsafeRaw: ", ")
-                    query.appendInterpolation(bind: value)
-                }
-                for value in [c.code, c.frameKey] {
-                    query.appendInterpolation(unsafeRaw: ", ")
-                    query.appendInterpolation(bind: value)
-                }
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: c.unitId)
-                for value in [c.stratum, c.firstStratum, c.psu, c.role] as [String?] {
-                    query.appendInterpolation(unsafeRaw: ", ")
-                    query.appendInterpolation(bind: value)
-                }
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: c.order)
-                for value in [c.pi, c.designWeight] {
-                    query.appendInterpolation(unsafeRaw: ", ")
-                    query.appendInterpolation(bind: value)
-                }
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: c.status)
-                query.appendInterpolation(unsafeRaw: ")")
-            }
-            try await sql.raw(query).run()
-        }
+        let insert = BulkInsert(table: "cases", columns: [
+            ("campaign_id", .integer), ("draw_id", .integer), ("number", .integer), ("code", .text), ("frame_key", .text), ("unit_id", .integer),
+            ("stratum", .text), ("first_stratum", .text), ("psu", .text), ("role", .text), ("draw_order", .integer), ("pi", .real),
+            ("design_weight", .real), ("status", .text),
+        ])
+        try await insert.run(cases.map { c in
+            [.integer(campaignId), .integer(drawId), .integer(c.number), .text(c.code), .text(c.frameKey), .integer(c.unitId), .text(c.stratum),
+             .text(c.firstStratum), .text(c.psu), .text(c.role), .integer(c.order), .real(c.pi), .real(c.designWeight), .text(c.status)]
+        }, on: sql)
     }
 
     public func cases(campaignId: Int, limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [CaseRow] {

@@ -60,17 +60,17 @@ public struct SamplingRepository: Sendable {
 
     // MARK: uploads waiting for their column mapping
 
-    public func saveUpload(campaignId: Int, fileName: String, sealed: String, userId: Int?, on sql: any SQLDatabase) async throws -> Int {
+    public func saveUpload(campaignId: Int, fileName: String, sheet: String?, sealed: String, userId: Int?, on sql: any SQLDatabase) async throws -> Int {
         guard let row = try await sql.raw("""
-            INSERT INTO sampling_uploads (campaign_id, file_name, sealed, created_by, created_at)
-            VALUES (\(bind: campaignId), \(bind: fileName), \(bind: sealed), \(bind: userId), \(bind: Timestamp.now())) RETURNING id
+            INSERT INTO sampling_uploads (campaign_id, file_name, sheet, sealed, created_by, created_at)
+            VALUES (\(bind: campaignId), \(bind: fileName), \(bind: sheet), \(bind: sealed), \(bind: userId), \(bind: Timestamp.now())) RETURNING id
             """).first() else { throw DatabaseError.migration("insert returned no id") }
         return try row.decode(column: "id", as: Int.self)
     }
 
-    public func upload(id: Int, campaignId: Int, on sql: any SQLDatabase) async throws -> (fileName: String, sealed: String)? {
-        try await sql.raw("SELECT file_name, sealed FROM sampling_uploads WHERE id = \(bind: id) AND campaign_id = \(bind: campaignId)").first().map {
-            (try $0.decode(column: "file_name", as: String.self), try $0.decode(column: "sealed", as: String.self))
+    public func upload(id: Int, campaignId: Int, on sql: any SQLDatabase) async throws -> (fileName: String, sheet: String?, sealed: String)? {
+        try await sql.raw("SELECT file_name, sheet, sealed FROM sampling_uploads WHERE id = \(bind: id) AND campaign_id = \(bind: campaignId)").first().map {
+            (try $0.decode(column: "file_name", as: String.self), try $0.decode(column: "sheet", as: String?.self), try $0.decode(column: "sealed", as: String.self))
         }
     }
 
@@ -96,36 +96,17 @@ public struct SamplingRepository: Sendable {
         return try row.decode(column: "id", as: Int.self)
     }
 
-    /// Rows in statements of 1,000 (13,000 binds: under both engines' limits).
     public func insertRows(_ rows: [FrameRow], frameId: Int, on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: rows.count, by: 1000) {
-            var query = SQLQueryString("""
-                INSERT INTO sampling_frame_rows (frame_id, line, row_key, unit_id, unit_code, area, service, procedure_name, agency,
-                                                 completed_on, person_group, kept, sealed) VALUES
-                """)
-            for (i, r) in rows[start..<min(start + 1000, rows.count)].enumerated() {
-                query.appendInterpolation(unsafeRaw: i == 0 ? " (" : ", (")
-                query.appendInterpolation(bind: frameId)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.line)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.key)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.unitId)
-                for value in [r.unitCode, r.area, r.service, r.procedure, r.agency, r.completedOn] as [String?] {
-                    query.appendInterpolation(unsafeRaw: ", ")
-                    query.appendInterpolation(bind: value)
-                }
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.personGroup)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.kept ? 1 : 0)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.sealed)
-                query.appendInterpolation(unsafeRaw: ")")
-            }
-            try await sql.raw(query).run()
-        }
+        let insert = BulkInsert(table: "sampling_frame_rows", columns: [
+            ("frame_id", .integer), ("line", .integer), ("row_key", .text), ("unit_id", .integer), ("unit_code", .text), ("area", .text),
+            ("service", .text), ("procedure_name", .text), ("agency", .text), ("completed_on", .text), ("person_group", .integer),
+            ("kept", .integer), ("sealed", .text),
+        ])
+        try await insert.run(rows.map { r in
+            [.integer(frameId), .integer(r.line), .text(r.key), .integer(r.unitId), .text(r.unitCode), .text(r.area), .text(r.service),
+             .text(r.procedure), .text(r.agency), .text(r.completedOn), r.personGroup.map(BulkInsert.Value.integer) ?? .text(nil),
+             .integer(r.kept ? 1 : 0), .text(r.sealed)]
+        }, on: sql)
     }
 
     public func latestFrame(campaignId: Int, on sql: any SQLDatabase) async throws -> Frame? {
@@ -152,19 +133,65 @@ public struct SamplingRepository: Sendable {
                      fixedAt: try row.decode(column: "fixed_at", as: String?.self), purgedAt: try row.decode(column: "purged_at", as: String?.self))
     }
 
-    /// The rows of a frame, in line order; `sealed` only when asked for.
+    /// The rows of a frame, in line order; `sealed` only when asked for. Each row comes back as one
+    /// text (fields joined by the unit separator): decoding a million rows field by field costs
+    /// more than the draw itself.
     public func rows(frameId: Int, withContacts: Bool, keptOnly: Bool, on sql: any SQLDatabase) async throws -> [FrameRow] {
-        let sealedColumn = withContacts ? "sealed" : "NULL AS sealed"
-        return try await sql.raw("""
-            SELECT line, row_key, unit_id, unit_code, area, service, procedure_name, agency, completed_on, person_group, kept, \(unsafeRaw: sealedColumn)
-            FROM sampling_frame_rows WHERE frame_id = \(bind: frameId) \(unsafeRaw: keptOnly ? "AND kept = 1" : "") ORDER BY line
-            """).all().map { r in
-            FrameRow(line: try r.decode(column: "line", as: Int.self), key: try r.decode(column: "row_key", as: String.self),
-                     unitId: try r.decode(column: "unit_id", as: Int.self), unitCode: try r.decode(column: "unit_code", as: String.self),
-                     area: try r.decode(column: "area", as: String?.self), service: try r.decode(column: "service", as: String?.self),
-                     procedure: try r.decode(column: "procedure_name", as: String?.self), agency: try r.decode(column: "agency", as: String?.self),
-                     completedOn: try r.decode(column: "completed_on", as: String?.self), personGroup: try r.decode(column: "person_group", as: Int?.self),
-                     kept: try r.decode(column: "kept", as: Int.self) == 1, sealed: try r.decode(column: "sealed", as: String?.self))
+        let columns = ["CAST(line AS TEXT)", "row_key", "CAST(unit_id AS TEXT)", "unit_code", "area", "service", "procedure_name", "agency",
+                       "completed_on", "CAST(person_group AS TEXT)", "CAST(kept AS TEXT)", withContacts ? "sealed" : "NULL"]
+        // NULL stays distinguishable from an empty text: a marker byte precedes every present value.
+        let joined = columns.map { "COALESCE('~' || \($0), '')" }.joined(separator: " || char(31) || ")
+        let expression = sql.dialect.name.lowercased().contains("postgres") ? joined.replacingOccurrences(of: "char(31)", with: "chr(31)") : joined
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: expression) AS r FROM sampling_frame_rows
+            WHERE frame_id = \(bind: frameId) \(unsafeRaw: keptOnly ? "AND kept = 1" : "") ORDER BY line
+            """).all()
+        return try rows.map { row in
+            let fields = try row.decode(column: "r", as: String.self).split(separator: "\u{1F}", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? nil : String($0.dropFirst()) }
+            guard fields.count == 12, let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
+                throw DatabaseError.migration("dòng khung mẫu không đọc được (an unreadable frame row)")
+            }
+            return FrameRow(line: line, key: key, unitId: unitId, unitCode: fields[3] ?? "", area: fields[4], service: fields[5], procedure: fields[6],
+                            agency: fields[7], completedOn: fields[8], personGroup: fields[9].flatMap { Int($0) }, kept: fields[10] == "1", sealed: fields[11])
+        }
+    }
+
+    /// Kept rows per unit, counted by the database.
+    public func keptPerUnit(frameId: Int, on sql: any SQLDatabase) async throws -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for row in try await sql.raw("SELECT unit_id, COUNT(*) AS n FROM sampling_frame_rows WHERE frame_id = \(bind: frameId) AND kept = 1 GROUP BY unit_id").all() {
+            out[try row.decode(column: "unit_id", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+
+    /// Kept rows per combination of the given columns (stored column names), counted by the database.
+    public func populations(frameId: Int, columns: [String], on sql: any SQLDatabase) async throws -> [[String]: Int] {
+        let allowed: Set<String> = ["unit_code", "area", "service", "procedure_name", "agency"]
+        guard columns.allSatisfy(allowed.contains) else { throw DatabaseError.migration("unknown frame column") }
+        let list = columns.isEmpty ? "" : columns.map { "COALESCE(\($0), '')" }.joined(separator: ", ")
+        let select = columns.enumerated().map { "COALESCE(\($1), '') AS c\($0)" }.joined(separator: ", ")
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: select.isEmpty ? "" : select + ",") COUNT(*) AS n FROM sampling_frame_rows
+            WHERE frame_id = \(bind: frameId) AND kept = 1 \(unsafeRaw: list.isEmpty ? "" : "GROUP BY " + list)
+            """).all()
+        var out: [[String]: Int] = [:]
+        for row in rows {
+            let key = try columns.indices.map { try row.decode(column: "c\($0)", as: String.self) }
+            out[key] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+
+    /// The rows of same-person groups, by group then line.
+    public func duplicateRows(frameId: Int, on sql: any SQLDatabase) async throws -> [(group: Int, line: Int, key: String, kept: Bool)] {
+        try await sql.raw("""
+            SELECT person_group, line, row_key, kept FROM sampling_frame_rows
+            WHERE frame_id = \(bind: frameId) AND person_group IS NOT NULL ORDER BY person_group, line
+            """).all().map {
+            (try $0.decode(column: "person_group", as: Int.self), try $0.decode(column: "line", as: Int.self),
+             try $0.decode(column: "row_key", as: String.self), try $0.decode(column: "kept", as: Int.self) == 1)
         }
     }
 
