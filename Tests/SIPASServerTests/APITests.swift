@@ -42,6 +42,7 @@ import SIPASStore
             for route in s.routes.all {
                 let uri = route.path.replacingOccurrences(of: "{id}", with: "\(s.campaign.id)").replacingOccurrences(of: "{code}", with: "sipas-2017")
                     .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{unit}", with: "1")
+                    .replacingOccurrences(of: "{number}", with: "1")
                 let reply = try await s.call(route.method, uri)
                 // Unauthenticated: a documented protected route answers 401 (it exists), never 404.
                 #expect(reply.status != 404, "\(route.method) \(route.path) is not routed")

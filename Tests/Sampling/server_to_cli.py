@@ -88,7 +88,7 @@ def main():
         projection = files["khung-mau-rut.csv"].decode()
         check(projection.startswith("ma_ho_so,ma_don_vi,linh_vuc\n") and "Thôn" not in projection and ",09" not in projection,
               "the projection holds the key and design columns only")
-        call(base, "GET", f"{sampling}/draws/1/mau.csv", None, expect=404)
+        call(base, "GET", f"{sampling}/draws/1/mau.csv", None, expect=401)
         _, text = call(base, "POST", "/api/v1/sampling/verify", None, {"frame": files["khung-mau-rut.csv"].decode(), "record": files["bien-ban.json"].decode(),
                                                                       "draw": files["mau.csv"].decode()}, expect=200)
         check(json.loads(text)["matches"] is True, f"the API verifies its own draw: {text[:200]!r}")

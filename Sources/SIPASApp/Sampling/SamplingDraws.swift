@@ -154,7 +154,8 @@ public struct SamplingDraws: Sendable {
         if let user, let campaign = try? await frames.administered(id, by: user).1 { return campaign }
         guard let campaign = try await platform.store.campaigns.findCommitted(id: id),
               campaign.status == .published || campaign.status == .closed else {
-            if user == nil { throw AppError.notFound("kỳ đo lường \(id)") }
+            // Before publication the files are the administrators': others are asked to sign in.
+            if user == nil { throw AppError.unauthenticated() }
             throw AppError.forbidden("tệp chọn mẫu công khai khi kỳ đo lường được công bố; trước đó chỉ người quản trị kỳ xem được (before publication, administrators only)")
         }
         return campaign

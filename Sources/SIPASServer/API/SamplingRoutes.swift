@@ -90,7 +90,8 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
                                    "frame_sha256": outcome.frameSHA256, "draw_sha256": outcome.drawSHA256], status: .created)
     }
 
-    api.add(.get, base + "/draws", "Các lần rút mẫu của kỳ (draws)", tag: "sampling", action: nil, returns: .any) { _, context in
+    api.add(.get, base + "/draws", "Các lần rút mẫu của kỳ (draws)", tag: "sampling", action: nil, returns: .any,
+            publicOnceReleased: true) { _, context in
         let draws = try await platform.samplingDraws.list(campaign: try intParameter(context, "id"), by: context.user)
         return try JSONOutput.raw(draws.map(SamplingJSON.draw))
     }
@@ -98,7 +99,7 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
     for file in SamplingDraws.File.allCases {
         api.add(.get, base + "/draws/{number}/" + file.fileName,
                 "Tệp của một lần rút: \(file.fileName) (công khai khi kỳ được công bố) (a draw's file)",
-                tag: "sampling", action: nil, returns: nil) { _, context in
+                tag: "sampling", action: nil, returns: .any, publicOnceReleased: true) { _, context in
             let text = try await platform.samplingDraws.file(file, campaign: try intParameter(context, "id"), number: try intParameter(context, "number"),
                                                              by: context.user)
             let type = file == .record ? "application/json; charset=utf-8" : "text/csv; charset=utf-8"

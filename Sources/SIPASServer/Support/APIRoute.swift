@@ -21,6 +21,8 @@ struct APIRoute: Sendable {
     let responses: [Int]
     /// The JSON body of a success response.
     let returns: APISchema?
+    /// A public route that asks to sign in until its content is public (a draw before publication).
+    var publicOnceReleased = false
 
     var routerPath: String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { part in
@@ -48,10 +50,12 @@ final class APIRoutes: @unchecked Sendable {
 
     func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, action: Action?,
              body: String? = nil, request: APISchema? = nil, query: [QueryParameter] = [], responses: [Int] = [200],
-             returns: APISchema? = nil, _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
-        let route = APIRoute(method: method, path: path, summary: summary, tag: tag, action: action,
+             returns: APISchema? = nil, publicOnceReleased: Bool = false,
+             _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
+        var route = APIRoute(method: method, path: path, summary: summary, tag: tag, action: action,
                              body: body ?? (request == nil ? nil : "application/json"), request: request, query: query,
                              responses: responses, returns: returns)
+        route.publicOnceReleased = publicOnceReleased
         all.append(route)
         table.add(route)
         // The use case checks again; asking first means nobody learns how a body would be

@@ -28,7 +28,7 @@ enum OpenAPIDocument {
             // Every problem an operation can answer with: protected ones 401/403, those with a body 413,
             // any of them 503 when the server is too busy to take it, writes 507 when storage is full.
             var problems = [400, 404, 409, 422, 503]
-            if route.action != nil { problems += [401, 403] }
+            if route.action != nil || route.publicOnceReleased { problems += [401, 403] }
             if route.body != nil { problems.append(413) }
             // Anything that writes can meet a full disk: refused, nothing changed.
             if route.method != .get { problems.append(507) }
