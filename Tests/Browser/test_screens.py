@@ -442,6 +442,9 @@ class Screens(unittest.TestCase):
         page = d.find_element(By.TAG_NAME, "main").text
         self.assertIn("chờ chọn hồ sơ giữ lại", page)
         self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#frame ~ div table tbody tr")), 1, "one person with three dossiers")
+        self.assert_accessible(f"/campaigns/{cid}/sampling")
+        self.assert_fits_a_phone(f"/campaigns/{cid}/sampling")
+        d.get(f"{BASE}/campaigns/{cid}/sampling")
         d.find_element(By.ID, "rule-random").click()
         d.find_element(By.ID, "fix-seed").send_keys("trùng người 2026")
         self.click_button("Chốt khung mẫu")
