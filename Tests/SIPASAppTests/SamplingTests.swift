@@ -27,6 +27,7 @@ import Testing
         let campaign = try await platform.campaigns.create(.init(
             code: "LSN-2026-MAU", year: 2026, title: "Đo lường sự hài lòng 2026", questionnaireCode: "sipas-2023", questionnaireVersion: 1,
             ownerUnitId: province.id, units: communes.map { .init(unitId: $0.id) }), by: admin)
+        _ = try await platform.campaigns.setStatus(campaign.id, to: "sampling", by: admin)
         return Setting(platform: platform, admin: admin, campaign: campaign, communes: communes)
     }
 
@@ -135,7 +136,7 @@ import Testing
         _ = try await s.platform.samplingFrames.fix(campaign: id, rule: "first", seed: nil, by: s.admin)
         _ = try await s.platform.samplingDesigns.save(campaign: id, document: SamplingDesigns.starter, areas: nil, by: s.admin)
         _ = try await s.platform.samplingDraws.draw(campaign: id, seed: "phiếu", reason: nil, by: s.admin)
-        for status in ["sampling", "fieldwork"] { _ = try await s.platform.campaigns.setStatus(id, to: status, by: s.admin) }
+        _ = try await s.platform.campaigns.setStatus(id, to: "fieldwork", by: s.admin)
         let cases = try await s.platform.samplingDraws.cases(campaign: id, limit: 500, offset: 0, by: s.admin)
         let first = cases[0], second = cases[1]
         let unit = try #require(s.communes.first { $0.id == first.unitId })

@@ -18,6 +18,7 @@ import Testing
         let campaign = try await platform.campaigns.create(.init(code: "SEAL-2026", year: 2026, title: "Niêm phong", questionnaireCode: "sipas-2023",
                                                                  questionnaireVersion: 1, ownerUnitId: province.id, units: communes.map { .init(unitId: $0.id) }),
                                                            by: admin)
+        _ = try await platform.campaigns.setStatus(campaign.id, to: "sampling", by: admin)
         var lines = ["ma,xa,ho_ten,dien_thoai"]
         for i in 0..<60 { lines.append("K\(i),\(communes[i % 3].code),Tên \(i),09000000\(String(format: "%02d", i))") }
         let preview = try await platform.samplingFrames.upload(campaign: campaign.id, fileName: "k.csv", bytes: Array(lines.joined(separator: "\n").utf8), by: admin)

@@ -230,6 +230,14 @@ def bad_inputs(tmp, frame, design, out, draw_bytes):
             "tối thiểu", "minimums that exceed the total")
     refused(base + ["--design", design_file("nocol.yaml", "stages:\n  - name: p\n    strata: [huyen]\n    size: {rule: yamane}\n")],
             "huyen", "a stratum column the frame does not have")
+    refused(base + ["--design", design_file("tiny-e.yaml", "stages:\n  - name: p\n    size: {rule: cochran, e: 1e-300}\n")], "sai số", "an absurd margin is refused, not a crash")
+    refused(base + ["--design", design_file("huge-ratio.yaml", "stages:\n  - name: p\n    size: {rule: yamane}\n    reserves: {ratio: 1e300}\n")], "dự phòng", "an absurd reserve ratio is refused")
+    record = json.load(open(out[:-4] + ".json"))
+    record["design"]["stages"][-1]["size"] = {"rule": "yamane", "e": 1e-200}
+    hostile = os.path.join(tmp, "hostile.json")
+    json.dump(record, open(hostile, "w"))
+    done = run("sample", "verify", "--frame", frame, "--record", hostile, "--draw", out)
+    check(done.returncode == 65 and "sai số" in done.stderr, f"a record with an absurd design is refused ({done.returncode}: {done.stderr[:200]})")
     dup = os.path.join(tmp, "dup.csv")
     write_csv(dup, rows[0], rows[1:] + [rows[3]])
     refused(["sample", "draw", "--frame", dup, "--design", design, "--seed", "x", "--out", os.path.join(tmp, "bad.csv")], "lặp lại", "a duplicate key")

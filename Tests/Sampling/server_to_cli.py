@@ -70,6 +70,9 @@ def main():
                         "units": [{"unit_id": u} for u in units]}, expect=201)
         cid = json.loads(text)["id"]
         sampling = f"/api/v1/campaigns/{cid}/sampling"
+        status, _ = call(base, "POST", sampling + "/frame/upload?file_name=khung.csv", token, raw=b"a,b\n1,2\n")
+        check(status == 409, f"no sampling in a draft: {status}")
+        call(base, "POST", f"/api/v1/campaigns/{cid}/status", token, {"status": "sampling"}, expect=200)
         _, text = call(base, "POST", sampling + "/frame/upload?file_name=khung.csv", token, raw=open(EXAMPLE, "rb").read(), expect=200)
         preview = json.loads(text)
         check(preview["suggested_mapping"].get("unit") == "Đơn vị tiếp nhận", f"the unit column is proposed: {preview['suggested_mapping']}")
@@ -81,6 +84,7 @@ def main():
         _, text = call(base, "POST", sampling + "/draws", token, {"seed": "kiểm tra CLI"}, expect=201)
         drawn = json.loads(text)
         call(base, "POST", sampling + "/draws", token, {"seed": "khác"}, expect=422)
+        call(base, "DELETE", f"/api/v1/campaigns/{cid}", token, expect=409)
         files = {}
         for name in ["mau.csv", "bien-ban.json", "khung-mau-rut.csv"]:
             _, files[name] = call(base, "GET", f"{sampling}/draws/1/{name}", token, expect=200)

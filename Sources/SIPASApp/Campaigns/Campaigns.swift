@@ -268,6 +268,10 @@ public struct Campaigns: Sendable {
         if responses > 0 || releases > 0 {
             throw AppError.conflict("kỳ đo lường đã có phiếu hoặc số liệu đã công bố, không sửa hoặc xóa được (responses or releases depend on it)", field: "/status")
         }
+        // A frame or a draw fixes whom the campaign asks: discarding it would let seeds be tried again.
+        if try await SamplingRepository().hasSampling(campaignId: id, on: sql) {
+            throw AppError.conflict("kỳ đo lường đã có khung mẫu hoặc lần rút mẫu, không sửa hoặc xóa được (sampling depends on it)", field: "/status")
+        }
     }
 
     private func questionnaireId(_ code: String, _ version: Int, on sql: any SQLDatabase) async throws -> Int {

@@ -6,7 +6,8 @@ import SIPASFormats
 /// projection, the areas files, the record and the draw; the draw is recomputed and compared.
 /// Nothing uploaded is stored.
 public struct SampleVerification: Sendable {
-    public static let uploadLimit = 256 << 20
+    /// Anyone may verify, without signing in: the files of a draw of some 10⁶ rows, not more.
+    public static let uploadLimit = 64 << 20
 
     public struct Upload: Sendable {
         public var fileName: String

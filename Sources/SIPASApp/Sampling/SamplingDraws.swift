@@ -68,6 +68,13 @@ public struct SamplingDraws: Sendable {
         let record = DrawRecord(sample: sample, drawnAt: drawnAt, reason: reason.isEmpty ? nil : reason, software: ProductVersion.software)
         let cases = Self.cases(sample, design: design, rows: rows)
         let stored = try await platform.transaction { sql in
+            // Two draws at once: the second sees the first and needs its own reason.
+            try await store.lockCampaign(campaign.id, on: sql)
+            let now = try await store.draws(campaignId: campaign.id, on: sql)
+            let current = try await store.latestFrame(campaignId: campaign.id, on: sql)
+            if now.count != earlier.count || current?.id != frame.id || current?.status != "fixed" {
+                throw AppError.conflict("khung mẫu hoặc các lần rút đã thay đổi trong lúc rút; tải lại trang rồi rút lại, kèm lý do (the frame or the draws changed meanwhile)", field: "/reason")
+            }
             let draw = try await store.insertDraw(campaignId: campaign.id, frameId: frame.id, seed: sample.seed, record: record.json,
                                                   drawCSV: String(decoding: sample.csv, as: UTF8.self),
                                                   projectionCSV: String(decoding: projection, as: UTF8.self),

@@ -84,6 +84,10 @@ public struct SamplingFrames: Sendable {
         let frameRows = try await Self.sealed(checked.rows, seal: try platform.db.contactSeal(), campaign: campaign.id)
         let store = self.store
         try await platform.transaction { sql in
+            try await store.lockCampaign(campaign.id, on: sql)
+            if try await !store.draws(campaignId: campaign.id, on: sql).isEmpty {
+                throw AppError.conflict("kỳ này vừa được rút mẫu; khung mẫu không thay được nữa (a draw was made meanwhile)", field: "/upload_id")
+            }
             try await store.deleteUndrawnFrames(campaignId: campaign.id, on: sql)
             let frameId = try await store.insertFrame(campaignId: campaign.id, fileName: fileName, header: table.header, mapping: mapping,
                                                       window: window, rows: frameRows.count, duplicateGroups: checked.duplicateGroups,
@@ -131,6 +135,7 @@ public struct SamplingFrames: Sendable {
         let seed = rule == "random" ? SeededUniform.nfc((seed ?? "").trimmingCharacters(in: .whitespaces)).nonEmpty ?? SeedText.generate() : nil
         let store = self.store
         try await platform.transaction { sql in
+            try await store.lockCampaign(campaign.id, on: sql)
             guard let frame = try await store.latestFrame(campaignId: campaign.id, on: sql), frame.status == "checked" else {
                 throw AppError.conflict("không có khung mẫu đang chờ chọn hồ sơ trùng người (no frame awaits this choice)", field: "/rule")
             }
@@ -187,6 +192,13 @@ public struct SamplingFrames: Sendable {
 
     // MARK: helpers
 
+    /// Whether the user may change this campaign's sampling now (its administrator, while it is
+    /// a draft or at the sampling step): adapters ask before reading a request's body.
+    public func requireWritable(campaign id: Int, by user: User?) async throws {
+        let (_, campaign) = try await administered(id, by: user)
+        try requireOpen(campaign)
+    }
+
     func administered(_ id: Int, by user: User?) async throws -> (User, Campaign) {
         let user = try platform.require(user, .manageCampaigns)
         let campaign = try await platform.visibleCampaign(id, for: user)
@@ -194,9 +206,13 @@ public struct SamplingFrames: Sendable {
         return (user, campaign)
     }
 
+    /// Sampling happens at the campaign's sampling step: not in a draft (which can still be
+    /// deleted or re-planned), not after fieldwork began.
     func requireOpen(_ campaign: Campaign) throws {
-        guard campaign.status == .draft || campaign.status == .sampling else {
-            throw AppError.conflict("kỳ đo lường đã qua bước chọn mẫu (\(campaign.status.label)); khung mẫu và mẫu không thay đổi được nữa (sampling is over)")
+        guard campaign.status == .sampling else {
+            throw AppError.conflict(campaign.status == .draft
+                ? "kỳ đo lường còn là dự thảo; chuyển sang bước \"\(CampaignStatus.sampling.label)\" rồi mới nhập khung mẫu và rút mẫu (sampling starts at the sampling step)"
+                : "kỳ đo lường đã qua bước chọn mẫu (\(campaign.status.label)); khung mẫu và mẫu không thay đổi được nữa (sampling is over)")
         }
     }
 

@@ -75,7 +75,7 @@ public struct Allocation: Sendable, Equatable {
         var result: [String: Int] = [:]
         var given = 0
         for (key, q) in zip(keys, quotas) {
-            let whole = Int(q.rounded(.down))
+            let whole = q.isFinite ? Int(max(-1e15, min(1e15, q.rounded(.down)))) : 0
             result[key] = whole
             given += whole
         }

@@ -38,7 +38,7 @@ public enum AreaSelection {
             var size = 1.0
             if stage.method == .pps {
                 let text = area.size ?? ""
-                guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value < 1e15 else {
                     throw .sizeNotANumber(stage: stage.name, area: area.key, value: text)
                 }
                 if value <= 0 { throw .sizeNotPositive(stage: stage.name, area: area.key, value: text) }

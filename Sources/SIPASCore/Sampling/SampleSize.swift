@@ -11,6 +11,14 @@ public enum SizeRule: Sendable, Equatable {
     case fixed(count: Int)
 
     public static let z = 1.959964
+    /// No sample or reserve is larger: designs asking more are refused, and no conversion overflows.
+    public static let largestCount = 100_000_000
+
+    /// A size as a whole number, whatever the arithmetic gave (NaN and overflow included).
+    static func whole(_ value: Double) -> Int {
+        guard value.isFinite, value > 0 else { return 0 }
+        return value >= Double(largestCount) ? largestCount : Int(value)
+    }
 
     public func size(population N: Int) -> Int {
         guard N > 0 else { return 0 }
@@ -26,18 +34,17 @@ public enum SizeRule: Sendable, Equatable {
         case .fixed(let count):
             return min(count, N)
         }
-        return n >= Double(N) ? N : Int(n)
+        return n >= Double(N) ? N : Self.whole(n)
     }
 
     /// The most `size` can give for any N: what a one-pass draw must keep per stratum.
     public var largestSize: Int {
         switch self {
-        case .yamane(let e): return Int((1 / (e * e)).rounded(.up)) + 1
+        case .yamane(let e): return Self.whole((1 / (e * e)).rounded(.up)) + 1
         case .cochran(let e, let p, let deff, let rr):
             let n0 = Self.z * Self.z * p * (1 - p) / (e * e)
-            let bound = (n0 * deff / rr).rounded(.up) + 1
-            return bound >= Double(Int.max / 4) ? Int.max / 4 : Int(bound)
-        case .fixed(let count): return count
+            return Self.whole((n0 * deff / rr).rounded(.up)) + 1
+        case .fixed(let count): return min(count, Self.largestCount)
         }
     }
 
@@ -60,7 +67,7 @@ public enum ReserveRule: Sendable, Equatable {
     public func reserves(sample n: Int, population N: Int) -> Int {
         let wanted: Int
         switch self {
-        case .ratio(let r): wanted = Int((r * Double(n)).rounded(.up))
+        case .ratio(let r): wanted = SizeRule.whole((r * Double(n)).rounded(.up))
         case .count(let c): wanted = c
         }
         return max(0, min(wanted, N - n))
@@ -68,8 +75,8 @@ public enum ReserveRule: Sendable, Equatable {
 
     public func largest(sample n: Int) -> Int {
         switch self {
-        case .ratio(let r): Int((r * Double(n)).rounded(.up))
-        case .count(let c): c
+        case .ratio(let r): SizeRule.whole((r * Double(n)).rounded(.up))
+        case .count(let c): min(c, SizeRule.largestCount)
         }
     }
 }

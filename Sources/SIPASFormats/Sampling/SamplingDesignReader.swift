@@ -65,7 +65,7 @@ extension YAMLNodeReader {
         let method = required(pairs, "method", path, node, { $0.choice($1, $2, ["pps", "srs"]) }).flatMap(AreaStage.Method.init)
         let parent = required(pairs, "parent", path, node, { $0.string($1, $2) })
         let key = required(pairs, "key", path, node, { $0.string($1, $2) })
-        let count = required(pairs, "n", path, node, { $0.positive($1, $2) })
+        let count = required(pairs, "n", path, node, { $0.positive($1, $2) }).map { min($0, SizeRule.largestCount) }
         var size: String?
         if method == .pps {
             size = required(pairs, "size", path, node, { $0.string($1, $2) })
@@ -112,17 +112,18 @@ extension YAMLNodeReader {
         for (key, _) in pairs where !allowed.contains(key) {
             fail("\(path).\(key)", node, "quy tắc \(rule) không dùng \"\(key)\"; các khóa hợp lệ: \(allowed.joined(separator: ", ")) (not a field of this rule)")
         }
-        let e = optional(pairs, "e", path, { $0.fraction($1, $2, open: true) }) ?? 0.05
+        let e = optional(pairs, "e", path, { $0.bounded($1, $2, 0.001...0.5, "sai số cho phép") }) ?? 0.05
         switch rule {
         case "yamane":
             return .yamane(e: e)
         case "cochran":
             let p = optional(pairs, "p", path, { $0.fraction($1, $2, open: false) }) ?? 0.5
-            let deff = optional(pairs, "deff", path, { $0.positiveNumber($1, $2) }) ?? 1
-            let rr = optional(pairs, "rr", path, { $0.fraction($1, $2, open: true, allowOne: true) }) ?? 1
+            let deff = optional(pairs, "deff", path, { $0.bounded($1, $2, 0.1...100, "hệ số thiết kế") }) ?? 1
+            let rr = optional(pairs, "rr", path, { $0.bounded($1, $2, 0.01...1, "tỷ lệ phản hồi dự kiến") }) ?? 1
             return .cochran(e: e, p: p, deff: deff, rr: rr)
         default:
             guard let count = required(pairs, "count", path, node, { $0.positive($1, $2) }) else { return nil }
+            if count > SizeRule.largestCount { fail("\(path).count", node, "số phiếu tối đa \(SizeRule.largestCount) (at most \(SizeRule.largestCount))"); return nil }
             return .fixed(count: count)
         }
     }
@@ -130,7 +131,7 @@ extension YAMLNodeReader {
     private mutating func allocation(_ node: Node, _ path: String) -> Allocation? {
         guard let pairs = mapping(node, path, allowed: ["method", "min", "p"]) else { return nil }
         let method = optional(pairs, "method", path, { $0.choice($1, $2, ["proportional", "equal", "neyman"]) }) ?? "proportional"
-        let minimum = optional(pairs, "min", path, { $0.nonNegative($1, $2) }) ?? 0
+        let minimum = min(optional(pairs, "min", path, { $0.nonNegative($1, $2) }) ?? 0, SizeRule.largestCount)
         var shares: [String: Double] = [:]
         if let node = pairs.first(where: { $0.0 == "p" })?.1 {
             if method != "neyman" {
@@ -155,8 +156,11 @@ extension YAMLNodeReader {
             fail(path, node, "ghi đúng một trong \"ratio\" (tỷ lệ so với mẫu) hoặc \"count\" (số phiếu dự phòng) (exactly one of ratio or count)")
             return nil
         }
-        if let ratio = optional(pairs, "ratio", path, { $0.nonNegativeNumber($1, $2) }) { return .ratio(ratio) }
-        if let count = optional(pairs, "count", path, { $0.nonNegative($1, $2) }) { return .count(count) }
+        if let ratio = optional(pairs, "ratio", path, { $0.bounded($1, $2, 0...10, "tỷ lệ dự phòng") }) { return .ratio(ratio) }
+        if let count = optional(pairs, "count", path, { $0.nonNegative($1, $2) }) {
+            if count > SizeRule.largestCount { fail("\(path).count", node, "số dự phòng tối đa \(SizeRule.largestCount)"); return nil }
+            return .count(count)
+        }
         return nil
     }
 
@@ -184,6 +188,15 @@ extension YAMLNodeReader {
     mutating func nonNegative(_ node: Node, _ path: String) -> Int? {
         guard let value = integer(node, path) else { return nil }
         if value < 0 { fail(path, node, "cần một số nguyên không âm, không phải \(value) (expected zero or more)"); return nil }
+        return value
+    }
+
+    mutating func bounded(_ node: Node, _ path: String, _ range: ClosedRange<Double>, _ label: String) -> Double? {
+        guard let value = number(node, path) else { return nil }
+        if !range.contains(value) {
+            fail(path, node, "\(label) phải từ \(DecimalText.plain(range.lowerBound)) đến \(DecimalText.plain(range.upperBound)), không phải \(DecimalText.plain(value)) (out of range)")
+            return nil
+        }
         return value
     }
 

@@ -7,8 +7,10 @@ import ZIPFoundation
 /// so merged cells in the data area, several sheets with data and formulas are reported rather
 /// than guessed at.
 public enum XLSXFrameReader {
-    /// Entries larger than this are refused (a ZIP bomb would otherwise fill the memory).
-    public static let largestEntry = 2_000_000_000
+    /// Entries larger than this, or compressed more than `largestRatio` times, are refused: a ZIP
+    /// bomb would otherwise fill the memory. A million-row export is some 300 MB of sheet XML.
+    public static let largestEntry = 600_000_000
+    public static let largestRatio: UInt64 = 100
 
     public static func read(path: String, sheet wanted: String?) throws -> RowsFrameTable {
         let name = (path as NSString).lastPathComponent
@@ -21,11 +23,18 @@ public enum XLSXFrameReader {
         }
         func entry(_ path: String) throws -> [UInt8]? {
             guard let entry = archive[path] else { return nil }
-            if entry.uncompressedSize > largestEntry { throw problem("phần \(path) của tệp quá lớn (an entry is too large)") }
+            if entry.uncompressedSize > largestEntry || entry.uncompressedSize > max(1 << 20, entry.compressedSize * largestRatio) {
+                throw problem("tệp Excel giải nén ra quá lớn so với kích thước tệp (phần \(path)); lưu lại tệp từ Excel hoặc dùng CSV (an entry expands too much)")
+            }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(Int(entry.uncompressedSize))
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { bytes += $0 }
+                // The sizes in the archive's directory can lie: the bytes themselves are counted too.
+                let limit = Int(entry.uncompressedSize)
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    if bytes.count + chunk.count > limit { throw CocoaError(.fileReadTooLarge) }
+                    bytes += chunk
+                }
             } catch {
                 throw problem("tệp Excel bị hỏng, không giải nén được \(path) (a damaged workbook)")
             }

@@ -26,6 +26,7 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
     api.add(.post, base + "/frame/import",
             "Nhập khung mẫu đã tải lên theo cách ghép cột: kiểm tra mọi dòng, tất cả hoặc không (import the uploaded frame)",
             tag: "sampling", action: .manageCampaigns, request: SamplingJSON.importRequest, returns: .any) { request, context in
+        try await platform.samplingFrames.requireWritable(campaign: try intParameter(context, "id"), by: context.user)
         let body = try await JSONBody.read(request, schema: SamplingJSON.importRequest)
         let summary = try await platform.samplingFrames.importFrame(
             campaign: try intParameter(context, "id"),
@@ -42,6 +43,7 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
 
     api.add(.post, base + "/frame/fix", "Chọn hồ sơ giữ lại của mỗi người có nhiều hồ sơ và chốt khung mẫu (fix the frame)",
             tag: "sampling", action: .manageCampaigns, request: SamplingJSON.fixRequest, returns: .any) { request, context in
+        try await platform.samplingFrames.requireWritable(campaign: try intParameter(context, "id"), by: context.user)
         let body = try await JSONBody.read(request, schema: SamplingJSON.fixRequest)
         let summary = try await platform.samplingFrames.fix(campaign: try intParameter(context, "id"), rule: try body.string("rule")!,
                                                             seed: try body.string("seed", required: false), by: context.user)
@@ -62,6 +64,7 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
 
     api.add(.put, base + "/design", "Lưu thiết kế chọn mẫu, kèm các tệp địa bàn nếu có (save the design)",
             tag: "sampling", action: .manageCampaigns, request: SamplingJSON.designRequest, returns: .any) { request, context in
+        try await platform.samplingFrames.requireWritable(campaign: try intParameter(context, "id"), by: context.user)
         let body = try await JSONBody.read(request, schema: SamplingJSON.designRequest, limit: SamplingDesigns.areasLimit + SamplingDesigns.documentLimit)
         let areaBodies = try body.objects("areas", schema: SamplingJSON.areasFile)
         let areas = try areaBodies.isEmpty && body.object["areas"] == nil ? nil : areaBodies.map { (try $0.string("file_name")!, try $0.string("content")!) }
@@ -83,6 +86,7 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
 
     api.add(.post, base + "/draws", "Rút mẫu (hạt giống do cán bộ nhập hoặc hệ thống tạo); rút lại cần lý do (draw)",
             tag: "sampling", action: .manageCampaigns, request: SamplingJSON.drawRequest, responses: [201], returns: .any) { request, context in
+        try await platform.samplingFrames.requireWritable(campaign: try intParameter(context, "id"), by: context.user)
         let body = try await JSONBody.read(request, schema: SamplingJSON.drawRequest)
         let outcome = try await platform.samplingDraws.draw(campaign: try intParameter(context, "id"), seed: try body.string("seed", required: false),
                                                             reason: try body.string("reason", required: false), by: context.user)
@@ -99,7 +103,8 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
     for file in SamplingDraws.File.allCases {
         api.add(.get, base + "/draws/{number}/" + file.fileName,
                 "Tệp của một lần rút: \(file.fileName) (công khai khi kỳ được công bố) (a draw's file)",
-                tag: "sampling", action: nil, returns: .any, publicOnceReleased: true) { _, context in
+                tag: "sampling", action: nil, returns: .any, publicOnceReleased: true,
+                fileType: file == .record ? nil : "text/csv") { _, context in
             let text = try await platform.samplingDraws.file(file, campaign: try intParameter(context, "id"), number: try intParameter(context, "number"),
                                                              by: context.user)
             let type = file == .record ? "application/json; charset=utf-8" : "text/csv; charset=utf-8"
@@ -139,13 +144,13 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
 enum SamplingJSON {
     typealias S = APISchema
     static let importRequest = S.object([
-        .property("upload_id", .integer), .property("mapping", .map(.string(maxLength: 200))),
+        .property("upload_id", APISchemas.id), .property("mapping", .map(.string(maxLength: 200))),
         .property("window_from", .string(maxLength: 20)), .property("window_to", .string(maxLength: 20)),
     ], required: ["upload_id", "mapping"])
     static let fixRequest = S.object([.property("rule", .string(enumeration: ["first", "last", "random"])), .property("seed", .string(maxLength: 200))],
                                      required: ["rule"])
     static let areasFile = S.object([.property("file_name", .string(maxLength: 200)), .property("content", .string)], required: ["file_name", "content"])
-    static let designRequest = S.object([.property("document", .string(maxLength: SamplingDesigns.documentLimit)), .property("areas", .array(areasFile))],
+    static let designRequest = S.object([.property("document", .string(maxLength: SamplingDesigns.documentLimit, multiline: true)), .property("areas", .array(areasFile))],
                                         required: ["document"])
     static let drawRequest = S.object([.property("seed", .string(maxLength: SamplingDraws.seedLimit)),
                                        .property("reason", .string(maxLength: SamplingDraws.reasonLimit))], required: [])

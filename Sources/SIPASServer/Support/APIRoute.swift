@@ -23,6 +23,8 @@ struct APIRoute: Sendable {
     let returns: APISchema?
     /// A public route that asks to sign in until its content is public (a draw before publication).
     var publicOnceReleased = false
+    /// The media type of a file a route answers with (a draw's CSV), instead of JSON.
+    var fileType: String?
 
     var routerPath: String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { part in
@@ -50,12 +52,13 @@ final class APIRoutes: @unchecked Sendable {
 
     func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, action: Action?,
              body: String? = nil, request: APISchema? = nil, query: [QueryParameter] = [], responses: [Int] = [200],
-             returns: APISchema? = nil, publicOnceReleased: Bool = false,
+             returns: APISchema? = nil, publicOnceReleased: Bool = false, fileType: String? = nil,
              _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
         var route = APIRoute(method: method, path: path, summary: summary, tag: tag, action: action,
                              body: body ?? (request == nil ? nil : "application/json"), request: request, query: query,
                              responses: responses, returns: returns)
         route.publicOnceReleased = publicOnceReleased
+        route.fileType = fileType
         all.append(route)
         table.add(route)
         // The use case checks again; asking first means nobody learns how a body would be

@@ -19,7 +19,8 @@ enum OpenAPIDocument {
             for code in route.responses where code < 400 {
                 var response: [String: Any] = ["description": description(code)]
                 if code != 204 {
-                    var content: [String: Any] = ["application/json": ["schema": route.returns?.json ?? [:]]]
+                    var content: [String: Any] = route.fileType.map { [$0: ["schema": ["type": "string"]]] }
+                        ?? ["application/json": ["schema": route.returns?.json ?? [:]]]
                     if route.query.contains(where: { $0.name == "format" }) { content["text/csv"] = ["schema": ["type": "string"]] }
                     response["content"] = content
                 }

@@ -137,7 +137,10 @@ extension WebScreens {
                 }
                 var out: [UInt8] = [0xEF, 0xBB, 0xBF]
                 out += Array(CSVLine.encodeForSpreadsheet(text: table.header, numbers: []).utf8) + [13, 10]
-                for row in table.rows { out += Array(CSVLine.encodeForSpreadsheet(text: Array(row.prefix(7)) + Array(row.dropFirst(9)), numbers: [row[7], row[8]]).utf8) + [13, 10] }
+                // Columns 7 and 8 are numbers (π, weight); every other cell is text, kept from becoming a formula.
+                for row in table.rows {
+                    out += Array(CSVLine.encode(row.enumerated().map { $0.offset == 7 || $0.offset == 8 ? $0.element : CSVLine.spreadsheetText($0.element) }).utf8) + [13, 10]
+                }
                 return Self.download(out, type: "text/csv; charset=utf-8", name: name + ".csv")
             }
         }

@@ -80,6 +80,17 @@ public struct SamplingRepository: Sendable {
 
     // MARK: frames
 
+    public func hasSampling(campaignId: Int, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT 1 AS x FROM sampling_frames WHERE campaign_id = \(bind: campaignId) UNION SELECT 1 AS x FROM sampling_draws WHERE campaign_id = \(bind: campaignId)").first() != nil
+    }
+
+    /// Serialises sampling changes of one campaign: PostgreSQL locks the campaign's row until the
+    /// transaction ends (SQLite has one writer already).
+    public func lockCampaign(_ campaignId: Int, on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name.lowercased().contains("postgres") else { return }
+        _ = try await sql.raw("SELECT id FROM campaigns WHERE id = \(bind: campaignId) FOR UPDATE").all()
+    }
+
     public func insertFrame(campaignId: Int, fileName: String, header: [String], mapping: FrameMapping, window: (String, String),
                             rows: Int, duplicateGroups: Int, userId: Int?, on sql: any SQLDatabase) async throws -> Int {
         let headerJSON = String(decoding: try JSONEncoder().encode(header), as: UTF8.self)
