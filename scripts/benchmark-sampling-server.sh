@@ -49,6 +49,7 @@ for kind in ["csv", "xlsx"]:
     campaign = {"code": f"BENCH-MAU-{kind.upper()}", "year": 2026, "title": f"Benchmark: sampling {len(communes)} communes",
                 "questionnaire_code": "sipas-2023", "questionnaire_version": 1, "units": [{"unit_id": c["id"]} for c in communes]}
     cid = json.loads(call("/api/v1/campaigns", "POST", json.dumps(campaign).encode(), token=token)[0])["id"]
+    call(f"/api/v1/campaigns/{cid}/status", "POST", json.dumps({"status": "sampling"}).encode(), token)
     sampling = f"/api/v1/campaigns/{cid}/sampling"
     size = os.path.getsize(frame) >> 20
     preview, t_upload = call(f"{sampling}/frame/upload?file_name=frame.{kind}", "POST", open(frame, "rb").read(), token, "application/octet-stream")
