@@ -189,6 +189,13 @@ import Testing
         }
         let summary = try await frames.summary(campaign: id, by: s.admin)
         #expect(summary.frame == nil)
+        // Excel's Vietnamese "CSV" separates with semicolons: said so at upload.
+        do {
+            _ = try await frames.upload(campaign: id, fileName: "excel.csv", bytes: Array("Số hồ sơ;Mã xã\nHS1;06253\n".utf8), by: s.admin)
+            Issue.record("a semicolon file was taken as one column")
+        } catch let error as AppError {
+            #expect(error.message.contains("dấu chấm phẩy"))
+        }
         await #expect(throws: AppError.self) {
             _ = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: ["key": "Số hồ sơ", "unit": "Số hồ sơ"]), by: s.admin)
         }

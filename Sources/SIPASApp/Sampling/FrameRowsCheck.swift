@@ -60,6 +60,9 @@ struct FrameRowsCheck {
             if mapping[.key] != nil {
                 key = SeededUniform.nfc(value(.key) ?? "")
                 if key.isEmpty { problem(line, .key, "mã hồ sơ trống; mỗi dòng cần một mã riêng (an empty key)"); continue }
+                if let first = key.unicodeScalars.first, "=+@".unicodeScalars.contains(first) {
+                    problem(line, .key, "mã hồ sơ \"\(key)\" bắt đầu bằng \(first), dễ thành công thức khi mở bằng Excel; sửa mã (a key that reads as a formula)"); continue
+                }
                 if formulaKeys.contains(line) { problem(line, .key, "mã hồ sơ \"\(key)\" là công thức Excel; dán giá trị (Paste Values) rồi tải lại (a key computed by a formula)") }
                 if let first = seenKeys[key] { problem(line, .key, "mã hồ sơ \"\(key)\" trùng với dòng \(first); mỗi hồ sơ một mã (a duplicate key)"); continue }
                 seenKeys[key] = line

@@ -18,6 +18,10 @@ extension SamplingFrames {
             var named = RowsFrameTable(name: fileName, header: table.header, rows: rows)
             named.formulaCells = (table as? RowsFrameTable)?.formulaCells ?? []
             if rows.isEmpty { throw AppError.invalid("tệp \(fileName) không có dòng dữ liệu nào dưới dòng tiêu đề (no rows)", field: "/file") }
+            // Excel set to Vietnamese saves "CSV" with semicolons: one column whose name holds them.
+            if named.header.count == 1, named.header[0].contains(";") {
+                throw AppError.invalid("tệp \(fileName) dùng dấu chấm phẩy (;) để ngăn cột; trong Excel chọn Lưu thành → CSV UTF-8 (dấu phẩy) rồi tải lại (a semicolon-separated file)", field: "/file")
+            }
             let headers = named.header
             for (i, name) in headers.enumerated() where headers.firstIndex(of: name)! < i {
                 throw AppError.invalid("hai cột cùng tên \"\(name)\" (cột \(i + 1)); đổi tên một cột rồi tải lại (two columns with the same name)", field: "/file")
