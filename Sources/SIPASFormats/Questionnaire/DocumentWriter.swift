@@ -120,6 +120,8 @@ public enum DocumentWriter {
 
     /// A JSON string literal, which is also a valid YAML double-quoted scalar.
     public static func quoted(_ s: String) -> String {
+        // Most texts need no escape (a million frame rows go through here): quoted whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -303,6 +303,17 @@ public final class CSVScanner {
             let (s, e) = trimmed(f)
             return Array(UnsafeBufferPointer(start: buffer + s, count: e - s))
         }
+        var out = unquoted(f, skippingLayoutAfterQuote: false)
+        while let first = out.first, isSpace(first) { out.removeFirst() }
+        while let last = out.last, isSpace(last) { out.removeLast() }
+        return out
+    }
+}
+
+extension CSVScanner {
+    /// A complex field's bytes: between its quotes with doubled quotes undone, then whatever
+    /// follows the closing quote (spaces before the delimiter dropped when they are layout).
+    func unquoted(_ f: CSVField, skippingLayoutAfterQuote: Bool) -> [UInt8] {
         var out: [UInt8] = []
         var i = f.rawStart
         if i < f.rawEnd && buffer[i] == 34 {
@@ -316,15 +327,12 @@ public final class CSVScanner {
                 out.append(buffer[i])
                 i += 1
             }
+            if skippingLayoutAfterQuote { while i < f.rawEnd, buffer[i] == 32 || buffer[i] == 9 || buffer[i] == 13 { i += 1 } }
         }
         while i < f.rawEnd { out.append(buffer[i]); i += 1 }
-        while let first = out.first, isSpace(first) { out.removeFirst() }
-        while let last = out.last, isSpace(last) { out.removeLast() }
         return out
     }
-}
 
-extension CSVScanner {
     /// The field's bytes exactly as written (between its quotes, nothing trimmed but the line's
     /// CR), or nil for a field with doubled quotes or text after its closing quote.
     public func exactRange(_ f: CSVField) -> (start: Int, end: Int)? {
@@ -338,23 +346,7 @@ extension CSVScanner {
     /// CR LF line end removed. Sampling keys are texts "exactly as written" (sampling-method §2).
     public func exactString(_ f: CSVField) -> String {
         if let (s, e) = exactRange(f) { return String(decoding: UnsafeBufferPointer(start: buffer + s, count: e - s), as: UTF8.self) }
-        var out: [UInt8] = []
-        var i = f.rawStart
-        if i < f.rawEnd && buffer[i] == 34 {
-            i += 1
-            while i < f.rawEnd {
-                if buffer[i] == 34 {
-                    if i + 1 < f.rawEnd && buffer[i + 1] == 34 { out.append(34); i += 2; continue }
-                    i += 1
-                    break
-                }
-                out.append(buffer[i])
-                i += 1
-            }
-            // Spaces before the delimiter after a closing quote are layout, not value.
-            while i < f.rawEnd, buffer[i] == 32 || buffer[i] == 9 || buffer[i] == 13 { i += 1 }
-        }
-        while i < f.rawEnd { out.append(buffer[i]); i += 1 }
+        var out = unquoted(f, skippingLayoutAfterQuote: true)
         if out.last == 13 { out.removeLast() }
         return String(decoding: out, as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SIPASFormats
 import SQLKit
 
 /// Inserting hundreds of thousands of rows (frame rows, cases): one bind per 5,000 rows — a JSON
@@ -41,7 +42,7 @@ struct BulkInsert {
                     switch value {
                     case .integer(let v): json += String(v)
                     case .real(let v): json += v.isFinite ? v.description : "null"
-                    case .text(let v): if let v { Self.appendJSONString(v, to: &json) } else { json += "null" }
+                    case .text(let v): json += v.map(DocumentWriter.quoted) ?? "null"
                     }
                 }
                 json += "]"
@@ -52,28 +53,5 @@ struct BulkInsert {
             query.appendInterpolation(unsafeRaw: postgres ? "::json) AS e" : ")")
             try await sql.raw(query).run()
         }
-    }
-
-    static func appendJSONString(_ text: String, to out: inout String) {
-        // Most values need no escape: appended whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += "\""
-            out += text
-            out += "\""
-            return
-        }
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        out += "\""
     }
 }
