@@ -3,7 +3,7 @@
 # (default 500, as the command-line benchmark's strata), a generated frame of ROWS dossiers imported through the API from CSV and from XLSX (upload,
 # then the checked import with contacts sealed), a draw from the stored frame, and the public
 # verification of that draw. Prints each step's wall time (whole requests).
-# Usage: BENCH_COMMUNES=500 scripts/benchmark-sampling-server.sh [ROWS]   (default 1000000)
+# Usage: BENCH_COMMUNES=500 BENCH_FORMATS=csv,xlsx scripts/benchmark-sampling-server.sh [ROWS]   (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${SIPAS:-}" ]; then swift build -c release >/dev/null; SIPAS=$PWD/.build/release/sipas; fi
@@ -41,7 +41,7 @@ while True:
     if len(page) < 500: break
 communes = communes[:int(os.environ.get("BENCH_COMMUNES", "500"))]
 json.dump([{"code": c["code"], "name": c["name"]} for c in communes], open(f"{work}/communes.json", "w"), ensure_ascii=False)
-for kind in ["csv", "xlsx"]:
+for kind in os.environ.get("BENCH_FORMATS", "csv,xlsx").split(","):
     frame = f"bench-data/national-frame-{rows}-{len(communes)}.{kind}"
     if not os.path.exists(frame):
         print(f"generating {frame}…", flush=True)

@@ -61,6 +61,19 @@ import Testing
         #expect(fixed.duplicates[0].map(\.kept) == [false, true])
 
         let designs = s.platform.samplingDesigns
+        // More than the fixed frame holds, and minimums above the total: refused at saving, nothing kept.
+        for (document, fragment) in [
+            ("key: ma_ho_so\nstages:\n  - name: person\n    strata: [ma_don_vi]\n    size: {rule: fixed, count: 5000}\n    scope: total\n", "5000"),
+            ("key: ma_ho_so\nstages:\n  - name: person\n    strata: [ma_don_vi]\n    size: {rule: fixed, count: 12}\n    scope: total\n    allocation: {method: proportional, min: 3}\n", "min"),
+        ] {
+            do {
+                _ = try await designs.save(campaign: id, document: document, areas: nil, by: s.admin)
+                Issue.record("an undrawable design was saved: \(document)")
+            } catch let error as AppError {
+                #expect(error.message.contains("khung mẫu đã chốt không cho được") && error.message.contains(fragment), "\(error.message)")
+            }
+        }
+        #expect(try await designs.state(campaign: id, by: s.admin).document == SamplingDesigns.starter)
         _ = try await designs.save(campaign: id, document: SamplingDesigns.starter, areas: nil, by: s.admin)
         let sizes = try await designs.sizes(campaign: id, by: s.admin)
         #expect(sizes.total.population == 241)
@@ -108,8 +121,10 @@ import Testing
         try await frames.purge(campaign: id, by: s.admin)
         let purged = try await frames.summary(campaign: id, by: s.admin)
         #expect(purged.frame?.status == "purged" && purged.perUnit.allSatisfy { $0.rows == 0 })
-        let left = try await FreshDatabase.here.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM sampling_frame_rows").first()!.decode(column: "n", as: Int.self) }
-        #expect(left == 0)
+        for table in ["sampling_frame_chunks", "sampling_frame_units", "sampling_frame_people"] {
+            let left = try await FreshDatabase.here.db.read { try await $0.raw(SQLQueryString("SELECT COUNT(*) AS n FROM " + table)).first()!.decode(column: "n", as: Int.self) }
+            #expect(left == 0, "\(table) keeps rows after the purge")
+        }
         // The draw stays verifiable from what was kept.
         let kept = try await draws.file(.projection, campaign: id, number: 2, by: s.admin)
         let keptRecord = try await draws.file(.record, campaign: id, number: 2, by: s.admin)
@@ -126,6 +141,19 @@ import Testing
         }
         #expect(actions.first { $0.0 == "sampling.redraw" }?.1.contains("Khung mẫu bổ sung") == true)
         #expect(!actions.contains { $0.1.contains("0912") || $0.1.contains("Người Số") })
+    }
+
+    @Test func theDesignFormShowsTheSavedDesign() throws {
+        for choices in [
+            SamplingDesigns.Choices(strata: "ma_don_vi,linh_vuc", rule: "cochran", e: "0,04", p: "0,5", deff: "1,5", rr: "0,8", scope: "per-stratum", minimum: "0", reserves: "0,25"),
+            SamplingDesigns.Choices(strata: "", rule: "fixed", e: "0,05", deff: "1", rr: "1", count: "300", scope: "total", allocation: "equal", minimum: "20", reserves: "0,5"),
+        ] {
+            let back = SamplingDesigns.choices(of: try SamplingDesignReader.read(try SamplingDesigns.document(choices)))
+            #expect([back.strata, back.rule, back.scope, back.allocation, back.minimum, back.reserves, back.count]
+                    == [choices.strata, choices.rule, choices.scope, choices.allocation, choices.minimum, choices.reserves, choices.count])
+            if choices.rule == "cochran" { #expect([back.e, back.deff, back.rr] == [choices.e, choices.deff, choices.rr]) }
+        }
+        #expect(SamplingDesigns.choices(of: nil).rule == "yamane")
     }
 
     @Test func responsesOfCasesCarryTheDrawsDesign() async throws {
@@ -158,6 +186,22 @@ import Testing
         #expect(stored.count == 2)
         #expect(stored[0].weight == first.designWeight && stored[0].stratum == first.firstStratum && stored[0].unitId == first.unitId)
         #expect(stored[1].weight == second.designWeight && stored[1].unitId == second.unitId)
+        // One response per case across imports too; the same file sent again changes nothing.
+        _ = try await s.platform.responses.importCSV(.bytes(Array(csv.utf8)), campaign: id, by: s.admin)
+        do {
+            _ = try await s.platform.responses.importCSV(.bytes(Array("response_id,case\nP3,\(first.code)\n".utf8)), campaign: id, by: s.admin)
+            Issue.record("a second response for one case was accepted")
+        } catch let error as AppError {
+            #expect(error.items.contains { $0.message.contains("đã có phiếu P1") }, "\(error.items)")
+        }
+        // Back at the sampling step, the draw the responses carry cannot be replaced.
+        _ = try await s.platform.campaigns.setStatus(id, to: "sampling", reason: "Bổ sung khung mẫu", by: s.admin)
+        do {
+            _ = try await s.platform.samplingDraws.draw(campaign: id, seed: "lại", reason: "thử rút lại", by: s.admin)
+            Issue.record("a draw replaced the cases that responses carry")
+        } catch let error as AppError {
+            #expect(error.kind == .conflict && error.message.contains("phiếu trả lời"), "\(error.message)")
+        }
     }
 
     @Test func aBadFrameIsRefusedWholeWithEveryProblemByLine() async throws {
@@ -165,6 +209,8 @@ import Testing
         let frames = s.platform.samplingFrames, id = s.campaign.id
         let elsewhere = try await s.platform.unitRegister.search(.init(register: "2025", level: "commune"), by: s.admin, limit: 400, offset: 0)
             .first { unit in !s.communes.contains { $0.id == unit.id } }!
+        // A commune of the register before 1/7/2025 that became one of the campaign's (its code not reused).
+        let legacy = try #require(try await s.platform.store.units.predecessors(of: s.communes[2]).first { p in !s.communes.contains { $0.code == p.code } })
         let extra = [
             "HS-00003,\(s.communes[0].code),Trùng Khóa,0900000000,x,Tư pháp,01/03/2026,",
             ",\(s.communes[0].code),Không Khóa,0900000001,x,Tư pháp,01/03/2026,",
@@ -172,13 +218,15 @@ import Testing
             "HS-80002,\(elsewhere.code),Ngoài Kỳ,0900000003,x,Tư pháp,01/03/2026,",
             "HS-80003,\(s.communes[1].code),Ngoài Năm,0900000004,x,Tư pháp,15/12/2025,",
             "HS-80004,\(s.communes[1].code),Ngày Sai,0900000005,x,Tư pháp,31/02/2026,",
+            "HS-80005,\(s.communes[1].code),Ký Tự Lạ,0900000006,x,Tư\u{1F}pháp,01/03/2026,",
+            "HS-80006,\(legacy.code),Xã Cũ,0900000007,x,Tư pháp,01/03/2026,",
         ]
         let preview = try await frames.upload(campaign: id, fileName: "loi.csv", bytes: Self.frameCSV(s.communes, rows: 30, extra: extra), by: s.admin)
         do {
             _ = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: Self.mapping), by: s.admin)
             Issue.record("a frame with problems was imported")
         } catch let error as AppError {
-            #expect(error.totalItems == 6)
+            #expect(error.totalItems == 8)
             let byLine = Dictionary(error.items.map { ($0.line ?? 0, $0.message) }, uniquingKeysWith: { a, _ in a })
             #expect(byLine[34]?.contains("trùng với dòng 5") == true)
             #expect(byLine[35]?.contains("trống") == true)
@@ -186,6 +234,8 @@ import Testing
             #expect(byLine[37]?.contains("không thuộc các đơn vị được đo lường") == true)
             #expect(byLine[38]?.contains("ngoài khoảng 01/01/2026–31/12/2026") == true)
             #expect(byLine[39]?.contains("không đọc được") == true)
+            #expect(byLine[40]?.contains("ký tự điều khiển") == true)
+            #expect(byLine[41]?.contains("trước sắp xếp ngày 01/07/2025") == true && byLine[41]?.contains(s.communes[2].code) == true, "\(byLine[41] ?? "")")
         }
         let summary = try await frames.summary(campaign: id, by: s.admin)
         #expect(summary.frame == nil)
@@ -207,9 +257,8 @@ import Testing
         let preview = try await frames.upload(campaign: id, fileName: "mot-cua.csv", bytes: Self.frameCSV(s.communes, rows: 20), by: s.admin)
         _ = try await frames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: Self.mapping), by: s.admin)
         let stored = try await FreshDatabase.here.db.read { sql in
-            try await sql.raw("SELECT * FROM sampling_frame_rows").all().map { row in
-                try ["row_key", "unit_code", "service", "sealed"].map { try row.decode(column: $0, as: String?.self) ?? "" }.joined(separator: "|")
-            }.joined(separator: "\n")
+            try await sql.raw("SELECT content FROM sampling_frame_chunks").all().map { try $0.decode(column: "content", as: String.self) }
+                .joined(separator: "\n")
         }
         #expect(!stored.contains("0912") && !stored.contains("Người Số") && !stored.contains("Thôn"))
         #expect(stored.contains("HS-00001"))

@@ -77,6 +77,11 @@ import Testing
         #expect(PersonIdentity.key(name: "nguyễn văn ấn".decomposedStringWithCanonicalMapping, phone: "0912.345.678") == a)
         #expect(PersonIdentity.key(name: "Đỗ Thị Hường", phone: "0900000000") == PersonIdentity.key(name: "do thi huong", phone: "0900000000"))
         #expect(PersonIdentity.key(name: "Nguyễn Văn Ân", phone: "") == nil)
+        #expect(PersonIdentity.normalisedName("\t ÉLODIE\u{00A0}Ñúñez  Ǖ ") == "elodie nunez u")
+        #expect(PersonIdentity.normalisedName("Ærø Σοφία") == "ærø σοφια")
+        #expect(PersonIdentity.normalisedPhone(" +84 912-345-678") == "0912345678")
+        #expect(PersonIdentity.normalisedPhone("84912345678") == "0912345678")
+        #expect(PersonIdentity.normalisedPhone("(024) 3825 1234") == "02438251234")
     }
 
     @Test func datesAsOfficesWriteThem() {
@@ -86,6 +91,11 @@ import Testing
         #expect(FrameDate.parse("46096") == "2026-03-15")
         #expect(FrameDate.parse("31/02/2026") == nil)
         #expect(FrameDate.parse("hôm qua") == nil)
+        #expect(FrameDate.parse(" 15/03/2026 ") == "2026-03-15")
+        #expect(FrameDate.parse("2026-3-5 10:15") == "2026-03-05")
+        #expect(FrameDate.parse("15/03-2026") == nil)
+        #expect(FrameDate.parse("15/03/20266") == nil)
+        #expect(FrameDate.parse("29/02/2024") == "2024-02-29")
     }
 
     @Test func caseCodesCatchTypos() {

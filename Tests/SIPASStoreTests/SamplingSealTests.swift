@@ -50,7 +50,7 @@ import Testing
         _ = try await drawnCampaign()
         let dump = try await FreshDatabase.here.db.read { sql in
             var text = ""
-            for table in ["sampling_frame_rows", "sampling_uploads", "sampling_draws", "cases", "audit_log"] {
+            for table in ["sampling_frame_chunks", "sampling_frame_people", "sampling_uploads", "sampling_draws", "cases", "audit_log"] {
                 for row in try await sql.raw(SQLQueryString("SELECT * FROM " + table)).all() {
                     for column in row.allColumns { text += (try? row.decode(column: column, as: String?.self) ?? "") ?? "" }
                 }

@@ -18,7 +18,8 @@ struct ResponseCases {
         let all = try await platform.read { sql in try await SamplingRepository().cases(campaignId: campaign.id, limit: Int.max / 2, offset: 0, on: sql) }
         for c in all { cases[c.code] = c }
         var problems: [AppError.Item] = []
-        var seen: [String: String] = [:]
+        // Cases answered by responses stored earlier (a response sent again under its own id is the same response).
+        var seen = try await answered(campaign)
         let out = records.map { record -> ResponseRepository.Record in
             guard let text = record.attributes[Self.column], !text.isEmpty else { return record }
             func problem(_ message: String) { problems.append(AppError.Item(field: "case", message: "phiếu \(record.responseId): \(message)")) }
@@ -30,7 +31,7 @@ struct ResponseCases {
                 problem("không có trường hợp \(code) trong mẫu của kỳ (an unknown case)")
                 return record
             }
-            if let other = seen[found.code] { problem("trường hợp \(found.code) đã có phiếu \(other); mỗi trường hợp một phiếu (one response per case)") }
+            if let other = seen[found.code], other != record.responseId { problem("trường hợp \(found.code) đã có phiếu \(other); mỗi trường hợp một phiếu (one response per case)") }
             seen[found.code] = record.responseId
             if let unit = record.unitId, unit != found.unitId { problem("đơn vị của phiếu khác đơn vị của trường hợp \(found.code) (the unit differs from the case's)") }
             if let stratum = record.stratum, stratum != found.firstStratum { problem("cột stratum \"\(stratum)\" khác tầng của trường hợp (\(found.firstStratum)); bỏ cột này") }
@@ -48,5 +49,9 @@ struct ResponseCases {
                            field: "case", items: problems, totalItems: problems.count)
         }
         return out
+    }
+
+    private func answered(_ campaign: Campaign) async throws -> [String: String] {
+        try await platform.read { [platform] sql in try await platform.store.responses.answeredCases(campaignId: campaign.id, column: Self.column, on: sql) }
     }
 }

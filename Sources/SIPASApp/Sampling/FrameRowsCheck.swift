@@ -41,10 +41,11 @@ struct FrameRowsCheck {
         let formulaKeys = Set(table.formulaCells.filter { $0.column == mapping[.key] }.map(\.line))
         let contactRoles = FrameRole.allCases.filter(\.isContact)
         let mappedHeaders = Set(mapping.columns.values)
+        let unmapped = table.header.enumerated().filter { !mappedHeaders.contains($0.element) }.map { ($0.offset, "cot:" + $0.element) }
         var seenKeys: [String: Int] = [:]
         var people: [String: [Int]] = [:]
         var rows: [Row] = []
-        var unknownCodes: [String: AdminUnit?] = [:]
+        var unknownUnits: [String: String] = [:]
         // Fields, procedures and agencies repeat across a million rows: each spelling normalised once.
         var normalised: [String: String] = [:]
         func nfc(_ text: String?) -> String? {
@@ -78,13 +79,18 @@ struct FrameRowsCheck {
             }
             guard let unit else {
                 if unitText.isEmpty { problem(line, .unit, "thiếu đơn vị; ghi mã hoặc tên xã, phường (no unit)"); continue }
-                if unknownCodes[unitText] == nil { unknownCodes[unitText] = try await anyUnit(code: unitText) }
-                if let known = unknownCodes[unitText] ?? nil {
-                    problem(line, .unit, "\(known.name) (mã \(known.code)) không thuộc các đơn vị được đo lường của kỳ này; bỏ dòng này hoặc thêm đơn vị vào kế hoạch (a unit the campaign does not measure)")
-                } else {
-                    problem(line, .unit, "không có đơn vị \"\(unitText)\" trong danh mục; ghi mã (ví dụ 06253) hoặc tên như trong danh mục (an unknown unit)")
+                // Looked up in the registers for the first few spellings only: a wrongly mapped
+                // column has a million of them.
+                if unknownUnits[unitText] == nil {
+                    unknownUnits[unitText] = unknownUnits.count < 50 ? try await describe(unitText, measured: byCode)
+                        : "\"\(unitText)\" không phải đơn vị được đo lường của kỳ này; kiểm tra cột đơn vị đã chọn (not a measured unit)"
                 }
+                problem(line, .unit, unknownUnits[unitText]!)
                 continue
+            }
+            if let (role, text) = [(FrameRole.key, key), (.area, value(.area)), (.service, value(.service)), (.procedure, value(.procedure)),
+                                   (.agency, value(.agency))].first(where: { $0.1.map(Self.hasControlCharacter) ?? false }) {
+                problem(line, role, "\"\(text ?? "")\" chứa ký tự điều khiển (không in được); xóa ký tự đó trong tệp (a control character)"); continue
             }
             var completed: String?
             if let text = value(.completedOn), !text.isEmpty {
@@ -104,7 +110,7 @@ struct FrameRowsCheck {
             }
             var contact: [String: String] = [:]
             for role in contactRoles { if let v = value(role), !v.isEmpty { contact[role.rawValue] = v } }
-            for (i, name) in table.header.enumerated() where !mappedHeaders.contains(name) && !values[i].isEmpty { contact["cot:" + name] = values[i] }
+            for (i, name) in unmapped where !values[i].isEmpty { contact[name] = values[i] }
             if let person = PersonIdentity.key(name: value(.name), phone: value(.phone)) { people[person, default: []].append(rows.count) }
             rows.append(Row(stored: SamplingRepository.FrameRow(
                 line: line, key: key, unitId: unit.id, unitCode: unit.code, area: nfc(value(.area)),
@@ -123,6 +129,26 @@ struct FrameRowsCheck {
         return Outcome(rows: rows, duplicateGroups: group)
     }
 
+    /// What to tell of a unit the campaign does not measure: unknown, measured by no one here,
+    /// or a unit of the register before 1/7/2025 whose successor should be written instead.
+    private func describe(_ text: String, measured: [String: AdminUnit]) async throws -> String {
+        var known = try await anyUnit(code: text)
+        if known == nil {
+            let folded = SearchText.fold(text)
+            known = try await units.search(text, limit: 20).first { SearchText.fold($0.name) == folded }
+        }
+        guard let known else {
+            return "không có đơn vị \"\(text)\" trong danh mục; ghi mã (ví dụ 06253) hoặc tên như trong danh mục (an unknown unit)"
+        }
+        if known.register == .legacy {
+            let successors = try await units.successors(of: known).map(\.unit)
+            if let successor = successors.first(where: { measured[$0.code]?.id == $0.id }) ?? successors.first {
+                return "\(known.name) (mã \(known.code)) là đơn vị trước sắp xếp ngày 01/07/2025, nay thuộc \(successor.name) (mã \(successor.code)); ghi mã \(successor.code) (a unit of the register before the reform)"
+            }
+        }
+        return "\(known.name) (mã \(known.code)) không thuộc các đơn vị được đo lường của kỳ này; bỏ dòng này hoặc thêm đơn vị vào kế hoạch (a unit the campaign does not measure)"
+    }
+
     private func anyUnit(code: String) async throws -> AdminUnit? {
         for register in [Register.reform2025, .legacy] {
             for level in [UnitLevel.commune, .district, .province] {
@@ -130,6 +156,12 @@ struct FrameRowsCheck {
             }
         }
         return nil
+    }
+
+    /// Control characters but tab and line ends: they cannot be shown, and the stored frame uses two
+    /// of them as separators.
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.utf8.contains { ($0 < 0x20 && $0 != 9 && $0 != 10 && $0 != 13) || $0 == 0x7F }
     }
 
     /// Spaces and tabs around a value dropped; most values have none, and are returned as they are.

@@ -41,10 +41,10 @@ public struct SampleVerification: Sendable {
             case .differs(let message): return .differs(message)
             }
         } catch let problem as SamplingInputProblem {
-            throw AppError(.invalidContent, "không kiểm tra được: \(problem.description)", field: "/record",
+            throw AppError(.invalidContent, "tệp \(problem.file) cần sửa trước khi kiểm tra (a file to correct first)", field: "/record",
                            items: [AppError.Item(line: problem.line, field: problem.column, message: problem.message)])
         } catch let error as SamplingError {
-            throw AppError.invalid("không tính lại được lần rút: \(error.description)", field: "/record")
+            throw AppError.invalid("lần rút không tính lại được: \(error.description)", field: "/record")
         }
     }
 

@@ -53,6 +53,13 @@ public struct SamplingDesigns: Sendable {
             if areas.reduce(0, { $0 + $1.content.utf8.count }) > Self.areasLimit { throw AppError(.tooLarge, "các tệp địa bàn quá 32 MB", field: "/areas") }
             try Self.checkAreas(areas, design: design)
         }
+        // A design the fixed frame cannot give (more than it holds, minimums above the total) is
+        // refused now, not at the draw.
+        if !design.isMultiStage, let strata = try await fixedStrata(campaign, design: design) {
+            do { _ = try PersonSelection.sampleSizes(stage: design.personStage, populations: strata.populations) } catch {
+                throw AppError.invalid("khung mẫu đã chốt không cho được cỡ mẫu này: \(error.description) (the fixed frame cannot give this design)", field: "/document")
+            }
+        }
         let store = self.store
         try await platform.transaction { sql in
             try await store.saveDesign(campaignId: campaign.id, document: document, userId: user.id, on: sql)
@@ -114,22 +121,13 @@ public struct SamplingDesigns: Sendable {
         let empty = SizeRow(stratum: "", label: "Tổng cộng", population: 0, sample: 0, reserves: 0)
         let current = try await state(campaign: campaign.id, by: user)
         guard let design = current.design else { return Sizes(rows: [], total: empty, note: "Thiết kế chưa hợp lệ.") }
-        let store = self.store
         let person = design.personStage
-        let stored: [String: String] = ["ma_don_vi": "unit_code", "ma_dia_ban": "area", "linh_vuc": "service", "thu_tuc": "procedure_name", "co_quan": "agency"]
-        let columns = person.strata.compactMap { stored[$0] }
-        let (frame, counted, measured) = try await platform.read { sql in
-            let frame = try await store.latestFrame(campaignId: campaign.id, on: sql)
-            let counted = frame?.status == "fixed" && !design.isMultiStage
-                ? try await store.populations(frameId: frame!.id, columns: columns, on: sql) : [:]
-            return (frame, counted, try await platform.store.campaigns.units(of: campaign.id, on: sql).map(\.unit))
-        }
-        guard frame?.status == "fixed" else { return Sizes(rows: [], total: empty, note: "Chưa có khung mẫu đã chốt: nhập khung mẫu và chọn hồ sơ giữ lại trước.") }
+        let noFrame = "Chưa có khung mẫu đã chốt: nhập khung mẫu và chọn hồ sơ giữ lại trước."
         if design.isMultiStage {
-            return Sizes(rows: [], total: empty, note: "Thiết kế nhiều giai đoạn: cỡ mẫu từng tầng phụ thuộc địa bàn được chọn, xem sau khi rút (\(design.personStage.size.name) trong mỗi địa bàn).")
+            let fixed = try await platform.read { [store] sql in try await store.latestFrame(campaignId: campaign.id, on: sql)?.status == "fixed" }
+            return Sizes(rows: [], total: empty, note: fixed ? "Thiết kế nhiều giai đoạn: cỡ mẫu từng tầng phụ thuộc địa bàn được chọn, xem sau khi rút (\(design.personStage.size.name) trong mỗi địa bàn)." : noFrame)
         }
-        var populations: [String: Int] = [:]
-        for (key, n) in counted { populations[SeededUniform.nfc(key.joined(separator: "/")), default: 0] += n }
+        guard let (populations, measured) = try await fixedStrata(campaign, design: design) else { return Sizes(rows: [], total: empty, note: noFrame) }
         let sizes: [String: Int]
         do { sizes = try PersonSelection.sampleSizes(stage: person, populations: populations) } catch {
             return Sizes(rows: [], total: empty, note: error.description)
@@ -147,6 +145,29 @@ public struct SamplingDesigns: Sendable {
 }
 
 extension SamplingDesigns {
+    /// Kept rows per stratum of a one-stage design's person stage in the fixed frame (nil without
+    /// one), with the campaign's measured units.
+    func fixedStrata(_ campaign: Campaign, design: SamplingDesign) async throws -> (populations: [String: Int], measured: [AdminUnit])? {
+        let store = self.store
+        let stored: [String: String] = ["ma_don_vi": "unit_code", "ma_dia_ban": "area", "linh_vuc": "service", "thu_tuc": "procedure_name", "co_quan": "agency"]
+        let columns = design.personStage.strata.compactMap { stored[$0] }
+        let found = try await platform.read { [platform] sql -> ([[String]: Int], [AdminUnit])? in
+            guard let frame = try await store.latestFrame(campaignId: campaign.id, on: sql), frame.status == "fixed" else { return nil }
+            let measured = try await platform.store.campaigns.units(of: campaign.id, on: sql).map(\.unit)
+            if columns == ["unit_code"] {
+                // Strata by unit, the usual design: counted beside the frame, without reading it.
+                let codes = Dictionary(measured.map { ($0.id, $0.code) }, uniquingKeysWith: { a, _ in a })
+                let perUnit = try await store.keptPerUnit(frameId: frame.id, on: sql)
+                return (Dictionary(perUnit.compactMap { id, n in n > 0 ? codes[id].map { ([$0], n) } : nil }, uniquingKeysWith: +), measured)
+            }
+            return (try await store.populations(frameId: frame.id, columns: columns, on: sql), measured)
+        }
+        guard let (counted, measured) = found else { return nil }
+        var populations: [String: Int] = [:]
+        for (key, n) in counted { populations[SeededUniform.nfc(key.joined(separator: "/")), default: 0] += n }
+        return (populations, measured)
+    }
+
     /// The design as a form asks for it, for officials who do not write YAML: how to stratify,
     /// the size rule and its parameters, per stratum or a total allocated, the reserves.
     public struct Choices: Sendable {
@@ -176,6 +197,36 @@ extension SamplingDesigns {
             self.minimum = minimum
             self.reserves = reserves
         }
+    }
+
+    /// The form's choices that give `design` back, or the form's defaults when the design says
+    /// more than the form can (several stages, other strata, Neyman shares, a count of reserves).
+    public static func choices(of design: SamplingDesign?) -> Choices {
+        let defaults = Choices(strata: "ma_don_vi", rule: "yamane", e: "0,05", deff: "1", rr: "1", minimum: "0", reserves: "0,5")
+        guard let design, !design.isMultiStage else { return defaults }
+        let stage = design.personStage
+        let strata = stage.strata.joined(separator: ",")
+        guard stage.within == nil, strataChoices.contains(where: { $0.value == strata }), case .ratio(let reserves) = stage.reserves else { return defaults }
+        // As an official types it: a decimal comma, no trailing zeros.
+        func text(_ value: Double) -> String {
+            value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value).replacingOccurrences(of: ".", with: ",")
+        }
+        var out = defaults
+        out.strata = strata
+        out.reserves = text(reserves)
+        switch stage.size {
+        case .yamane(let e): out.rule = "yamane"; out.e = text(e)
+        case .cochran(let e, let p, let deff, let rr): out.rule = "cochran"; out.e = text(e); out.p = text(p); out.deff = text(deff); out.rr = text(rr)
+        case .fixed(let count): out.rule = "fixed"; out.count = String(count)
+        }
+        out.scope = stage.scope.rawValue
+        switch stage.allocation.method {
+        case .proportional: out.allocation = "proportional"
+        case .equal: out.allocation = "equal"
+        case .neyman(let shares): guard shares.isEmpty else { return defaults }; out.allocation = "neyman"
+        }
+        out.minimum = String(stage.allocation.minimum)
+        return out
     }
 
     public static let strataChoices: [(value: String, label: String)] = [

@@ -38,7 +38,7 @@ public struct SamplingDraws: Sendable {
         let store = self.store
         let (frame, rows, document, areas, earlier) = try await platform.read { sql in
             let frame = try await store.latestFrame(campaignId: campaign.id, on: sql)
-            let rows = frame?.status == "fixed" ? try await store.rows(frameId: frame!.id, withContacts: false, keptOnly: true, on: sql) : []
+            let rows = frame?.status == "fixed" ? try await store.designRows(frameId: frame!.id, on: sql) : (rows: [], unitIds: [])
             return (frame, rows, try await store.design(campaignId: campaign.id, on: sql), try await store.areas(campaignId: campaign.id, on: sql),
                     try await store.draws(campaignId: campaign.id, on: sql))
         }
@@ -50,14 +50,14 @@ public struct SamplingDraws: Sendable {
         }
         guard let document else { throw AppError.conflict("chưa lưu thiết kế chọn mẫu (no design)", field: "/seed") }
         let design = try SamplingDesigns.check(document)
-        let table = Self.frameTable(rows)
+        let table = Self.frameTable(rows.rows)
         let areaTables = try areas.map(Self.areasTable)
         let chosenSeed = seed.isEmpty ? SeedText.generate() : seed
         let sample: DrawnSample
         let projection: [UInt8]
         do {
-            sample = try SampleDrawRunner.draw(frame: table, areas: areaTables, design: design, seed: chosenSeed)
-            projection = try SampleDrawRunner.projectionCSV(frame: table, design: design)
+            sample = try SampleDrawRunner.draw(frame: table, areas: areaTables, design: design, seed: chosenSeed, keepingProjection: true)
+            projection = sample.projectionCSV ?? []
         } catch let error as SamplingError {
             throw AppError.invalid(error.description, field: "/document")
         } catch let problem as SamplingInputProblem {
@@ -66,10 +66,16 @@ public struct SamplingDraws: Sendable {
         }
         let drawnAt = Date()
         let record = DrawRecord(sample: sample, drawnAt: drawnAt, reason: reason.isEmpty ? nil : reason, software: ProductVersion.software)
-        let cases = Self.cases(sample, design: design, rows: rows)
+        let cases = await Self.cases(sample, design: design, table: table, unitIds: rows.unitIds)
         let stored = try await platform.transaction { sql in
             // Two draws at once: the second sees the first and needs its own reason.
             try await store.lockCampaign(campaign.id, on: sql)
+            // Responses already carry this draw's cases and weights: a new draw would leave them
+            // pointing at cases that no longer exist.
+            let responses = try await platform.store.responses.count(campaignId: campaign.id, on: sql)
+            if responses > 0 {
+                throw AppError.conflict("kỳ đã có \(responses) phiếu trả lời gắn với mẫu hiện tại; không rút lại được (responses already use this draw)", field: "/reason")
+            }
             let now = try await store.draws(campaignId: campaign.id, on: sql)
             let current = try await store.latestFrame(campaignId: campaign.id, on: sql)
             if now.count != earlier.count || current?.id != frame.id || current?.status != "fixed" {
@@ -91,28 +97,41 @@ public struct SamplingDraws: Sendable {
     }
 
     /// Cases of the person stage in draw order, numbered from 1, with their design weight (§8).
-    static func cases(_ sample: DrawnSample, design: SamplingDesign, rows: [SamplingRepository.FrameRow]) -> [SamplingRepository.CaseRow] {
-        let units = Dictionary(rows.map { ($0.key, $0.unitId) }, uniquingKeysWith: { a, _ in a })
-        let areaOf = Dictionary(rows.map { ($0.key, $0.area ?? "") }, uniquingKeysWith: { a, _ in a })
+    static func cases(_ sample: DrawnSample, design: SamplingDesign, table: RowsFrameTable, unitIds: [Int]) async -> [SamplingRepository.CaseRow] {
+        let drawn = sample.rows.filter { $0.stage == design.personStage.name }
+        // Only the drawn rows' units and areas, found by both halves of the frame at once: a
+        // dictionary of the whole frame costs more than the draw.
+        let wanted = Set(drawn.map(\.key))
+        let half = table.rows.count / 2
+        async let first = Self.units(of: wanted, in: table.rows[..<half], unitIds: unitIds)
+        async let second = Self.units(of: wanted, in: table.rows[half...], unitIds: unitIds)
+        let frameRows = await first.merging(await second) { a, _ in a }
         var number = 0
-        return sample.rows.filter { $0.stage == design.personStage.name }.map { row in
+        return drawn.map { row in
             number += 1
-            let area = design.isMultiStage ? sample.selectedAreas[areaOf[row.key] ?? ""] : nil
+            let frameRow = frameRows[row.key]
+            let area = design.isMultiStage ? sample.selectedAreas[frameRow?.area ?? ""] : nil
             let probability = (area?.probability ?? 1) * row.pi
             return SamplingRepository.CaseRow(
-                number: number, code: CaseCode(number: number).description, frameKey: row.key, unitId: units[row.key] ?? 0,
+                number: number, code: CaseCode(number: number).description, frameKey: row.key, unitId: frameRow?.unitId ?? 0,
                 stratum: row.stratum, firstStratum: area?.firstStratum ?? row.stratum, psu: area?.psu, role: row.role.rawValue,
                 order: row.order, pi: row.pi, designWeight: probability > 0 ? 1 / probability : 0, status: "drawn")
         }
     }
 
+    static func units(of keys: Set<String>, in rows: ArraySlice<(line: Int, values: [String])>, unitIds: [Int]) -> [String: (unitId: Int, area: String)] {
+        var out: [String: (unitId: Int, area: String)] = [:]
+        for index in rows.indices where keys.contains(rows[index].values[0]) {
+            out[rows[index].values[0]] = (unitIds[index], rows[index].values[2])
+        }
+        return out
+    }
+
     /// A stored frame as the draw reads it: the key and design columns under their machine names.
-    static func frameTable(_ rows: [SamplingRepository.FrameRow]) -> RowsFrameTable {
+    static func frameTable(_ rows: [(line: Int, values: [String])]) -> RowsFrameTable {
         let names = SamplingFrames.columnNames
         let header = [names[.key]!, names[.unit]!, names[.area]!, names[.service]!, names[.procedure]!, names[.agency]!]
-        return RowsFrameTable(name: "khung-mau.csv", header: header, rows: rows.map {
-            ($0.line, [$0.key, $0.unitCode, $0.area ?? "", $0.service ?? "", $0.procedure ?? "", $0.agency ?? ""])
-        })
+        return RowsFrameTable(name: "khung-mau.csv", header: header, rows: rows)
     }
 
     static func areasTable(_ file: (fileName: String, content: String)) throws -> RowsFrameTable {

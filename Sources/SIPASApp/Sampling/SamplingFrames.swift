@@ -35,7 +35,8 @@ public struct SamplingFrames: Sendable {
         let sheet = sheet?.trimmingCharacters(in: .whitespaces).nonEmpty
         let table = try Self.parse(fileName: fileName, bytes: bytes, sheet: sheet)
         let seal = try platform.db.contactSeal()
-        let sealed = try seal.seal(bytes, context: "upload/\(campaign.id)")
+        // Kept as read, not as sent: the import that follows needs no second unzip and scan.
+        let sealed = try seal.seal(FrameTableArchive.encode(table), context: "upload/\(campaign.id)")
         let uploadId = try await platform.transaction { [store] sql in
             try await store.deleteUploads(campaignId: campaign.id, on: sql)
             let uploadId = try await store.saveUpload(campaignId: campaign.id, fileName: fileName, sheet: sheet, sealed: sealed, userId: user.id, on: sql)
@@ -221,7 +222,14 @@ public struct SamplingFrames: Sendable {
             throw AppError.notFound("tệp đã tải lên \(uploadId) (tải tệp lên lại)")
         }
         let bytes = try platform.db.contactSeal().open(upload.sealed, context: "upload/\(campaign.id)")
-        return (upload.fileName, try Self.parse(fileName: upload.fileName, bytes: bytes, sheet: upload.sheet))
+        guard FrameTableArchive.isArchive(bytes) else {
+            return (upload.fileName, try Self.parse(fileName: upload.fileName, bytes: bytes, sheet: upload.sheet))
+        }
+        do {
+            return (upload.fileName, try FrameTableArchive.decode(bytes, name: upload.fileName))
+        } catch {
+            throw AppError.notFound("tệp đã tải lên \(uploadId) không đọc lại được; tải tệp lên lại (an unreadable upload)")
+        }
     }
 
     /// Seals each row's contacts (AES-GCM over a compact JSON object), on every core.

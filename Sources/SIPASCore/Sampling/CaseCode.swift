@@ -16,8 +16,15 @@ public struct CaseCode: Sendable, Equatable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let body = String(number).count >= 6 ? String(number) : String(repeating: "0", count: 6 - String(number).count) + String(number)
-        return "\(body)-\(Self.damm(body.unicodeScalars.map { Int($0.value) - 48 }))"
+        var digits: [Int] = []
+        var rest = max(0, number)
+        repeat { digits.append(rest % 10); rest /= 10 } while rest > 0
+        while digits.count < 6 { digits.append(0) }
+        digits.reverse()
+        var bytes = digits.map { UInt8(48 + $0) }
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(48 + Self.damm(digits)))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The Damm algorithm's check digit (0 for a number that ends with its own check digit).

@@ -5,6 +5,7 @@ import Foundation
 public enum FrameDate {
     /// `yyyy-mm-dd`, or nil when the text is not a date.
     public static func parse(_ text: String) -> String? {
+        if let date = common(text) { return date }
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return nil }
         if let serial = Double(t), serial.rounded(.down) == serial || t.contains(".") {
@@ -22,6 +23,41 @@ public enum FrameDate {
             return valid(y, m, d)
         }
         return nil
+    }
+
+    /// The forms a million-row export writes, read from the bytes: `dd/mm/yyyy` and `yyyy-mm-dd`,
+    /// possibly followed by a time. Anything else goes the general way.
+    static func common(_ text: String) -> String? {
+        var parts = (0, 0, 0), index = 0, digits = 0, separator: UInt8 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case 48...57:
+                guard digits < 4 else { return nil }
+                digits += 1
+                let value = Int(byte - 48)
+                switch index {
+                case 0: parts.0 = parts.0 * 10 + value
+                case 1: parts.1 = parts.1 * 10 + value
+                default: parts.2 = parts.2 * 10 + value
+                }
+            case UInt8(ascii: "/"), UInt8(ascii: "-"):
+                guard digits > 0, index < 2, separator == 0 || separator == byte else { return nil }
+                separator = byte
+                index += 1
+                digits = 0
+            case UInt8(ascii: " "), UInt8(ascii: "T"):
+                guard index == 2, digits > 0 else { return nil }
+                return date(parts, separator)
+            default:
+                return nil
+            }
+        }
+        guard index == 2, digits > 0 else { return nil }
+        return date(parts, separator)
+    }
+
+    private static func date(_ parts: (Int, Int, Int), _ separator: UInt8) -> String? {
+        separator == UInt8(ascii: "-") ? valid(parts.0, parts.1, parts.2) : valid(parts.2, parts.1, parts.0)
     }
 
     static func valid(_ y: Int, _ m: Int, _ d: Int) -> String? {

@@ -22,7 +22,7 @@ public final class ProjectionHasher {
     public init(header: [String], chunkBytes: Int = 40 << 20) {
         self.header = CanonicalCSV.line(header)
         self.chunkBytes = chunkBytes
-        arena.reserveCapacity(min(chunkBytes + (1 << 16), 64 << 20))
+        arena.reserveCapacity(min(chunkBytes, 64 << 20) + (1 << 16))
     }
 
     deinit { for url in spills { try? FileManager.default.removeItem(at: url) } }
@@ -49,8 +49,18 @@ public final class ProjectionHasher {
 
     /// The hex digest; throws the first duplicate key found.
     public func finish() throws -> String {
+        var unused: [UInt8]?
+        return try finish(keeping: &unused)
+    }
+
+    /// The hex digest, and the canonical CSV itself into `projection` when it is not nil.
+    public func finish(keeping kept: inout [UInt8]?) throws -> String {
         var digest = ContentDigest()
         digest.update(header)
+        var projection = kept
+        kept = nil
+        defer { kept = projection }
+        projection?.append(contentsOf: header)
         var previous: [UInt8] = []
         var previousLine = 0
         var first = true
@@ -63,6 +73,7 @@ public final class ProjectionHasher {
             previous += key
             previousLine = line
             digest.update(row)
+            projection?.append(contentsOf: row)
         }
         if spills.isEmpty {
             sortChunk()

@@ -21,6 +21,8 @@ public struct DrawnSample: Sendable {
     public var populations: [String: Int]
     public var sizes: [String: Int]
     public var selectedAreas: [String: SelectedArea]
+    /// The draw projection's canonical CSV, when asked for (`keepingProjection`).
+    public var projectionCSV: [UInt8]?
 
     public var drawSHA256: String { ContentDigest.hex(of: csv) }
 }
@@ -28,7 +30,10 @@ public struct DrawnSample: Sendable {
 /// Runs a design over a frame and its areas files (sampling-method §5–§11), reading the frame
 /// once; the person stage's strata are `within` then the design's strata columns.
 public enum SampleDrawRunner {
-    public static func draw(frame: FrameTable, areas: [FrameTable], design: SamplingDesign, seed rawSeed: String) throws -> DrawnSample {
+    /// `keepingProjection` also returns the draw projection (a frame held in memory: its rows are
+    /// sorted there, not spilled).
+    public static func draw(frame: FrameTable, areas: [FrameTable], design: SamplingDesign, seed rawSeed: String,
+                            keepingProjection: Bool = false) throws -> DrawnSample {
         let seed = SeededUniform.nfc(rawSeed)
         if seed.isEmpty { throw SamplingError.emptySeed }
         let uniform = SeededUniform(seed: seed)
@@ -49,17 +54,25 @@ public enum SampleDrawRunner {
         }
         let person = PersonSelection(stage: design.personStage, uniform: uniform)
         let layout = try FrameLayout(frame, design: design)
-        let frameDigest = try layout.read(frame) { key, values in
+        var projection: [UInt8]? = keepingProjection ? [] : nil
+        let selected = above
+        func offer(_ key: String, _ values: [String]) {
             if let within = layout.withinIndex {
-                guard above?[values[within]] != nil else { return }
+                guard selected?[values[within]] != nil else { return }
             }
             person.add(stratum: layout.stratumKey(values), key: key)
+        }
+        let frameDigest: TableDigest
+        if keepingProjection, let held = frame as? RowsFrameTable {
+            frameDigest = try layout.readOnTwoCores(held, keeping: &projection, visit: offer)
+        } else {
+            frameDigest = try layout.read(frame, keeping: &projection, visit: offer)
         }
         rows += try person.finish()
         return DrawnSample(
             design: design, keyColumn: layout.keyColumn, seed: seed, frame: frameDigest, areas: digests, rows: rows,
             csv: DrawFile.csv(rows), populations: person.populations, sizes: try person.sampleSizes(),
-            selectedAreas: above ?? [:])
+            selectedAreas: above ?? [:], projectionCSV: projection)
     }
 
     /// The frame's content hash alone (`sipas sample hash`).
@@ -120,6 +133,16 @@ struct FrameLayout {
         header = projection.map { SeededUniform.nfc(frame.header[$0]) }
     }
 
+    /// A frame held in memory, read twice at once: one core checks the keys and hashes the
+    /// projection, the other hands every row to `visit`. `visit` sees the rows of a frame the
+    /// hash then refuses: the caller keeps nothing of them when this throws.
+    func readOnTwoCores(_ frame: RowsFrameTable, keeping kept: inout [UInt8]?, visit: @escaping (String, [String]) -> Void) throws -> TableDigest {
+        let work = TwoCoreRead(layout: self, frame: frame, kept: kept, visit: visit)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in work.run(part) }
+        kept = work.kept
+        return try work.digest.get()
+    }
+
     static func index(of column: String, in table: FrameTable, role: String) throws -> Int {
         if let index = table.header.firstIndex(of: column) { return index }
         throw SamplingInputProblem(
@@ -135,7 +158,12 @@ struct FrameLayout {
     /// Reads every row once: checks keys, feeds the projection's hash, hands (key, projection
     /// values) to `visit`; returns the content hash.
     func read(_ frame: FrameTable, visit: (String, [String]) throws -> Void) throws -> TableDigest {
-        let hasher = ProjectionHasher(header: header)
+        var unused: [UInt8]?
+        return try read(frame, keeping: &unused, visit: visit)
+    }
+
+    func read(_ frame: FrameTable, keeping kept: inout [UInt8]?, visit: (String, [String]) throws -> Void) throws -> TableDigest {
+        let hasher = kept == nil ? ProjectionHasher(header: header) : ProjectionHasher(header: header, chunkBytes: Int.max)
         let keyPosition = projection.firstIndex(of: keyIndex)!
         var values = [String](repeating: "", count: projection.count)
         try frame.forEachRow { line, field in
@@ -149,10 +177,41 @@ struct FrameLayout {
             try visit(key, values)
         }
         do {
-            return TableDigest(stage: nil, sha256: try hasher.finish(), rows: hasher.rows)
+            return TableDigest(stage: nil, sha256: try hasher.finish(keeping: &kept), rows: hasher.rows)
         } catch let duplicate as ProjectionHasher.DuplicateKey {
             throw SamplingInputProblem(file: frame.name, line: duplicate.lines.last, column: keyColumn,
                                        message: "khóa \"\(duplicate.key)\" lặp lại (cũng ở dòng \(duplicate.lines[0])); mỗi hồ sơ một khóa riêng (a duplicate key)")
+        }
+    }
+}
+
+/// The two halves of `FrameLayout.readOnTwoCores`. Each part writes only its own fields, and
+/// `concurrentPerform` returns after both: that is the whole of the synchronisation.
+private final class TwoCoreRead: @unchecked Sendable {
+    let layout: FrameLayout
+    let frame: RowsFrameTable
+    let visit: (String, [String]) -> Void
+    var kept: [UInt8]?
+    var digest: Result<TableDigest, any Error> = .failure(CancellationError())
+
+    init(layout: FrameLayout, frame: RowsFrameTable, kept: [UInt8]?, visit: @escaping (String, [String]) -> Void) {
+        self.layout = layout
+        self.frame = frame
+        self.kept = kept
+        self.visit = visit
+    }
+
+    func run(_ part: Int) {
+        if part == 0 {
+            digest = Result { try layout.read(frame, keeping: &kept) { _, _ in } }
+            return
+        }
+        let projection = layout.projection
+        let keyPosition = projection.firstIndex(of: layout.keyIndex)!
+        var values = [String](repeating: "", count: projection.count)
+        for row in frame.rows {
+            for (i, column) in projection.enumerated() { values[i] = SeededUniform.nfc(column < row.values.count ? row.values[column] : "") }
+            if !values[keyPosition].isEmpty { visit(values[keyPosition], values) }
         }
     }
 }
@@ -166,22 +225,6 @@ public enum DrawFile {
         for row in rows {
             CanonicalCSV.appendLine([row.stage, row.stratum, row.key, row.role.rawValue, String(row.order), row.pi.description], to: &out)
         }
-        return out
-    }
-}
-
-extension SampleDrawRunner {
-    /// The draw projection itself as canonical CSV (§1): key and design columns, rows by key.
-    /// Its SHA-256 is the frame's content hash, so it can be published beside the draw and
-    /// verified in place of the frame.
-    public static func projectionCSV(frame: FrameTable, design: SamplingDesign) throws -> [UInt8] {
-        let layout = try FrameLayout(frame, design: design)
-        let keyPosition = layout.projection.firstIndex(of: layout.keyIndex)!
-        var rows: [(key: String, values: [String])] = []
-        _ = try layout.read(frame) { _, values in rows.append((values[keyPosition], values)) }
-        rows.sort { Allocation.codePointOrder($0.key, $1.key) }
-        var out = CanonicalCSV.line(layout.header)
-        for row in rows { CanonicalCSV.appendLine(row.values, to: &out) }
         return out
     }
 }

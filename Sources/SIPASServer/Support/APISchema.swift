@@ -67,6 +67,21 @@ indirect enum APISchema: Sendable {
         return Set(properties.map(\.name))
     }
 
+    /// The bounds declared for the numeric properties of an object schema, so that a request is
+    /// held to what its OpenAPI document says.
+    var numericBounds: [String: (minimum: Double?, maximum: Double?)] {
+        if case let .limited(inner, _) = self { return inner.numericBounds }
+        guard case let .object(properties, _, _) = self else { return [:] }
+        var out: [String: (minimum: Double?, maximum: Double?)] = [:]
+        for property in properties {
+            var schema = property.schema
+            if case let .nullable(inner) = schema { schema = inner }
+            if case let .limited(inner, limits) = schema, case .integer = inner { out[property.name] = (limits.minimum, limits.maximum) }
+            if case let .limited(inner, limits) = schema, case .number = inner { out[property.name] = (limits.minimum, limits.maximum) }
+        }
+        return out
+    }
+
     /// The schema of a property of an object schema.
     func property(_ name: String) -> APISchema? {
         guard case let .object(properties, _, _) = self else { return nil }

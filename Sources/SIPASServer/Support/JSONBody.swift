@@ -24,10 +24,14 @@ indirect enum JSONValue {
 struct JSONBody {
     let object: [String: JSONValue]
     let path: String
+    /// The schema's bounds of numeric fields (empty when read without a schema).
+    var bounds: [String: (minimum: Double?, maximum: Double?)] = [:]
 
     /// Reads a body with the fields of `schema` (an object schema), and no others.
     static func read(_ request: Request, schema: APISchema, limit: Int = Limits().jsonBytes) async throws -> JSONBody {
-        try await read(request, allowed: schema.propertyNames, limit: limit)
+        var body = try await read(request, allowed: schema.propertyNames, limit: limit)
+        body.bounds = schema.numericBounds
+        return body
     }
 
     /// The body, up to `limit` bytes; a larger one is refused (413) before it is all read.
@@ -89,13 +93,25 @@ struct JSONBody {
     func integer(_ key: String, required: Bool = true) throws -> Int? {
         guard let value = try value(key, required: required) else { return nil }
         guard case let .number(n) = value, let int = Int(exactly: n) else { throw wrongType(key, "integer", value) }
+        try checkBounds(key, n)
         return int
     }
 
     func number(_ key: String, required: Bool = true) throws -> Double? {
         guard let value = try value(key, required: required) else { return nil }
         guard case let .number(n) = value, n.isFinite else { throw wrongType(key, "number", value) }
+        try checkBounds(key, n)
         return n
+    }
+
+    private func checkBounds(_ key: String, _ value: Double) throws {
+        guard let (minimum, maximum) = bounds[key] else { return }
+        if let minimum, value < minimum { throw AppError.invalid("\(key) phải từ \(Self.figure(minimum)) trở lên (below the minimum)", field: field(key)) }
+        if let maximum, value > maximum { throw AppError.invalid("\(key) phải từ \(Self.figure(maximum)) trở xuống (above the maximum)", field: field(key)) }
+    }
+
+    private static func figure(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     func objects(_ key: String, schema: APISchema, required: Bool = false) throws -> [JSONBody] {
@@ -106,7 +122,9 @@ struct JSONBody {
             guard case let .object(object) = element else {
                 throw AppError.malformed("phần tử phải là đối tượng JSON (expected an object)", field: "\(field(key))/\(i)")
             }
-            return try JSONBody(object: object, path: "\(field(key))/\(i)", allowed: allowed)
+            var element = try JSONBody(object: object, path: "\(field(key))/\(i)", allowed: allowed)
+            element.bounds = schema.numericBounds
+            return element
         }
     }
 

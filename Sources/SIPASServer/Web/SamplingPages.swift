@@ -44,7 +44,20 @@ struct SamplingPage: Sendable {
     var sizesTotal: Size?
     var sizesNote: String?
     // Draw
-    var strataChoices = SamplingDesigns.strataChoices.map { MappingPage.Option(value: $0.value, label: $0.label, selected: $0.value == "ma_don_vi") }
+    /// The one-stage form, filled with the saved design when the form can say it.
+    var form: SamplingDesigns.Choices
+    var strataChoices: [MappingPage.Option] {
+        SamplingDesigns.strataChoices.map { MappingPage.Option(value: $0.value, label: $0.label, selected: $0.value == form.strata) }
+    }
+    var ruleYamane: Bool { form.rule == "yamane" }
+    var ruleCochran: Bool { form.rule == "cochran" }
+    var ruleFixed: Bool { form.rule == "fixed" }
+    var scopeTotal: Bool { form.scope == "total" }
+    var allocations: [MappingPage.Option] {
+        [("proportional", "Tỷ lệ theo số hồ sơ"), ("equal", "Bằng nhau"), ("neyman", "Neyman")].map {
+            MappingPage.Option(value: $0.0, label: $0.1, selected: $0.0 == form.allocation)
+        }
+    }
     var mayDraw: Bool
     var drawn: Bool
     var draws: [DrawLine]
@@ -69,7 +82,7 @@ struct SamplingPage: Sendable {
         ]
         return SamplingPage(
             chrome: Chrome(title: "Chọn mẫu — \(campaign.title)", user: user, csrf: csrf, section: "campaigns"),
-            campaign: CampaignLine(campaign), open: campaign.status == .draft || campaign.status == .sampling,
+            campaign: CampaignLine(campaign), open: campaign.status == .sampling,
             notice: message.flatMap { notices[$0] },
             hasFrame: frame != nil, frameFile: frame?.fileName, frameStatus: frame.map { Self.statusLabel($0.status) },
             frameRows: frame.map { f in
@@ -82,8 +95,8 @@ struct SamplingPage: Sendable {
                 Duplicate(number: i + 1, lines: group.map { "dòng \($0.line) (\($0.key))\($0.kept ? "" : " — bỏ")" }.joined(separator: "; "))
             },
             design: Design(document: state.document, areas: state.areas.map { "\($0.fileName) (\(VietnameseFormat.count($0.rows)) địa bàn)" }),
-            sizes: sizes.rows.map(size), sizesTotal: sizes.rows.isEmpty ? nil : size(sizes.total), sizesNote: sizes.note,
-            mayDraw: frame?.status == "fixed" && (campaign.status == .draft || campaign.status == .sampling),
+            sizes: sizes.rows.map(size), sizesTotal: sizes.rows.isEmpty ? nil : size(sizes.total), sizesNote: sizes.note, form: SamplingDesigns.choices(of: state.design),
+            mayDraw: frame?.status == "fixed" && campaign.status == .sampling,
             drawn: !draws.isEmpty,
             draws: draws.reversed().map { d in
                 DrawLine(number: d.number, seed: d.seed, drawnAt: VietnameseFormat.dateTime(d.drawnAt), final: d.isFinal, reason: d.reason,

@@ -104,6 +104,19 @@ public struct AuditSeal: Sendable {
         SHA256Hex.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 
+    /// The same MAC as `mac` of the texts' concatenation, fed piece by piece: a sealed state of
+    /// tens of megabytes is never copied into one text.
+    struct MAC {
+        fileprivate var hmac: HMAC<SHA256>
+        mutating func update(_ text: String) {
+            var text = text
+            text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        }
+        func hex() -> String { SHA256Hex.hex(hmac.finalize()) }
+    }
+
+    func startMAC() -> MAC { MAC(hmac: HMAC<SHA256>(key: key)) }
+
     // MARK: The head checkpoint
 
     public struct Head: Sendable, Equatable {

@@ -123,8 +123,9 @@ public final class Database: Sendable {
         // WAL lets readers proceed while a write commits; FULL sync makes every commit durable
         // (the WAL is fsynced), which group commits of submissions make affordable; the busy
         // timeout covers other processes.
+        // A large import's indexes outgrow the default 2 MB page cache and spill to disk mid-transaction.
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-                       "PRAGMA busy_timeout = 5000"] {
+                       "PRAGMA busy_timeout = 5000", "PRAGMA cache_size = -131072"] {
             try await connection.sql().raw(SQLQueryString(pragma)).run()
         }
         var readConnections: [SQLiteConnection] = []

@@ -109,7 +109,9 @@ public struct CampaignRepository: Sendable {
         db.changedCachedRows()
         db.measuredUnitCache.remove(id)
         // A discarded draft takes its sampling with it (each draw stays in the audit log).
-        try await sql.raw("DELETE FROM sampling_frame_rows WHERE frame_id IN (SELECT id FROM sampling_frames WHERE campaign_id = \(bind: id))").run()
+        for table in SamplingRepository.rowTables {
+            try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE frame_id IN (SELECT id FROM sampling_frames WHERE campaign_id = \(bind: id))").run()
+        }
         for table in ["focal_points", "campaign_units", "campaign_phases", "campaign_status_changes", "releases", "cases", "sampling_draws",
                       "sampling_frames", "sampling_uploads", "sampling_designs", "sampling_areas"] {
             try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE campaign_id = \(bind: id)").run()

@@ -120,12 +120,12 @@ extension SamplingRepository {
     public func replaceCases(_ cases: [CaseRow], campaignId: Int, drawId: Int, on sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM cases WHERE campaign_id = \(bind: campaignId)").run()
         let insert = BulkInsert(table: "cases", columns: [
-            ("campaign_id", .integer), ("draw_id", .integer), ("number", .integer), ("code", .text), ("frame_key", .text), ("unit_id", .integer),
+            ("number", .integer), ("code", .text), ("frame_key", .text), ("unit_id", .integer),
             ("stratum", .text), ("first_stratum", .text), ("psu", .text), ("role", .text), ("draw_order", .integer), ("pi", .real),
             ("design_weight", .real), ("status", .text),
-        ])
+        ], fixed: [("campaign_id", .integer(campaignId)), ("draw_id", .integer(drawId))])
         try await insert.run(cases.map { c in
-            [.integer(campaignId), .integer(drawId), .integer(c.number), .text(c.code), .text(c.frameKey), .integer(c.unitId), .text(c.stratum),
+            [.integer(c.number), .text(c.code), .text(c.frameKey), .integer(c.unitId), .text(c.stratum),
              .text(c.firstStratum), .text(c.psu), .text(c.role), .integer(c.order), .real(c.pi), .real(c.designWeight), .text(c.status)]
         }, on: sql)
     }

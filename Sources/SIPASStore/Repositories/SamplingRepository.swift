@@ -107,16 +107,26 @@ public struct SamplingRepository: Sendable {
         return try row.decode(column: "id", as: Int.self)
     }
 
+    /// Stores a frame's rows in chunks (migration 9), with the rows per unit and the same-person
+    /// groups beside them.
     public func insertRows(_ rows: [FrameRow], frameId: Int, on sql: any SQLDatabase) async throws {
-        let insert = BulkInsert(table: "sampling_frame_rows", columns: [
-            ("frame_id", .integer), ("line", .integer), ("row_key", .text), ("unit_id", .integer), ("unit_code", .text), ("area", .text),
-            ("service", .text), ("procedure_name", .text), ("agency", .text), ("completed_on", .text), ("person_group", .integer),
-            ("kept", .integer), ("sealed", .text),
-        ])
-        try await insert.run(rows.map { r in
-            [.integer(frameId), .integer(r.line), .text(r.key), .integer(r.unitId), .text(r.unitCode), .text(r.area), .text(r.service),
-             .text(r.procedure), .text(r.agency), .text(r.completedOn), r.personGroup.map(BulkInsert.Value.integer) ?? .text(nil),
-             .integer(r.kept ? 1 : 0), .text(r.sealed)]
+        let size = FrameChunkLayout.rowsPerChunk
+        for (chunk, start) in stride(from: 0, to: rows.count, by: size).enumerated() {
+            let slice = rows[start..<min(start + size, rows.count)]
+            let (content, contacts) = try FrameChunk.encode(slice)
+            try await sql.raw("""
+                INSERT INTO sampling_frame_chunks (frame_id, chunk, first_line, row_count, content, contacts)
+                VALUES (\(bind: frameId), \(bind: chunk), \(bind: slice.first!.line), \(bind: slice.count), \(bind: content), \(bind: contacts))
+                """).run()
+        }
+        var perUnit: [Int: Int] = [:]
+        for row in rows { perUnit[row.unitId, default: 0] += 1 }
+        try await BulkInsert(table: "sampling_frame_units", columns: [("frame_id", .integer), ("unit_id", .integer), ("row_count", .integer)])
+            .run(perUnit.sorted { $0.key < $1.key }.map { [.integer(frameId), .integer($0.key), .integer($0.value)] }, on: sql)
+        try await BulkInsert(table: "sampling_frame_people", columns: [
+            ("frame_id", .integer), ("person_group", .integer), ("line", .integer), ("row_key", .text), ("unit_id", .integer), ("kept", .integer),
+        ]).run(rows.compactMap { r in
+            r.personGroup.map { [.integer(frameId), .integer($0), .integer(r.line), .text(r.key), .integer(r.unitId), .integer(r.kept ? 1 : 0)] }
         }, on: sql)
     }
 
@@ -144,53 +154,94 @@ public struct SamplingRepository: Sendable {
                      fixedAt: try row.decode(column: "fixed_at", as: String?.self), purgedAt: try row.decode(column: "purged_at", as: String?.self))
     }
 
-    /// The rows of a frame, in line order; `sealed` only when asked for. Each row comes back as one
-    /// text (fields joined by the unit separator): decoding a million rows field by field costs
-    /// more than the draw itself.
+    /// The rows of a frame, in line order; `sealed` only when asked for.
     public func rows(frameId: Int, withContacts: Bool, keptOnly: Bool, on sql: any SQLDatabase) async throws -> [FrameRow] {
-        let columns = ["CAST(line AS TEXT)", "row_key", "CAST(unit_id AS TEXT)", "unit_code", "area", "service", "procedure_name", "agency",
-                       "completed_on", "CAST(person_group AS TEXT)", "CAST(kept AS TEXT)", withContacts ? "sealed" : "NULL"]
-        // NULL stays distinguishable from an empty text: a marker byte precedes every present value.
-        let joined = columns.map { "COALESCE('~' || \($0), '')" }.joined(separator: " || char(31) || ")
-        let expression = sql.dialect.name.lowercased().contains("postgres") ? joined.replacingOccurrences(of: "char(31)", with: "chr(31)") : joined
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: expression) AS r FROM sampling_frame_rows
-            WHERE frame_id = \(bind: frameId) \(unsafeRaw: keptOnly ? "AND kept = 1" : "") ORDER BY line
+        let groups = Dictionary(try await duplicateRows(frameId: frameId, on: sql).map { ($0.key, (group: $0.group, kept: $0.kept)) },
+                                uniquingKeysWith: { a, _ in a })
+        let chunks = try await sql.raw("""
+            SELECT content, \(unsafeRaw: withContacts ? "contacts" : "'' AS contacts") FROM sampling_frame_chunks
+            WHERE frame_id = \(bind: frameId) ORDER BY chunk
             """).all()
-        return try rows.map { row in
-            let fields = try row.decode(column: "r", as: String.self).split(separator: "\u{1F}", omittingEmptySubsequences: false)
-                .map { $0.isEmpty ? nil : String($0.dropFirst()) }
-            guard fields.count == 12, let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
-                throw DatabaseError.migration("dòng khung mẫu không đọc được (an unreadable frame row)")
-            }
-            return FrameRow(line: line, key: key, unitId: unitId, unitCode: fields[3] ?? "", area: fields[4], service: fields[5], procedure: fields[6],
-                            agency: fields[7], completedOn: fields[8], personGroup: fields[9].flatMap { Int($0) }, kept: fields[10] == "1", sealed: fields[11])
+        var out: [FrameRow] = []
+        for chunk in chunks {
+            out += try Self.records(try chunk.decode(column: "content", as: String.self),
+                                    contacts: withContacts ? try chunk.decode(column: "contacts", as: String.self) : nil, groups: groups, keptOnly: keptOnly)
         }
+        return out
     }
 
-    /// Kept rows per unit, counted by the database.
+    /// A frame's kept rows as a draw reads them: the line and [key, unit code, area, service,
+    /// procedure, agency] (absent as empty), and each row's unit id; nothing else is decoded.
+    public func designRows(frameId: Int, on sql: any SQLDatabase) async throws -> (rows: [(line: Int, values: [String])], unitIds: [Int]) {
+        let dropped = Set(try await duplicateRows(frameId: frameId, on: sql).filter { !$0.kept }.map(\.key))
+        let texts = try await sql.raw("SELECT content FROM sampling_frame_chunks WHERE frame_id = \(bind: frameId) ORDER BY chunk").all()
+            .map { try $0.decode(column: "content", as: String.self) }
+        // Two halves of the chunks decoded at once: a million records is a good part of a draw.
+        let half = texts.count / 2
+        async let first = Self.designRecords(texts[..<half], dropped: dropped)
+        async let second = Self.designRecords(texts[half...], dropped: dropped)
+        let (a, b) = try await (first, second)
+        return (a.rows + b.rows, a.unitIds + b.unitIds)
+    }
+
+    static func designRecords(_ texts: ArraySlice<String>, dropped: Set<String>) throws -> (rows: [(line: Int, values: [String])], unitIds: [Int]) {
+        var rows: [(line: Int, values: [String])] = [], unitIds: [Int] = []
+        for text in texts {
+            try FrameChunk.forEachRecord(text) { fields in
+                guard let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
+                    throw UnreadableChunk()
+                }
+                if !dropped.isEmpty && dropped.contains(key) { return }
+                rows.append((line, [key, fields[3] ?? "", fields[4] ?? "", fields[5] ?? "", fields[6] ?? "", fields[7] ?? ""]))
+                unitIds.append(unitId)
+            }
+        }
+        return (rows, unitIds)
+    }
+
+    static func records(_ content: String, contacts text: String?, groups: [String: (group: Int, kept: Bool)], keptOnly: Bool) throws -> [FrameRow] {
+        let contacts = text.map(FrameChunk.contacts) ?? []
+        var out: [FrameRow] = []
+        var index = 0
+        try FrameChunk.forEachRecord(content) { fields in
+            defer { index += 1 }
+            guard let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
+                throw UnreadableChunk()
+            }
+            let group = groups.isEmpty ? nil : groups[key]
+            if keptOnly && group?.kept == false { return }
+            if text != nil && index >= contacts.count { throw UnreadableChunk() }
+            out.append(FrameRow(line: line, key: key, unitId: unitId, unitCode: fields[3] ?? "", area: fields[4], service: fields[5],
+                                procedure: fields[6], agency: fields[7], completedOn: fields[8], personGroup: group?.group,
+                                kept: group?.kept ?? true, sealed: text != nil ? contacts[index] : nil))
+        }
+        return out
+    }
+
+    /// Kept rows per unit: the unit's rows less its dossiers set aside as the same person.
     public func keptPerUnit(frameId: Int, on sql: any SQLDatabase) async throws -> [Int: Int] {
         var out: [Int: Int] = [:]
-        for row in try await sql.raw("SELECT unit_id, COUNT(*) AS n FROM sampling_frame_rows WHERE frame_id = \(bind: frameId) AND kept = 1 GROUP BY unit_id").all() {
+        for row in try await sql.raw("""
+            SELECT u.unit_id, u.row_count - (SELECT COUNT(*) FROM sampling_frame_people p
+                                             WHERE p.frame_id = u.frame_id AND p.unit_id = u.unit_id AND p.kept = 0) AS n
+            FROM sampling_frame_units u WHERE u.frame_id = \(bind: frameId)
+            """).all() {
             out[try row.decode(column: "unit_id", as: Int.self)] = try row.decode(column: "n", as: Int.self)
         }
         return out
     }
 
-    /// Kept rows per combination of the given columns (stored column names), counted by the database.
+    /// Kept rows per combination of the given columns (stored column names).
     public func populations(frameId: Int, columns: [String], on sql: any SQLDatabase) async throws -> [[String]: Int] {
-        let allowed: Set<String> = ["unit_code", "area", "service", "procedure_name", "agency"]
-        guard columns.allSatisfy(allowed.contains) else { throw DatabaseError.migration("unknown frame column") }
-        let list = columns.isEmpty ? "" : columns.map { "COALESCE(\($0), '')" }.joined(separator: ", ")
-        let select = columns.enumerated().map { "COALESCE(\($1), '') AS c\($0)" }.joined(separator: ", ")
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: select.isEmpty ? "" : select + ",") COUNT(*) AS n FROM sampling_frame_rows
-            WHERE frame_id = \(bind: frameId) AND kept = 1 \(unsafeRaw: list.isEmpty ? "" : "GROUP BY " + list)
-            """).all()
+        let read: [String: (FrameRow) -> String?] = ["unit_code": { $0.unitCode }, "area": \.area, "service": \.service,
+                                                     "procedure_name": \.procedure, "agency": \.agency]
+        let parts = try columns.map { name in
+            guard let part = read[name] else { throw DatabaseError.migration("unknown frame column \(name)") }
+            return part
+        }
         var out: [[String]: Int] = [:]
-        for row in rows {
-            let key = try columns.indices.map { try row.decode(column: "c\($0)", as: String.self) }
-            out[key] = try row.decode(column: "n", as: Int.self)
+        for row in try await rows(frameId: frameId, withContacts: false, keptOnly: true, on: sql) {
+            out[parts.map { $0(row) ?? "" }, default: 0] += 1
         }
         return out
     }
@@ -198,8 +249,8 @@ public struct SamplingRepository: Sendable {
     /// The rows of same-person groups, by group then line.
     public func duplicateRows(frameId: Int, on sql: any SQLDatabase) async throws -> [(group: Int, line: Int, key: String, kept: Bool)] {
         try await sql.raw("""
-            SELECT person_group, line, row_key, kept FROM sampling_frame_rows
-            WHERE frame_id = \(bind: frameId) AND person_group IS NOT NULL ORDER BY person_group, line
+            SELECT person_group, line, row_key, kept FROM sampling_frame_people
+            WHERE frame_id = \(bind: frameId) ORDER BY person_group, line
             """).all().map {
             (try $0.decode(column: "person_group", as: Int.self), try $0.decode(column: "line", as: Int.self),
              try $0.decode(column: "row_key", as: String.self), try $0.decode(column: "kept", as: Int.self) == 1)
@@ -208,7 +259,7 @@ public struct SamplingRepository: Sendable {
 
     public func setNotKept(frameId: Int, keys: [String], on sql: any SQLDatabase) async throws {
         for start in stride(from: 0, to: keys.count, by: 500) {
-            var query = SQLQueryString("UPDATE sampling_frame_rows SET kept = 0 WHERE frame_id = \(bind: frameId) AND row_key IN (")
+            var query = SQLQueryString("UPDATE sampling_frame_people SET kept = 0 WHERE frame_id = \(bind: frameId) AND row_key IN (")
             for (i, key) in keys[start..<min(start + 500, keys.count)].enumerated() {
                 if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
                 query.appendInterpolation(bind: key)
@@ -227,7 +278,7 @@ public struct SamplingRepository: Sendable {
 
     /// Deletes the rows (contacts with them) and marks the frame purged; draws keep their projection.
     public func purge(frameId: Int, on sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM sampling_frame_rows WHERE frame_id = \(bind: frameId)").run()
+        try await deleteRows(frameId: frameId, on: sql)
         try await sql.raw("UPDATE sampling_frames SET status = 'purged', purged_at = \(bind: Timestamp.now()) WHERE id = \(bind: frameId)").run()
     }
 
@@ -238,8 +289,17 @@ public struct SamplingRepository: Sendable {
               AND NOT EXISTS (SELECT 1 FROM sampling_draws d WHERE d.frame_id = f.id)
             """).all().map { try $0.decode(column: "id", as: Int.self) }
         for id in ids {
-            try await sql.raw("DELETE FROM sampling_frame_rows WHERE frame_id = \(bind: id)").run()
+            try await deleteRows(frameId: id, on: sql)
             try await sql.raw("DELETE FROM sampling_frames WHERE id = \(bind: id)").run()
+        }
+    }
+
+    static let rowTables = ["sampling_frame_chunks", "sampling_frame_units", "sampling_frame_people"]
+
+    /// A frame's rows, contacts included, and what is kept beside them.
+    func deleteRows(frameId: Int, on sql: any SQLDatabase) async throws {
+        for table in Self.rowTables {
+            try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE frame_id = \(bind: frameId)").run()
         }
     }
 }
