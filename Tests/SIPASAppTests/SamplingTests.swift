@@ -118,6 +118,9 @@ import Testing
         let listed = try await draws.list(campaign: id, by: s.admin)
         #expect(listed.map(\.isFinal) == [false, true])
 
+        // Not while fieldwork may still need the contacts; after collection, yes.
+        await #expect(throws: AppError.self) { try await frames.purge(campaign: id, by: s.admin) }
+        for step in ["fieldwork", "entry", "analysis"] { _ = try await s.platform.campaigns.setStatus(id, to: step, by: s.admin) }
         try await frames.purge(campaign: id, by: s.admin)
         let purged = try await frames.summary(campaign: id, by: s.admin)
         #expect(purged.frame?.status == "purged" && purged.perUnit.allSatisfy { $0.rows == 0 })
@@ -154,6 +157,62 @@ import Testing
             if choices.rule == "cochran" { #expect([back.e, back.deff, back.rr] == [choices.e, choices.deff, choices.rr]) }
         }
         #expect(SamplingDesigns.choices(of: nil).rule == "yamane")
+    }
+
+    @Test func areasFilesAreCheckedWhenTheDesignIsSaved() async throws {
+        let s = try await setting()
+        let document = "key: ma_ho_so\nstages:\n  - {name: thon, method: pps, parent: ma_don_vi, key: ma_dia_ban, size: so_ho, n: 1}\n"
+            + "  - name: person\n    within: ma_dia_ban\n    size: {rule: fixed, count: 2}\n"
+        let code = s.communes[0].code
+        for (content, fragment) in [("ma_don_vi,ma_dia_ban,so_ho\n\(code),T1,-5\n\(code),T2,40\n", "-5"),
+                                    ("ma_don_vi,ma_dia_ban,so_ho\n\(code),T1,30\n\(code),T1,40\n", "T1")] {
+            do {
+                _ = try await s.platform.samplingDesigns.save(campaign: s.campaign.id, document: document, areas: [("thon.csv", content)], by: s.admin)
+                Issue.record("a bad areas file was saved: \(content)")
+            } catch let error as AppError {
+                #expect(error.message.contains("thon.csv") && error.items.contains { $0.message.contains(fragment) }, "\(error.message) \(error.items)")
+            }
+        }
+        #expect(try await s.platform.samplingDesigns.state(campaign: s.campaign.id, by: s.admin).areas.isEmpty)
+        let saved = try await s.platform.samplingDesigns.save(campaign: s.campaign.id, document: document,
+                                                              areas: [("thon.csv", "ma_don_vi,ma_dia_ban,so_ho\n\(code),T1,30\n\(code),T2,40\n")], by: s.admin)
+        #expect(saved.areas.map(\.rows) == [2])
+    }
+
+    @Test func aMultiStageDrawServesTheAreasFilesItUsed() async throws {
+        let s = try await setting()
+        let id = s.campaign.id
+        var lines = ["Số hồ sơ,Mã xã,Thôn,Họ và tên"]
+        for i in 0..<120 {
+            let unit = s.communes[i % 3]
+            lines.append("HS-\(i),\(unit.code),T-\(unit.code)-\(i % 2),Người \(i)")
+        }
+        let preview = try await s.platform.samplingFrames.upload(campaign: id, fileName: "thon.csv", bytes: Array(lines.joined(separator: "\n").utf8), by: s.admin)
+        _ = try await s.platform.samplingFrames.importFrame(campaign: id, .init(uploadId: preview.uploadId, mapping: [
+            "key": "Số hồ sơ", "unit": "Mã xã", "area": "Thôn", "name": "Họ và tên"]), by: s.admin)
+        let document = "key: ma_ho_so\nstages:\n  - {name: thon, method: pps, parent: ma_don_vi, key: ma_dia_ban, size: so_ho, n: 1}\n"
+            + "  - name: person\n    within: ma_dia_ban\n    size: {rule: fixed, count: 3}\n"
+        let areas = "ma_don_vi,ma_dia_ban,so_ho\n" + s.communes.prefix(3).flatMap { u in ["\(u.code),T-\(u.code)-0,30", "\(u.code),T-\(u.code)-1,50"] }.joined(separator: "\n") + "\n"
+        _ = try await s.platform.samplingDesigns.save(campaign: id, document: document, areas: [("thon.csv", areas)], by: s.admin)
+        _ = try await s.platform.samplingDraws.draw(campaign: id, seed: "địa bàn", reason: nil, by: s.admin)
+        let served = try await s.platform.samplingDraws.areasFile(campaign: id, number: 1, stage: 1, by: s.admin)
+        #expect(served.content == areas)
+        await #expect(throws: AppError.self) { _ = try await s.platform.samplingDraws.areasFile(campaign: id, number: 1, stage: 2, by: s.admin) }
+        // Replaced after the draw: the draw's own file is no longer there to serve, and that is said.
+        _ = try await s.platform.samplingDesigns.save(campaign: id, document: document, areas: [("thon.csv", areas.replacingOccurrences(of: ",50", with: ",60"))], by: s.admin)
+        do {
+            _ = try await s.platform.samplingDraws.areasFile(campaign: id, number: 1, stage: 1, by: s.admin)
+            Issue.record("a changed areas file was served as the draw's")
+        } catch let error as AppError {
+            #expect(error.kind == .conflict)
+        }
+    }
+
+    @Test func unitCodesExcelWroteWithoutTheirLeadingZeroAreRecognised() {
+        let unit = AdminUnit(id: 1, code: "06253", name: "Xã Tri Lễ", kind: "xã", level: .commune, parentId: nil, path: "/1/", register: .reform2025, validFrom: nil, validTo: nil)
+        #expect(FrameRowsCheck.zeroDropped("6253", ["06253": unit])?.id == 1)
+        #expect(FrameRowsCheck.zeroDropped("06253", ["06253": unit]) == nil)
+        #expect(FrameRowsCheck.zeroDropped("625x", ["06253": unit]) == nil)
     }
 
     @Test func responsesOfCasesCarryTheDrawsDesign() async throws {

@@ -96,6 +96,10 @@ def main():
         _, text = call(base, "POST", "/api/v1/sampling/verify", None, {"frame": files["khung-mau-rut.csv"].decode(), "record": files["bien-ban.json"].decode(),
                                                                       "draw": files["mau.csv"].decode()}, expect=200)
         check(json.loads(text)["matches"] is True, f"the API verifies its own draw: {text[:200]!r}")
+        # Contacts stay until collection is over: the purge waits for the analysis step.
+        call(base, "DELETE", f"{sampling}/frame", token, None, expect=409)
+        for step in ["fieldwork", "entry", "analysis"]:
+            call(base, "POST", f"/api/v1/campaigns/{cid}/status", token, {"status": step}, expect=200)
     finally:
         server.terminate()
         server.wait()

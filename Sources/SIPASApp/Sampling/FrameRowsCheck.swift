@@ -61,7 +61,7 @@ struct FrameRowsCheck {
             if mapping[.key] != nil {
                 key = SeededUniform.nfc(value(.key) ?? "")
                 if key.isEmpty { problem(line, .key, "mã hồ sơ trống; mỗi dòng cần một mã riêng (an empty key)"); continue }
-                if let first = key.unicodeScalars.first, "=+@".unicodeScalars.contains(first) {
+                if let first = key.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) {
                     problem(line, .key, "mã hồ sơ \"\(key)\" bắt đầu bằng \(first), dễ thành công thức khi mở bằng Excel; sửa mã (a key that reads as a formula)"); continue
                 }
                 if formulaKeys.contains(line) { problem(line, .key, "mã hồ sơ \"\(key)\" là công thức Excel; dán giá trị (Paste Values) rồi tải lại (a key computed by a formula)") }
@@ -71,7 +71,7 @@ struct FrameRowsCheck {
                 key = String(format: "%07d", line)
             }
             let unitText = value(.unit) ?? ""
-            var unit = byCode[unitText] ?? byCode[SeededUniform.nfc(unitText)]
+            var unit = byCode[unitText] ?? byCode[SeededUniform.nfc(unitText)] ?? Self.zeroDropped(unitText, byCode)
             if unit == nil, let named = byName[SearchText.fold(unitText)] {
                 if named.count == 1 { unit = named[0] } else {
                     problem(line, .unit, "tên \"\(unitText)\" trùng nhiều đơn vị của kỳ; ghi mã đơn vị (\(named.map(\.code).joined(separator: ", "))) (an ambiguous name)"); continue
@@ -154,6 +154,17 @@ struct FrameRowsCheck {
             for level in [UnitLevel.commune, .district, .province] {
                 if let unit = try await units.find(register: register, level: level, code: code) { return unit }
             }
+        }
+        return nil
+    }
+
+    /// A code Excel read as a number and wrote without its leading zeros (06253 → 6253): the
+    /// measured unit whose code it is once padded to a register's lengths (province 2, district 3,
+    /// commune 5).
+    static func zeroDropped(_ text: String, _ byCode: [String: AdminUnit]) -> AdminUnit? {
+        guard !text.isEmpty, text.count < 5, text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        for width in [2, 3, 5] where width > text.count {
+            if let unit = byCode[String(repeating: "0", count: width - text.count) + text] { return unit }
         }
         return nil
     }

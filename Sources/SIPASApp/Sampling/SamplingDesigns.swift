@@ -91,11 +91,18 @@ public struct SamplingDesigns: Sendable {
         guard areas.count == design.areaStages.count else {
             throw AppError.invalid("thiết kế có \(design.areaStages.count) giai đoạn chọn địa bàn nhưng có \(areas.count) tệp địa bàn; cần một tệp cho mỗi giai đoạn, theo thứ tự", field: "/areas")
         }
+        var tables: [RowsFrameTable] = []
         for (file, stage) in zip(areas, design.areaStages) {
             let table = try SamplingDraws.areasTable(file)
             for column in stage.columns where !table.header.contains(column) {
                 throw AppError.invalid("tệp \(file.fileName) không có cột \"\(column)\" của giai đoạn \(stage.name); các cột: \(table.header.joined(separator: ", "))", field: "/areas")
             }
+            tables.append(table)
+        }
+        // Sizes that are not positive numbers, duplicate areas: refused now, not at the draw.
+        do { try SampleDrawRunner.checkAreas(tables, design: design) } catch let problem as SamplingInputProblem {
+            throw AppError(.invalidContent, "tệp \(problem.file) chưa dùng được (an areas file to correct)", field: "/areas",
+                           items: [AppError.Item(line: problem.line, field: problem.column, message: problem.message)])
         }
     }
 

@@ -28,7 +28,7 @@ public struct SamplingDraws: Sendable {
         try frames.requireOpen(campaign)
         let seed = SeededUniform.nfc((typed ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
         if typed != nil && seed.isEmpty {
-            throw AppError.invalid("hạt giống trống; nhập một chuỗi ký tự hoặc để trống ô để hệ thống tạo 32 chữ số hex (an empty seed)", field: "/seed")
+            throw AppError.invalid("hạt giống trống; nhập một chuỗi ký tự, hoặc không nhập gì (không gửi trường seed) để hệ thống tạo 32 chữ số hex (an empty seed)", field: "/seed")
         }
         if seed.count > Self.seedLimit || seed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw AppError.invalid("hạt giống tối đa \(Self.seedLimit) ký tự, không có ký tự điều khiển", field: "/seed")
@@ -66,7 +66,7 @@ public struct SamplingDraws: Sendable {
         }
         let drawnAt = Date()
         let record = DrawRecord(sample: sample, drawnAt: drawnAt, reason: reason.isEmpty ? nil : reason, software: ProductVersion.software)
-        let cases = await Self.cases(sample, design: design, table: table, unitIds: rows.unitIds)
+        let cases = Self.cases(sample, design: design, table: table, unitIds: rows.unitIds)
         let stored = try await platform.transaction { sql in
             // Two draws at once: the second sees the first and needs its own reason.
             try await store.lockCampaign(campaign.id, on: sql)
@@ -79,7 +79,7 @@ public struct SamplingDraws: Sendable {
             let now = try await store.draws(campaignId: campaign.id, on: sql)
             let current = try await store.latestFrame(campaignId: campaign.id, on: sql)
             if now.count != earlier.count || current?.id != frame.id || current?.status != "fixed" {
-                throw AppError.conflict("khung mẫu hoặc các lần rút đã thay đổi trong lúc rút; tải lại trang rồi rút lại, kèm lý do (the frame or the draws changed meanwhile)", field: "/reason")
+                throw AppError.conflict("khung mẫu hoặc các lần rút đã thay đổi trong lúc rút; tải lại trang, xem lần rút mới nhất rồi mới quyết định rút tiếp (the frame or the draws changed meanwhile)", field: "/reason")
             }
             let draw = try await store.insertDraw(campaignId: campaign.id, frameId: frame.id, seed: sample.seed, record: record.json,
                                                   drawCSV: String(decoding: sample.csv, as: UTF8.self),
@@ -97,34 +97,24 @@ public struct SamplingDraws: Sendable {
     }
 
     /// Cases of the person stage in draw order, numbered from 1, with their design weight (§8).
-    static func cases(_ sample: DrawnSample, design: SamplingDesign, table: RowsFrameTable, unitIds: [Int]) async -> [SamplingRepository.CaseRow] {
+    static func cases(_ sample: DrawnSample, design: SamplingDesign, table: RowsFrameTable, unitIds: [Int]) -> [SamplingRepository.CaseRow] {
         let drawn = sample.rows.filter { $0.stage == design.personStage.name }
-        // Only the drawn rows' units and areas, found by both halves of the frame at once: a
-        // dictionary of the whole frame costs more than the draw.
-        let wanted = Set(drawn.map(\.key))
-        let half = table.rows.count / 2
-        async let first = Self.units(of: wanted, in: table.rows[..<half], unitIds: unitIds)
-        async let second = Self.units(of: wanted, in: table.rows[half...], unitIds: unitIds)
-        let frameRows = await first.merging(await second) { a, _ in a }
+        // Each drawn row's position in the frame comes back with it: unit and area without a lookup.
+        func frameRow(_ row: DrawRow) -> (unitId: Int, area: String)? {
+            guard let position = row.row, position < unitIds.count, table.rows[position].values[0] == row.key else { return nil }
+            return (unitIds[position], table.rows[position].values[2])
+        }
         var number = 0
         return drawn.map { row in
             number += 1
-            let frameRow = frameRows[row.key]
-            let area = design.isMultiStage ? sample.selectedAreas[frameRow?.area ?? ""] : nil
+            let found = frameRow(row)
+            let area = design.isMultiStage ? sample.selectedAreas[found?.area ?? ""] : nil
             let probability = (area?.probability ?? 1) * row.pi
             return SamplingRepository.CaseRow(
-                number: number, code: CaseCode(number: number).description, frameKey: row.key, unitId: frameRow?.unitId ?? 0,
+                number: number, code: CaseCode(number: number).description, frameKey: row.key, unitId: found?.unitId ?? 0,
                 stratum: row.stratum, firstStratum: area?.firstStratum ?? row.stratum, psu: area?.psu, role: row.role.rawValue,
                 order: row.order, pi: row.pi, designWeight: probability > 0 ? 1 / probability : 0, status: "drawn")
         }
-    }
-
-    static func units(of keys: Set<String>, in rows: ArraySlice<(line: Int, values: [String])>, unitIds: [Int]) -> [String: (unitId: Int, area: String)] {
-        var out: [String: (unitId: Int, area: String)] = [:]
-        for index in rows.indices where keys.contains(rows[index].values[0]) {
-            out[rows[index].values[0]] = (unitIds[index], rows[index].values[2])
-        }
-        return out
     }
 
     /// A stored frame as the draw reads it: the key and design columns under their machine names.
@@ -175,9 +165,34 @@ public struct SamplingDraws: Sendable {
         }
     }
 
+    /// The areas file of one area stage of a draw (1 for the first), so that anyone can re-run a
+    /// multi-stage draw: served only while it is the very file the draw used (its hash is the
+    /// record's).
+    public func areasFile(campaign id: Int, number: Int, stage: Int, by user: User?) async throws -> (fileName: String, content: String) {
+        let campaign = try await readable(id, by: user)
+        let store = self.store
+        let (draw, areas) = try await platform.read { sql in
+            (try await store.draws(campaignId: campaign.id, on: sql).first { $0.number == number }, try await store.areas(campaignId: campaign.id, on: sql))
+        }
+        guard let draw else { throw AppError.notFound("lần rút \(number)") }
+        let record: DrawRecord
+        do { record = try DrawRecord.read(draw.record, file: "bien-ban.json") } catch { throw AppError.notFound("biên bản của lần rút \(number)") }
+        guard stage >= 1, stage <= record.areas.count, stage <= record.design.areaStages.count else {
+            throw AppError.notFound("tệp địa bàn giai đoạn \(stage) của lần rút \(number) (lần rút có \(record.areas.count) tệp địa bàn)")
+        }
+        let changed = AppError.conflict("tệp địa bàn giai đoạn \(stage) đã được thay sau lần rút \(number); tệp dùng khi rút không còn lưu (the areas file changed after the draw)")
+        guard stage <= areas.count else { throw changed }
+        let file = areas[stage - 1]
+        let digest = try? SampleDrawRunner.areasDigest(try Self.areasTable(file), stage: record.design.areaStages[stage - 1])
+        guard digest?.sha256 == record.areas[stage - 1].sha256 else { throw changed }
+        return file
+    }
+
     /// Administrators always; everyone (signed in or not) once the campaign is published.
     func readable(_ id: Int, by user: User?) async throws -> Campaign {
         if let user, let campaign = try? await frames.administered(id, by: user).1 { return campaign }
+        // A campaign the account cannot see is not found, as on every other route: no probing.
+        if let user { _ = try await platform.visibleCampaign(id, for: user) }
         guard let campaign = try await platform.store.campaigns.findCommitted(id: id),
               campaign.status == .published || campaign.status == .closed else {
             // Before publication the files are the administrators': others are asked to sign in.

@@ -178,7 +178,13 @@ public struct SamplingFrames: Sendable {
         return frame
     }
 
+    /// Contacts are purged after the campaign: fieldwork, re-checks and data entry still need them.
+    public static func mayPurge(_ status: CampaignStatus) -> Bool { !status.isBefore(.analysis) }
+
     private func purge(_ campaign: Campaign, by user: User?) async throws {
+        guard Self.mayPurge(campaign.status) else {
+            throw AppError.conflict("khung mẫu chỉ xóa được sau khi thu thập xong (từ bước \"\(CampaignStatus.analysis.label)\"); kỳ đang ở bước \"\(campaign.status.label)\", điều tra viên và phúc tra còn cần thông tin liên hệ (purge after the campaign)", field: "/confirm")
+        }
         let store = self.store
         try await platform.transaction { sql in
             guard let frame = try await store.latestFrame(campaignId: campaign.id, on: sql), frame.status != "purged" else {

@@ -67,7 +67,8 @@ public struct SamplingHandover: Sendable {
         public var frameSHA256: String
         public var frameRows: Int
         public var drawSHA256: String
-        public var sizes: [(stratum: String, sample: Int, reserves: Int)]
+        /// Each stratum with its label (a unit code first is written with the unit's name).
+        public var sizes: [(stratum: String, label: String, sample: Int, reserves: Int)]
     }
 
     /// The one-page summary: read from the record and the cases, so it says what was drawn.
@@ -79,10 +80,17 @@ public struct SamplingHandover: Sendable {
         }
         guard let draw = draws.last(where: \.isFinal) else { throw AppError.notFound("lần rút mẫu của kỳ (hãy rút mẫu trước)") }
         let record = try DrawRecord.read(draw.record, file: "bien-ban.json")
+        let names = Dictionary(try await platform.read { sql in try await platform.store.campaigns.units(of: campaign.id, on: sql) }
+            .map { ($0.unit.code, $0.unit.name) }, uniquingKeysWith: { a, _ in a })
+        func label(_ stratum: String) -> String {
+            let first = stratum.split(separator: "/").first.map(String.init) ?? stratum
+            guard let name = names[first] else { return stratum }
+            return stratum == first ? "\(name) (\(first))" : "\(name) (\(first))" + stratum.dropFirst(first.count)
+        }
         var sizes: [String: (Int, Int)] = [:]
         for c in cases { sizes[c.stratum, default: (0, 0)].0 += c.role == "sample" ? 1 : 0; sizes[c.stratum, default: (0, 0)].1 += c.role == "sample" ? 0 : 1 }
         return Summary(campaign: campaign, draw: draw, design: SamplingDesignWriter.yaml(record.design, frameKey: record.keyColumn),
                        frameSHA256: record.frame.sha256, frameRows: record.frame.rows, drawSHA256: record.drawSHA256,
-                       sizes: sizes.keys.sorted(by: Allocation.codePointOrder).map { ($0, sizes[$0]!.0, sizes[$0]!.1) })
+                       sizes: sizes.keys.sorted(by: Allocation.codePointOrder).map { ($0, label($0), sizes[$0]!.0, sizes[$0]!.1) })
     }
 }

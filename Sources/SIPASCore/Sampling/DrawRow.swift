@@ -13,14 +13,22 @@ public struct DrawRow: Sendable, Equatable {
     public var order: Int
     /// The stage's own inclusion probability.
     public var pi: Double
+    /// The row's position in the frame as read, when the reader asked for it: the caller finds the
+    /// drawn rows' other columns without looking each key up. Not part of the draw (nor of equality).
+    public var row: Int?
 
-    public init(stage: String, stratum: String, key: String, role: Role, order: Int, pi: Double) {
+    public init(stage: String, stratum: String, key: String, role: Role, order: Int, pi: Double, row: Int? = nil) {
         self.stage = stage
         self.stratum = stratum
         self.key = key
         self.role = role
         self.order = order
         self.pi = pi
+        self.row = row
+    }
+
+    public static func == (a: DrawRow, b: DrawRow) -> Bool {
+        a.stage == b.stage && a.stratum == b.stratum && a.key == b.key && a.role == b.role && a.order == b.order && a.pi == b.pi
     }
 }
 

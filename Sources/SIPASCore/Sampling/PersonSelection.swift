@@ -19,8 +19,9 @@ public final class PersonSelection {
     /// Rows seen per stratum (N_h).
     public var populations: [String: Int] { strata.mapValues(\.population) }
 
-    /// Adds one eligible row. `key` must be NFC (`SeededUniform.nfc`).
-    public func add(stratum: String, key: String) {
+    /// Adds one eligible row. `key` must be NFC (`SeededUniform.nfc`); `row`, the row's position
+    /// in the frame when the caller wants it back on the drawn rows.
+    public func add(stratum: String, key: String, row: Int? = nil) {
         let pool: StratumPool
         if let existing = strata[stratum] {
             pool = existing
@@ -33,7 +34,7 @@ public final class PersonSelection {
         message += pool.prefix
         message += key.utf8
         let u = message.withUnsafeBufferPointer { SeededUniform.uniform(of: $0) }
-        pool.offer(u: u, key: key)
+        pool.offer(u: u, key: key, row: row ?? -1)
     }
 
     /// The sizes each stratum gets (§3–§4): per stratum, or a total allocated.
@@ -70,7 +71,7 @@ public final class PersonSelection {
             let pi = Double(n) / Double(pool.population)
             for (index, entry) in pool.ordered().prefix(n + r).enumerated() {
                 rows.append(DrawRow(stage: stage.name, stratum: key, key: entry.key,
-                                    role: index < n ? .sample : .reserve, order: index + 1, pi: pi))
+                                    role: index < n ? .sample : .reserve, order: index + 1, pi: pi, row: entry.row >= 0 ? entry.row : nil))
             }
         }
         return rows
@@ -82,28 +83,28 @@ final class StratumPool {
     let prefix: [UInt8]
     let capacity: Int
     var population = 0
-    private var heap: [(u: Double, key: String)] = []
+    private var heap: [(u: Double, key: String, row: Int)] = []
 
     init(prefix: [UInt8], capacity: Int) {
         self.prefix = prefix
         self.capacity = capacity
     }
 
-    private static func before(_ a: (u: Double, key: String), _ b: (u: Double, key: String)) -> Bool {
+    private static func before(_ a: (u: Double, key: String, row: Int), _ b: (u: Double, key: String, row: Int)) -> Bool {
         a.u != b.u ? a.u < b.u : Allocation.codePointOrder(a.key, b.key)
     }
 
-    func offer(u: Double, key: String) {
+    func offer(u: Double, key: String, row: Int) {
         if heap.count < capacity {
-            heap.append((u, key))
+            heap.append((u, key, row))
             siftUp(heap.count - 1)
-        } else if Self.before((u, key), heap[0]) {
-            heap[0] = (u, key)
+        } else if Self.before((u, key, row), heap[0]) {
+            heap[0] = (u, key, row)
             siftDown(0)
         }
     }
 
-    func ordered() -> [(u: Double, key: String)] { heap.sorted(by: Self.before) }
+    func ordered() -> [(u: Double, key: String, row: Int)] { heap.sorted(by: Self.before) }
 
     private func siftUp(_ start: Int) {
         var child = start

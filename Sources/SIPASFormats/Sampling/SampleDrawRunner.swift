@@ -56,11 +56,11 @@ public enum SampleDrawRunner {
         let layout = try FrameLayout(frame, design: design)
         var projection: [UInt8]? = keepingProjection ? [] : nil
         let selected = above
-        func offer(_ key: String, _ values: [String]) {
+        func offer(_ key: String, _ values: [String], _ row: Int) {
             if let within = layout.withinIndex {
                 guard selected?[values[within]] != nil else { return }
             }
-            person.add(stratum: layout.stratumKey(values), key: key)
+            person.add(stratum: layout.stratumKey(values), key: key, row: row)
         }
         let frameDigest: TableDigest
         if keepingProjection, let held = frame as? RowsFrameTable {
@@ -75,9 +75,29 @@ public enum SampleDrawRunner {
             selectedAreas: above ?? [:], projectionCSV: projection)
     }
 
+    /// Checks areas files as a draw would read them (keys, sizes), before a design is saved with
+    /// them: the selection itself is made with a throwaway seed and discarded.
+    public static func checkAreas(_ areas: [FrameTable], design: SamplingDesign) throws {
+        let uniform = SeededUniform(seed: "check")
+        var above: [String: SelectedArea]?
+        for (stage, table) in zip(design.areaStages, areas) {
+            let (records, _) = try readAreas(table, stage: stage)
+            do {
+                above = try AreaSelection.select(stage: stage, areas: records, above: above, uniform: uniform).selected
+            } catch {
+                throw SamplingInputProblem(file: table.name, column: stage.columns.count > 2 ? stage.columns[2] : nil, message: error.description)
+            }
+        }
+    }
+
+    /// The content hash of an areas file for its stage, as a draw's record holds it.
+    public static func areasDigest(_ table: FrameTable, stage: AreaStage) throws -> TableDigest {
+        try readAreas(table, stage: stage).1
+    }
+
     /// The frame's content hash alone (`sipas sample hash`).
     public static func frameDigest(frame: FrameTable, design: SamplingDesign) throws -> TableDigest {
-        try FrameLayout(frame, design: design).read(frame) { _, _ in }
+        try FrameLayout(frame, design: design).read(frame) { _, _, _ in }
     }
 
     static func readAreas(_ table: FrameTable, stage: AreaStage) throws -> ([AreaRecord], TableDigest) {
@@ -136,7 +156,7 @@ struct FrameLayout {
     /// A frame held in memory, read twice at once: one core checks the keys and hashes the
     /// projection, the other hands every row to `visit`. `visit` sees the rows of a frame the
     /// hash then refuses: the caller keeps nothing of them when this throws.
-    func readOnTwoCores(_ frame: RowsFrameTable, keeping kept: inout [UInt8]?, visit: @escaping (String, [String]) -> Void) throws -> TableDigest {
+    func readOnTwoCores(_ frame: RowsFrameTable, keeping kept: inout [UInt8]?, visit: @escaping (String, [String], Int) -> Void) throws -> TableDigest {
         let work = TwoCoreRead(layout: self, frame: frame, kept: kept, visit: visit)
         DispatchQueue.concurrentPerform(iterations: 2) { part in work.run(part) }
         kept = work.kept
@@ -157,16 +177,19 @@ struct FrameLayout {
 
     /// Reads every row once: checks keys, feeds the projection's hash, hands (key, projection
     /// values) to `visit`; returns the content hash.
-    func read(_ frame: FrameTable, visit: (String, [String]) throws -> Void) throws -> TableDigest {
+    func read(_ frame: FrameTable, visit: (String, [String], Int) throws -> Void) throws -> TableDigest {
         var unused: [UInt8]?
         return try read(frame, keeping: &unused, visit: visit)
     }
 
-    func read(_ frame: FrameTable, keeping kept: inout [UInt8]?, visit: (String, [String]) throws -> Void) throws -> TableDigest {
+    /// `visit` also gets the row's position in the frame (0 for the first row after the header).
+    func read(_ frame: FrameTable, keeping kept: inout [UInt8]?, visit: (String, [String], Int) throws -> Void) throws -> TableDigest {
         let hasher = kept == nil ? ProjectionHasher(header: header) : ProjectionHasher(header: header, chunkBytes: Int.max)
         let keyPosition = projection.firstIndex(of: keyIndex)!
         var values = [String](repeating: "", count: projection.count)
+        var position = -1
         try frame.forEachRow { line, field in
+            position += 1
             for (i, column) in projection.enumerated() { values[i] = SeededUniform.nfc(field(column)) }
             let key = values[keyPosition]
             if key.isEmpty {
@@ -174,7 +197,7 @@ struct FrameLayout {
                                            message: "khóa trống; mỗi dòng cần một mã hồ sơ riêng (an empty key)")
             }
             try hasher.add(key: key, fields: values, line: line)
-            try visit(key, values)
+            try visit(key, values, position)
         }
         do {
             return TableDigest(stage: nil, sha256: try hasher.finish(keeping: &kept), rows: hasher.rows)
@@ -190,11 +213,11 @@ struct FrameLayout {
 private final class TwoCoreRead: @unchecked Sendable {
     let layout: FrameLayout
     let frame: RowsFrameTable
-    let visit: (String, [String]) -> Void
+    let visit: (String, [String], Int) -> Void
     var kept: [UInt8]?
     var digest: Result<TableDigest, any Error> = .failure(CancellationError())
 
-    init(layout: FrameLayout, frame: RowsFrameTable, kept: [UInt8]?, visit: @escaping (String, [String]) -> Void) {
+    init(layout: FrameLayout, frame: RowsFrameTable, kept: [UInt8]?, visit: @escaping (String, [String], Int) -> Void) {
         self.layout = layout
         self.frame = frame
         self.kept = kept
@@ -203,15 +226,15 @@ private final class TwoCoreRead: @unchecked Sendable {
 
     func run(_ part: Int) {
         if part == 0 {
-            digest = Result { try layout.read(frame, keeping: &kept) { _, _ in } }
+            digest = Result { try layout.read(frame, keeping: &kept) { _, _, _ in } }
             return
         }
         let projection = layout.projection
         let keyPosition = projection.firstIndex(of: layout.keyIndex)!
         var values = [String](repeating: "", count: projection.count)
-        for row in frame.rows {
+        for (position, row) in frame.rows.enumerated() {
             for (i, column) in projection.enumerated() { values[i] = SeededUniform.nfc(column < row.values.count ? row.values[column] : "") }
-            if !values[keyPosition].isEmpty { visit(values[keyPosition], values) }
+            if !values[keyPosition].isEmpty { visit(values[keyPosition], values, position) }
         }
     }
 }

@@ -113,6 +113,16 @@ func registerSamplingRoutes(_ api: APIRoutes, _ platform: Platform) {
         }
     }
 
+    api.add(.get, base + "/draws/{number}/areas/{stage}",
+            "Tệp địa bàn của một giai đoạn (1, 2, …) của lần rút, đúng tệp đã dùng (công khai khi kỳ được công bố) (a draw's areas file)",
+            tag: "sampling", action: nil, returns: .any, publicOnceReleased: true, fileType: "text/csv") { _, context in
+        let file = try await platform.samplingDraws.areasFile(campaign: try intParameter(context, "id"), number: try intParameter(context, "number"),
+                                                              stage: try intParameter(context, "stage"), by: context.user)
+        let name = "dia-ban-\(try intParameter(context, "stage")).csv"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: ByteBuffer(string: file.content)))
+    }
+
     api.add(.get, base + "/cases", "Các trường hợp (case) của lần rút cuối: mã, tầng, vai trò, xác suất, trọng số (cases)",
             tag: "sampling", action: .manageCampaigns, query: QueryParameter.paging, returns: .any) { request, context in
         let page = try Page(request)

@@ -24,6 +24,8 @@ extension WebScreens {
             view.find(Self.query(request, "q").map { String($0.prefix(100)) })
             if let draw = try await platform.samplingDraws.list(campaign: overview.context.campaign.id, by: nil).last(where: \.isFinal) {
                 view.sampleFiles = "/api/v1/campaigns/\(overview.context.campaign.id)/sampling/draws/\(draw.number)/"
+                let stages = (try? DrawRecord.read(draw.record, file: "bien-ban.json"))?.areas.count ?? 0
+                view.areaFiles = (0..<stages).map { .init(url: "\(view.sampleFiles!)areas/\($0 + 1)", stage: $0 + 1) }
             }
             return (templates.render("public-campaign", view), "text/html; charset=utf-8")
         }

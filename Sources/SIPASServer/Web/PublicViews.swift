@@ -36,6 +36,12 @@ struct PublicCampaignPage: Sendable {
     var allUnits: [FoundUnit] = []
     /// Where the final draw's record, draw and projection are, for anyone to re-run it.
     var sampleFiles: String?
+    /// The areas files of a multi-stage draw, in stage order.
+    var areaFiles: [AreaFile] = []
+    struct AreaFile: Sendable {
+        var url: String
+        var stage: Int
+    }
     static let pageSize = 200
 
     struct FoundUnit: Sendable {

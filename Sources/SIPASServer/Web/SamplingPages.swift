@@ -32,6 +32,7 @@ struct SamplingPage: Sendable {
     var checked: Bool
     var fixed: Bool
     var purged: Bool
+    var mayPurge: Bool
     var perUnit: [UnitRows]
     var duplicates: [Duplicate]
     var frameError: String?
@@ -89,7 +90,7 @@ struct SamplingPage: Sendable {
                 VietnameseFormat.count(f.rows) + " dòng" + (f.keptRows.map { $0 == f.rows ? "" : ", giữ lại \(VietnameseFormat.count($0))" } ?? "")
             },
             window: frame.map { "\(VietnameseFormat.date($0.windowFrom)) – \(VietnameseFormat.date($0.windowTo))" },
-            checked: frame?.status == "checked", fixed: frame?.status == "fixed", purged: frame?.status == "purged",
+            checked: frame?.status == "checked", fixed: frame?.status == "fixed", purged: frame?.status == "purged", mayPurge: SamplingFrames.mayPurge(campaign.status),
             perUnit: summary.perUnit.map { UnitRows(code: $0.unit.code, name: $0.unit.name, rows: VietnameseFormat.count($0.rows)) },
             duplicates: summary.duplicates.enumerated().map { i, group in
                 Duplicate(number: i + 1, lines: group.map { "dòng \($0.line) (\($0.key))\($0.kept ? "" : " — bỏ")" }.joined(separator: "; "))
@@ -205,7 +206,7 @@ struct HandoverPage: Sendable {
         frameSHA256 = summary.frameSHA256
         frameRows = VietnameseFormat.count(summary.frameRows)
         drawSHA256 = summary.drawSHA256
-        sizes = summary.sizes.map { Size(stratum: $0.stratum, sample: VietnameseFormat.count($0.sample), reserves: VietnameseFormat.count($0.reserves)) }
+        sizes = summary.sizes.map { Size(stratum: $0.label, sample: VietnameseFormat.count($0.sample), reserves: VietnameseFormat.count($0.reserves)) }
         totalSample = VietnameseFormat.count(summary.sizes.reduce(0) { $0 + $1.sample })
         totalReserves = VietnameseFormat.count(summary.sizes.reduce(0) { $0 + $1.reserves })
     }

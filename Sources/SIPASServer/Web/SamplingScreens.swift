@@ -132,7 +132,17 @@ extension WebScreens {
                 let table = try await platform.samplingHandover.table(campaign: try Self.id(context), withContacts: contacts, by: user)
                 let name = "\(table.campaign.code)-mau-lan-\(table.draw.number)\(contacts ? "-lien-he" : "")"
                 if workbook {
-                    let book = Workbook(sheets: [Workbook.Sheet(name: "Danh sách mẫu", header: table.header, rows: table.rows.map { $0.map(Workbook.Cell.text) })])
+                    // The order, π and weight as numbers a spreadsheet can sum and sort; the rest as text.
+                    let cells = table.rows.map { row in
+                        row.enumerated().map { i, value -> Workbook.Cell in
+                            switch i {
+                            case 2: .integer(Int(value))
+                            case 7, 8: .decimal(Double(value))
+                            default: .text(value)
+                            }
+                        }
+                    }
+                    let book = Workbook(sheets: [Workbook.Sheet(name: "Danh sách mẫu", header: table.header, rows: cells)])
                     return Self.download(book.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name: name + ".xlsx")
                 }
                 var out: [UInt8] = [0xEF, 0xBB, 0xBF]
