@@ -459,6 +459,11 @@ class Screens(unittest.TestCase):
         self.assertIn(f"{sizes['total']['population']}", total.replace(".", ""))
         self.assertEqual(sizes["total"]["population"], 898)
         self.assertIn("Xã Điềm He", d.find_element(By.TAG_NAME, "main").text)
+        # The one-stage form says the saved design back: strata by unit, Yamane 0,05, half as many reserves.
+        self.assertEqual(d.find_element(By.ID, "strata").get_attribute("value"), "ma_don_vi")
+        self.assertTrue(d.find_element(By.ID, "rule-yamane").is_selected())
+        self.assertEqual(d.find_element(By.ID, "allocation").get_attribute("value"), "proportional")
+        self.assertEqual(d.find_element(By.ID, "reserves").get_attribute("value"), "0,5")
         d.save_screenshot(os.path.join(SHOTS, "sampling-sizes.png"))
         d.find_element(By.ID, "seed").send_keys("Lạng Sơn 05/12/2026")
         self.click_button("Rút mẫu")

@@ -12,6 +12,23 @@ struct SamplingPage: Sendable {
     struct DrawLine: Sendable {
         var number: Int; var seed: String; var drawnAt: String; var final: Bool; var reason: String?; var base: String
     }
+    /// Stored values only: templates see stored properties, not computed ones.
+    struct DesignForm: Sendable {
+        var strata: [MappingPage.Option]
+        var yamane: Bool, cochran: Bool, fixed: Bool, scopeTotal: Bool
+        var e: String, deff: String, rr: String, count: String, minimum: String, reserves: String
+        var allocations: [MappingPage.Option]
+
+        init(_ c: SamplingDesigns.Choices) {
+            strata = SamplingDesigns.strataChoices.map { MappingPage.Option(value: $0.value, label: $0.label, selected: $0.value == c.strata) }
+            (yamane, cochran, fixed, scopeTotal) = (c.rule == "yamane", c.rule == "cochran", c.rule == "fixed", c.scope == "total")
+            (e, deff, rr, count, minimum, reserves) = (c.e, c.deff, c.rr, c.count, c.minimum, c.reserves)
+            allocations = [("proportional", "Tỷ lệ theo số hồ sơ"), ("equal", "Bằng nhau"), ("neyman", "Neyman")].map {
+                MappingPage.Option(value: $0.0, label: $0.1, selected: $0.0 == c.allocation)
+            }
+        }
+    }
+
     struct Design: Sendable {
         var document: String
         var areas: [String]
@@ -46,19 +63,7 @@ struct SamplingPage: Sendable {
     var sizesNote: String?
     // Draw
     /// The one-stage form, filled with the saved design when the form can say it.
-    var form: SamplingDesigns.Choices
-    var strataChoices: [MappingPage.Option] {
-        SamplingDesigns.strataChoices.map { MappingPage.Option(value: $0.value, label: $0.label, selected: $0.value == form.strata) }
-    }
-    var ruleYamane: Bool { form.rule == "yamane" }
-    var ruleCochran: Bool { form.rule == "cochran" }
-    var ruleFixed: Bool { form.rule == "fixed" }
-    var scopeTotal: Bool { form.scope == "total" }
-    var allocations: [MappingPage.Option] {
-        [("proportional", "Tỷ lệ theo số hồ sơ"), ("equal", "Bằng nhau"), ("neyman", "Neyman")].map {
-            MappingPage.Option(value: $0.0, label: $0.1, selected: $0.0 == form.allocation)
-        }
-    }
+    var form: DesignForm
     var mayDraw: Bool
     var drawn: Bool
     var draws: [DrawLine]
@@ -96,7 +101,7 @@ struct SamplingPage: Sendable {
                 Duplicate(number: i + 1, lines: group.map { "dòng \($0.line) (\($0.key))\($0.kept ? "" : " — bỏ")" }.joined(separator: "; "))
             },
             design: Design(document: state.document, areas: state.areas.map { "\($0.fileName) (\(VietnameseFormat.count($0.rows)) địa bàn)" }),
-            sizes: sizes.rows.map(size), sizesTotal: sizes.rows.isEmpty ? nil : size(sizes.total), sizesNote: sizes.note, form: SamplingDesigns.choices(of: state.design),
+            sizes: sizes.rows.map(size), sizesTotal: sizes.rows.isEmpty ? nil : size(sizes.total), sizesNote: sizes.note, form: DesignForm(SamplingDesigns.choices(of: state.design)),
             mayDraw: frame?.status == "fixed" && campaign.status == .sampling,
             drawn: !draws.isEmpty,
             draws: draws.reversed().map { d in
