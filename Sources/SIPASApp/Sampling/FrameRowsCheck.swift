@@ -88,9 +88,8 @@ struct FrameRowsCheck {
                 problem(line, .unit, unknownUnits[unitText]!)
                 continue
             }
-            if let (role, text) = [(FrameRole.key, key), (.area, value(.area)), (.service, value(.service)), (.procedure, value(.procedure)),
-                                   (.agency, value(.agency))].first(where: { $0.1.map(Self.hasControlCharacter) ?? false }) {
-                problem(line, role, "\"\(text ?? "")\" chứa ký tự điều khiển (không in được); xóa ký tự đó trong tệp (a control character)"); continue
+            if let (role, text) = Self.controlCharacter(key: key, value) {
+                problem(line, role, "\"\(text)\" chứa ký tự điều khiển (không in được); xóa ký tự đó trong tệp (a control character)"); continue
             }
             var completed: String?
             if let text = value(.completedOn), !text.isEmpty {
@@ -165,6 +164,17 @@ struct FrameRowsCheck {
         guard !text.isEmpty, text.count < 5, text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
         for width in [2, 3, 5] where width > text.count {
             if let unit = byCode[String(repeating: "0", count: width - text.count) + text] { return unit }
+        }
+        return nil
+    }
+
+    static let storedRoles: [FrameRole] = [.area, .service, .procedure, .agency]
+
+    /// The first stored value of a row (its key, then its design columns) holding a control character.
+    static func controlCharacter(key: String, _ value: (FrameRole) -> String?) -> (FrameRole, String)? {
+        if hasControlCharacter(key) { return (.key, key) }
+        for role in storedRoles {
+            if let text = value(role), hasControlCharacter(text) { return (role, text) }
         }
         return nil
     }

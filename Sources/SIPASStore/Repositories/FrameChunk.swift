@@ -39,6 +39,14 @@ enum FrameChunk {
         return (String(decoding: out, as: UTF8.self), String(decoding: contacts, as: UTF8.self))
     }
 
+    /// A record's line, key and unit id, which every record has.
+    static func head(_ fields: [String?]) throws -> (line: Int, key: String, unitId: Int) {
+        guard let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
+            throw SamplingRepository.UnreadableChunk()
+        }
+        return (line, key, unitId)
+    }
+
     /// Each record's sealed contacts, in order (nil for none).
     static func contacts(_ text: String) -> [String?] {
         text.utf8.split(separator: recordSeparator, omittingEmptySubsequences: false).map { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) }

@@ -188,9 +188,7 @@ public struct SamplingRepository: Sendable {
         var rows: [(line: Int, values: [String])] = [], unitIds: [Int] = []
         for text in texts {
             try FrameChunk.forEachRecord(text) { fields in
-                guard let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
-                    throw UnreadableChunk()
-                }
+                let (line, key, unitId) = try FrameChunk.head(fields)
                 if !dropped.isEmpty && dropped.contains(key) { return }
                 rows.append((line, [key, fields[3] ?? "", fields[4] ?? "", fields[5] ?? "", fields[6] ?? "", fields[7] ?? ""]))
                 unitIds.append(unitId)
@@ -205,9 +203,7 @@ public struct SamplingRepository: Sendable {
         var index = 0
         try FrameChunk.forEachRecord(content) { fields in
             defer { index += 1 }
-            guard let line = fields[0].flatMap({ Int($0) }), let key = fields[1], let unitId = fields[2].flatMap({ Int($0) }) else {
-                throw UnreadableChunk()
-            }
+            let (line, key, unitId) = try FrameChunk.head(fields)
             let group = groups.isEmpty ? nil : groups[key]
             if keptOnly && group?.kept == false { return }
             if text != nil && index >= contacts.count { throw UnreadableChunk() }
