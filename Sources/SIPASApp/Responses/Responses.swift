@@ -70,39 +70,37 @@ public struct Responses: Sendable {
             }
         }
         let target = try await target(campaign)
-        for key in submission.answers.keys.sorted() where target.questionnaire.questionnaire.item(key) == nil {
-            throw AppError.invalid("bảng hỏi của kỳ đo lường không có câu hỏi \"\(key)\" (no such item)", field: "/answers/\(key)")
-        }
-        var header = ["response_id", "channel"], row = [submission.responseId, channel.rawValue]
-        if let unitId = submission.unitId {
-            guard let unit = try await platform.store.units.find(id: unitId) else { throw AppError.invalid("không có đơn vị \(unitId)", field: "/unit_id") }
-            header.append("unit"); row.append(unit.code)
-        }
-        if let stratum = submission.stratum { header.append("stratum"); row.append(stratum) }
-        if let psu = submission.psu { header.append("psu"); row.append(psu) }
-        if let weight = submission.weight { header.append("weight"); row.append(DecimalText.plain(weight)) }
-        for (k, v) in submission.attributes.sorted(by: { $0.key < $1.key }) { header.append(k); row.append(v) }
-        for (k, v) in submission.answers.sorted(by: { $0.key < $1.key }) { header.append(k); row.append(v) }
-        let csv = Array((CSVLine.encode(header) + "\n" + CSVLine.encode(row) + "\n").utf8)
-        do {
-            let summary = try await store(.bytes(csv), campaign: campaign, into: target, user: user, channel: channel)
-            return (summary, summary.added == 1)
-        } catch var error as AppError {
-            // Columns of the one-row file are fields of the submission.
-            error.items = error.items.map { item in
-                var item = item
-                if let column = item.column, column - 1 < header.count {
-                    let name = header[column - 1]
-                    item.field = submission.answers[name] != nil ? "/answers/\(name)"
-                        : submission.attributes[name] != nil ? "/attributes/\(name)" : "/\(name == "unit" ? "unit_id" : name)"
-                }
-                item.line = nil
-                item.column = nil
-                return item
+        let checked = ResponseCheck(schema: target.questionnaire.schema).check(submission.answers)
+        var problems = checked.problems.map { AppError.Item(field: "/answers/\($0.item)", message: $0.message) }
+        var unitId: Int?
+        if let id = submission.unitId {
+            let scope = try await platform.scope(of: user)
+            if let unit = target.measured.first(where: { $0.id == id }), scope?.contains(unit) ?? true {
+                unitId = unit.id
+            } else {
+                problems.append(AppError.Item(field: "/unit_id", message: "đơn vị \(id) không thuộc kỳ đo lường này hoặc ngoài phạm vi của tài khoản (unit not measured in this campaign)"))
             }
-            if error.field == nil, let first = error.items.first?.field { error.field = first }
-            throw error
         }
+        let free = [("/stratum", submission.stratum), ("/psu", submission.psu)] + submission.attributes.sorted { $0.key < $1.key }.map { ("/attributes/\($0.key)", Optional($0.value)) }
+        for (field, value) in free {
+            if let value, let position = AnswerRules.controlCharacter(in: value, allowingBreaks: false) {
+                problems.append(AppError.Item(field: field, message: AnswerRules.controlCharacter(at: position)))
+            }
+        }
+        if let weight = submission.weight, !(weight.isFinite && weight > 0) {
+            problems.append(AppError.Item(field: "/weight", message: "trọng số cần một số hữu hạn lớn hơn 0 (weight must be a finite number > 0)"))
+        }
+        if let first = problems.first {
+            throw AppError(.invalidContent, "phiếu bị từ chối, không lưu: \(problems.count) lỗi (the response was refused; nothing was stored)",
+                           field: first.field, items: problems, totalItems: problems.count)
+        }
+        let record = ResponseRepository.Record(
+            responseId: submission.responseId, unitId: unitId, channel: channel.rawValue, stratum: submission.stratum, psu: submission.psu,
+            weight: submission.weight, attributes: submission.attributes, answers: CSVLine.encode(checked.answers))
+        var warnings: [String: Int] = [:]
+        for item in checked.irrelevant { warnings[item, default: 0] += 1 }
+        let summary = try await store([record], campaign: campaign, questionnaire: target.questionnaire, user: user, warnings: warnings)
+        return (summary, summary.added == 1)
     }
 
     /// What responses to a campaign are checked against: its questionnaire and measured units
@@ -122,9 +120,7 @@ public struct Responses: Sendable {
 
     /// Parses, checks and stores responses in one transaction (all or nothing).
     private func store(_ source: Source, campaign: Campaign, into target: Target, user: User, channel: Channel) async throws -> Summary {
-        guard campaign.status.acceptsResponses else {
-            throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
-        }
+        try Self.requireAcceptsResponses(campaign)
         let (questionnaire, measured) = (target.questionnaire, target.measured)
         let scope = try await platform.scope(of: user)
         let allowed = measured.filter { scope?.contains($0) ?? true }
@@ -136,7 +132,21 @@ public struct Responses: Sendable {
                            items: failure.problems.map { AppError.Item(line: $0.line, column: $0.column, field: $0.columnName, message: $0.message) },
                            totalItems: failure.total)
         }
-        let records = try await ResponseCases(platform).join(parsed.records, campaign: campaign)
+        return try await store(parsed.records, campaign: campaign, questionnaire: questionnaire, user: user,
+                               warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
+    }
+
+    static func requireAcceptsResponses(_ campaign: Campaign) throws {
+        guard campaign.status.acceptsResponses else {
+            throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
+        }
+    }
+
+    /// Stores checked responses in one transaction (all or nothing), joined to their cases.
+    func store(_ checked: [ResponseRepository.Record], campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, user: User,
+               warnings: [String: Int]) async throws -> Summary {
+        try Self.requireAcceptsResponses(campaign)
+        let records = try await ResponseCases(platform).join(checked, campaign: campaign)
         let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign",
                                     entityId: String(campaign.id))
         let stored: ResponseRepository.Stored
@@ -159,8 +169,7 @@ public struct Responses: Sendable {
             let schema = questionnaire.schema, db = platform.db
             Task.detached(priority: .background) { _ = try? await db.compactResponses.rows(campaignId: campaign.id, schema: schema, db: db) }
         }
-        return Summary(rows: parsed.records.count, added: stored.added, unchanged: stored.unchanged,
-                       warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
+        return Summary(rows: records.count, added: stored.added, unchanged: stored.unchanged, warnings: warnings)
     }
 
     private static func parse(_ source: Source, _ questionnaire: QuestionnaireRepository.Stored, units: [AdminUnit], channel: Channel)

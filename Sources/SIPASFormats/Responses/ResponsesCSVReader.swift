@@ -245,11 +245,11 @@ public final class ResponsesCSVReader {
         case .coded:
             guard s < e else { return }
             guard let code = ValueParsing.integer(p, s, e) else {
-                report(line, column, "\"\(text(p, s, e))\" không phải mã số nguyên; ghi mã (ví dụ 4), không ghi nhãn hay số thập phân (expected an integer code)")
+                report(line, column, AnswerRules.notInteger(text(p, s, e)))
                 return
             }
             guard allowed(code, column: column - 1) else {
-                report(line, column, "mã \(code) không thuộc \(roles[column - 1].table!.describe) (code \(code) is not allowed)")
+                report(line, column, AnswerRules.notAllowed(code, roles[column - 1].table!))
                 return
             }
             values[item] = Double(code)
@@ -264,15 +264,15 @@ public final class ResponsesCSVReader {
                     while a < b && (p[a] == 32 || p[a] == 9) { a += 1 }
                     while b > a && (p[b - 1] == 32 || p[b - 1] == 9) { b -= 1 }
                     if a == b {
-                        report(line, column, "lựa chọn trống giữa các dấu \";\" trong \"\(text(p, s, e))\" (an empty part in a multiple answer)")
+                        report(line, column, AnswerRules.emptyPart(text(p, s, e)))
                         ok = false
                     } else if let code = ValueParsing.integer(p, a, b) {
                         if !allowed(code, column: column - 1) {
-                            report(line, column, "mã \(code) không thuộc \(roles[column - 1].table!.describe) (code \(code) is not allowed)")
+                            report(line, column, AnswerRules.notAllowed(code, roles[column - 1].table!))
                             ok = false
                         }
                     } else {
-                        report(line, column, "\"\(text(p, a, b))\" không phải mã số nguyên; câu nhiều lựa chọn ghi các mã cách nhau bởi \";\" (expected integer codes joined by ;)")
+                        report(line, column, AnswerRules.notIntegerPart(text(p, a, b)))
                         ok = false
                     }
                     start = i + 1
@@ -283,14 +283,14 @@ public final class ResponsesCSVReader {
         case .number:
             guard s < e else { return }
             guard let v = ValueParsing.decimal(p, s, e, exponent: false) else {
-                report(line, column, "\"\(text(p, s, e))\" không phải số thập phân hợp lệ (dùng dấu chấm, ví dụ 12.5) (expected a finite decimal number)")
+                report(line, column, AnswerRules.notNumber(text(p, s, e)))
                 return
             }
             values[item] = v
         case .date:
             guard s < e else { return }
             guard ValueParsing.isISODate(p, s, e) else {
-                report(line, column, "\"\(text(p, s, e))\" không phải ngày theo ISO 8601 (ví dụ 2026-11-22 hoặc 2026-11-22T09:30:00) (expected an ISO 8601 date or date-time)")
+                report(line, column, AnswerRules.notDate(text(p, s, e)))
                 return
             }
             values[item] = 1

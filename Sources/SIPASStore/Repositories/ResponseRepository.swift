@@ -25,6 +25,18 @@ public struct ResponseRepository: Sendable {
         /// One CSV record of the item values, in questionnaire item order.
         public var answers: String
 
+        public init(responseId: String, unitId: Int?, channel: String, stratum: String?, psu: String?, weight: Double?,
+                    attributes: [String: String], answers: String) {
+            self.responseId = responseId
+            self.unitId = unitId
+            self.channel = channel
+            self.stratum = stratum
+            self.psu = psu
+            self.weight = weight
+            self.attributes = attributes
+            self.answers = answers
+        }
+
         public var digest: String {
             let weightText = weight.map(DecimalText.plain) ?? ""
             let attributeText = attributes.keys.sorted().map { "\($0)=\(attributes[$0]!)" }.joined(separator: "\u{1F}")
@@ -123,16 +135,16 @@ public struct ResponseRepository: Sendable {
                 case .number: answers.append(DecimalText.plain(values[i]))
                 case .date, .text:
                     let text = row.string(column: column)
-                    if let position = Self.controlCharacter(in: text, allowingBreaks: item.type == .text) {
-                        row.reportProblem(column: column + 1, message: "chứa ký tự điều khiển ở vị trí \(position); chỉ câu trả lời tự do được xuống dòng (a control character)")
+                    if let position = AnswerRules.controlCharacter(in: text, allowingBreaks: item.type == .text) {
+                        row.reportProblem(column: column + 1, message: AnswerRules.controlCharacterInAnswer(at: position))
                     }
                     answers.append(text)
                 }
             }
             let channel = channelColumn.map { row.string(column: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? defaultChannel
             for offset in attributeColumns.map(\.offset) + [unitColumn, channelColumn, stratumColumn, psuColumn].compactMap({ $0 }) {
-                if let position = Self.controlCharacter(in: row.string(column: offset), allowingBreaks: false) {
-                    row.reportProblem(column: offset + 1, message: "chứa ký tự điều khiển ở vị trí \(position) (a control character)")
+                if let position = AnswerRules.controlCharacter(in: row.string(column: offset), allowingBreaks: false) {
+                    row.reportProblem(column: offset + 1, message: AnswerRules.controlCharacter(at: position))
                 }
             }
             records.append(Record(
@@ -144,17 +156,6 @@ public struct ResponseRepository: Sendable {
         }
         if let failure = reader.failure { throw failure }
         return (records, reader.relevanceWarnings)
-    }
-
-    /// The 1-based position of the first control character other than line breaks (where allowed).
-    static func controlCharacter(in text: String, allowingBreaks: Bool) -> Int? {
-        var position = 0
-        for scalar in text.unicodeScalars {
-            position += 1
-            if allowingBreaks && (scalar == "\n" || scalar == "\r") { continue }
-            if scalar.properties.generalCategory == .control { return position }
-        }
-        return nil
     }
 
     /// One import or single submission: its records, and the audit entry that records it when
