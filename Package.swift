@@ -68,10 +68,17 @@ let package = Package(
         ),
         // The HTTP adapters: REST API (problem+json) and the web's screens (Mustache templates as
         // resources), both thin over the application layer.
+        // Printed documents (the report, the fieldwork's lists and forms), their SVG charts and the
+        // PDF printer: what `sipas report` needs, without the HTTP server.
+        .target(
+            name: "SIPASReports",
+            dependencies: ["SIPASCore", "SIPASFormats", "SIPASApp", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources/documents")]
+        ),
         .target(
             name: "SIPASServer",
             dependencies: [
-                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp",
+                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp", "SIPASReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -82,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "sipas",
             dependencies: [
-                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp", "SIPASServer",
+                "SIPASCore", "SIPASFormats", "SIPASStore", "SIPASApp", "SIPASReports", "SIPASServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

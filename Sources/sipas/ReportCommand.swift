@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import SIPASApp
-import SIPASServer
+import SIPASReports
+
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SIPASApp
+import SIPASReports
 import SIPASCore
 import SIPASStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// The campaign form (new and draft edit): what was typed, the choices offered, and the

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// The campaigns list and a campaign's page: plan, measured units and targets, status with its

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// A campaign's dashboards: the index of the campaign or of a unit, the ranking of units, change
@@ -84,29 +85,8 @@ func disclosureNotice(_ controlled: Bool, minN: Int) -> String? {
 }
 
 struct DashboardPage: Sendable {
-    struct NodeLine: Sendable {
-        var title: String
-        var code: String
-        var depthClass: String
-        var isLeaf: Bool
-        var estimate: String
-        var interval: String
-        var n: String
-        var lowN: Bool
-        var standing: String?
-        /// Whether the table has the "against the campaign" column (a unit's view).
-        var compared: Bool
-    }
-
-    struct PriorityLine: Sendable {
-        var rank: Int
-        var title: String
-        var code: String
-        var estimate: String
-        var gain: String
-        var gainSE: String
-        var lowN: Bool
-    }
+    typealias NodeLine = SIPASReports.NodeLine
+    typealias PriorityLine = SIPASReports.PriorityLine
 
     struct UnitOption: Sendable {
         var code: String
@@ -177,50 +157,11 @@ struct DashboardPage: Sendable {
         comparedWithCampaign = o.unit != nil
     }
 
-    /// The ten improvement priorities as the screens and reports list them.
-    static func priorityLines(_ priorities: [Priority]) -> [PriorityLine] {
-        priorities.prefix(10).enumerated().map { i, p in
-            PriorityLine(rank: i + 1, title: p.title, code: p.item, estimate: VietnameseFormat.percent(p.estimate),
-                         gain: p.gain.map { DecimalText.vietnamese($0) } ?? "—", gainSE: p.gainSE.map { DecimalText.vietnamese($0) } ?? "—", lowN: p.lowN)
-        }
-    }
-
-    /// A unit's rank among every ranked unit of the campaign, with its rank range when it is one.
-    static func rankWords(_ o: Dashboards.Overview) -> (position: Int, among: String, range: String)? {
-        guard let rank = o.rank, let position = rank.rank else { return nil }
-        let range = rank.bestRank.map { best in best == rank.worstRank ? "" : " (khoảng hạng \(best)–\(rank.worstRank ?? best))" } ?? ""
-        return (position, VietnameseFormat.count(o.rankedAmong), range)
-    }
-
-    /// The satisfaction index's tree (the questionnaire's first), or the other trees (interest,
-    /// wishes): shares of another kind, never labelled as satisfaction.
-    static func nodeLines(_ o: Dashboards.Overview, satisfaction: Bool = true) -> [NodeLine] {
-        o.nodes.filter { ($0.row.index == o.context.rootCode) == satisfaction }.map { figure -> NodeLine in
-            let r = figure.row
-            // A figure the release blanks reads "—", not "0 phiếu · ít phiếu".
-            let blanked = r.estimate == nil && r.n == 0
-            return NodeLine(title: r.title, code: r.node, depthClass: "depth-\(min(r.depth, 4))", isLeaf: r.isLeaf,
-                            estimate: VietnameseFormat.percent(r.estimate), interval: VietnameseFormat.interval(r.ciLow, r.ciHigh),
-                            n: blanked ? "—" : VietnameseFormat.count(r.n), lowN: r.lowN && !blanked, standing: blanked ? "—" : figure.standing?.label,
-                            compared: o.unit != nil)
-        }
-    }
-
-    /// The first line when it has a figure: a withheld index is said so, not shown as "—".
-    static func headline(_ lines: [NodeLine]) -> NodeLine? {
-        lines.first.flatMap { $0.estimate == VietnameseFormat.percent(nil) ? nil : $0 }
-    }
-
-    /// The index and its aspects with their intervals, and the target's line.
-    static func chart(_ o: Dashboards.Overview) -> String {
-        let rootCode = o.context.rootCode
-        let topLevel = o.nodes.filter { $0.row.depth <= 1 && $0.row.index == rootCode }
-        var lines: [IntervalChart.Line] = []
-        if let t = o.target { lines.append(.init(value: t.percent, label: "mục tiêu", dashed: true)) }
-        return IntervalChart(key: "nodes", title: "Chỉ số và các lĩnh vực, khoảng tin cậy 95%",
-                             rows: topLevel.map { .init(label: $0.row.title, estimate: $0.row.estimate, low: $0.row.ciLow, high: $0.row.ciHigh, lowN: $0.row.lowN) },
-                             lines: lines).svg()
-    }
+    static func priorityLines(_ priorities: [Priority]) -> [PriorityLine] { FigureLines.priorityLines(priorities) }
+    static func rankWords(_ o: Dashboards.Overview) -> (position: Int, among: String, range: String)? { FigureLines.rankWords(o) }
+    static func nodeLines(_ o: Dashboards.Overview, satisfaction: Bool = true) -> [NodeLine] { FigureLines.nodeLines(o, satisfaction: satisfaction) }
+    static func headline(_ lines: [NodeLine]) -> NodeLine? { FigureLines.headline(lines) }
+    static func chart(_ o: Dashboards.Overview) -> String { FigureLines.chart(o) }
 }
 
 struct RankingPage: Sendable {

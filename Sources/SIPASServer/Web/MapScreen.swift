@@ -1,5 +1,6 @@
 import Foundation
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// The measured units on a map coloured by their index, with the table of the same figures.

@@ -1,5 +1,6 @@
 import Foundation
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// View models of the public pages: no account, only published aggregates.

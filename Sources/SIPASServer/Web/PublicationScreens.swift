@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// Publishing, confirmed: the campaign's administrators see exactly what the public will read

@@ -1,5 +1,6 @@
 import Foundation
 import SIPASApp
+import SIPASReports
 import SIPASCore
 import SIPASFormats
 import SIPASStore

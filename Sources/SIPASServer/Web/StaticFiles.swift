@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SIPASReports
 
 /// The screens' style sheet and images, from the resources (or `SIPAS_STATIC`).
 extension WebScreens {
@@ -10,7 +11,9 @@ extension WebScreens {
             // Names only, never paths: nothing outside the folder can be asked for.
             guard let name = context.parameters.get("file"), name.range(of: "^[a-z0-9-]+\\.[a-z]+$", options: .regularExpression) != nil,
                   let type = types[String(name.split(separator: ".").last!)],
-                  let data = FileManager.default.contents(atPath: folder + "/" + name) else {
+                  // The print style sheet belongs to the printed documents.
+                  let data = FileManager.default.contents(atPath: folder + "/" + name)
+                    ?? (name == "report.css" ? FileManager.default.contents(atPath: DocumentTemplates.bundled + "/" + name) : nil) else {
                 throw HTTPError(.notFound)
             }
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],

@@ -24,24 +24,6 @@ extension RankingPage.Line: MustacheParent {
     }
 }
 
-extension DashboardPage.NodeLine: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "title": return title
-        case "code": return code
-        case "depthClass": return depthClass
-        case "isLeaf": return isLeaf
-        case "estimate": return estimate
-        case "interval": return interval
-        case "n": return n
-        case "lowN": return lowN
-        case "standing": return standing
-        case "compared": return compared
-        default: return nil
-        }
-    }
-}
-
 extension DashboardPage.UnitOption: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// The administrative-unit registers (before and after 1 July 2025): search that ignores case and

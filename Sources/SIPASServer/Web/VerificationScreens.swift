@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// The public verification page: no sign-in, nothing uploaded is kept. Anyone gives the frame

@@ -2,12 +2,15 @@ import Foundation
 import Hummingbird
 import Mustache
 import SIPASApp
+import SIPASReports
 
 /// The screens' Mustache templates: shipped as resources, or read from `SIPAS_TEMPLATES` so that
 /// a deployer can restyle or translate them without recompiling. `{{value}}` escapes HTML;
 /// triple braces are kept for markup the server built itself (SVG charts, which escape their text).
 final class WebTemplates: Sendable {
     private let library: MustacheLibrary
+    /// The printed documents, rendered by the reports module (a screen may show one).
+    let documents: DocumentTemplates
 
     init(directory: String? = nil) throws {
         let folder = directory ?? ProcessInfo.processInfo.environment["SIPAS_TEMPLATES"] ?? Self.bundled
@@ -18,18 +21,14 @@ final class WebTemplates: Sendable {
             templates[String(file.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
         }
         library = MustacheLibrary(templates: templates)
+        documents = try DocumentTemplates()
     }
 
     static var bundled: String { Bundle.module.resourcePath! + "/templates" }
     static var staticFiles: String { Bundle.module.resourcePath! + "/static" }
-    /// The report's print styles, for a document printed or saved on its own.
-    static var reportStyle: String {
-        let folder = ProcessInfo.processInfo.environment["SIPAS_STATIC"] ?? staticFiles
-        return (try? String(contentsOfFile: folder + "/report.css", encoding: .utf8)) ?? ""
-    }
-
     func render(_ name: String, _ model: Any) -> String {
-        library.render(model, withTemplate: name) ?? "<!doctype html><title>Lỗi</title><p>Thiếu mẫu trang \(name)</p>"
+        if documents.has(name) { return documents.render(name, model) }
+        return library.render(model, withTemplate: name) ?? "<!doctype html><title>Lỗi</title><p>Thiếu mẫu trang \(name)</p>"
     }
 
     func page(_ name: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {

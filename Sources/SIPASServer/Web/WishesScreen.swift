@@ -1,5 +1,6 @@
 import Foundation
 import SIPASApp
+import SIPASReports
 import SIPASCore
 
 /// Respondents' wishes for the campaign or one unit: a chart and a table per question, from the
@@ -14,21 +15,7 @@ extension WebScreens {
 }
 
 struct WishesPage: Sendable {
-    struct Share: Sendable {
-        var label: String
-        var estimate: String
-        var interval: String
-        var n: String
-        var lowN: Bool
-    }
-
-    struct Question: Sendable {
-        var code: String
-        var text: String
-        var chart: String
-        var shares: [Share]
-        var multiple: Bool
-    }
+    typealias Question = WishQuestion
 
     var chrome: Chrome
     var tabs: DashboardTabs
@@ -53,22 +40,5 @@ struct WishesPage: Sendable {
         none = w.questions.isEmpty
     }
 
-    static func questions(_ w: Dashboards.Wishes) -> [Question] {
-        w.questions.enumerated().map { i, q in
-            let multiple = q.shares.first?.entry.optionCode != nil
-            let labelled = q.shares.map { ($0, $0.entry.optionLabel ?? $0.entry.itemText) }
-            // Shares of options run from near 0: the axis starts at 0 and ends a little above the largest.
-            let highest = q.shares.compactMap { $0.row?.ciHigh }.max() ?? 100
-            let axis: ClosedRange<Double>? = multiple ? 0...min(100, ((highest + 5) / 10).rounded(.up) * 10) : nil
-            let chart = IntervalChart(key: "wish\(i)", title: "\(q.itemCode): \(q.itemText)",
-                                      rows: labelled.map { share, label in
-                                          .init(label: label, estimate: share.row?.estimate, low: share.row?.ciLow, high: share.row?.ciHigh, lowN: share.row?.lowN ?? false)
-                                      }, axis: axis).svg()
-            return Question(code: q.itemCode, text: q.itemText, chart: chart, shares: labelled.map { share, label in
-                Share(label: label, estimate: VietnameseFormat.percent(share.row?.estimate),
-                      interval: VietnameseFormat.interval(share.row?.ciLow, share.row?.ciHigh),
-                      n: share.row.map { VietnameseFormat.count($0.n) } ?? "—", lowN: share.row?.lowN ?? false)
-            }, multiple: multiple)
-        }
-    }
+    static func questions(_ w: Dashboards.Wishes) -> [Question] { FigureLines.wishQuestions(w) }
 }

@@ -3,20 +3,32 @@ import Foundation
 /// A line over time drawn on the server as SVG: one point per day (responses received, or
 /// their running total), each with its value for assistive technology; the page gives the
 /// same numbers in a table.
-struct TrendChart: Sendable {
-    struct Point: Sendable {
-        var label: String
-        var value: Double
+public struct TrendChart: Sendable {
+    public struct Point: Sendable {
+        public var label: String
+        public var value: Double
+
+        public init(label: String, value: Double) {
+            self.label = label
+            self.value = value
+        }
     }
 
-    var key: String
-    var title: String
-    var points: [Point]
-    var unit: String
+    public var key: String
+    public var title: String
+    public var points: [Point]
+    public var unit: String
+
+    public init(key: String, title: String, points: [Point], unit: String) {
+        self.key = key
+        self.title = title
+        self.points = points
+        self.unit = unit
+    }
 
     private static let width = 640.0, height = 220.0, left = 56.0, right = 16.0, top = 28.0, bottom = 34.0
 
-    func svg() -> String {
+    public func svg() -> String {
         guard !points.isEmpty else { return "" }
         let highest = max(points.map(\.value).max() ?? 1, 1)
         let step = Self.niceStep(highest / 4)
@@ -46,7 +58,7 @@ struct TrendChart: Sendable {
     }
 
     /// 1, 2 or 5 times a power of ten, at least `raw`.
-    static func niceStep(_ raw: Double) -> Double {
+    public static func niceStep(_ raw: Double) -> Double {
         guard raw > 0 else { return 1 }
         let power = pow(10, (log10(raw)).rounded(.down))
         for m in [1.0, 2, 5, 10] where m * power >= raw { return max(1, m * power) }

@@ -6,11 +6,11 @@ import Synchronization
 /// page size and margins are the document's own `@page` rule. Chromium is found on the PATH
 /// (`chromium`, `chromium-browser`, `google-chrome`) or named by `SIPAS_CHROMIUM`.
 public enum PDFPrinter {
-    static let candidates = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-    static let timeout: Duration = .seconds(120)
+    public static let candidates = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+    public static let timeout: Duration = .seconds(120)
     /// Each print is a browser with its own memory: two at a time, the others told to retry.
-    static let printing = Atomic<Int>(0)
-    static let maxPrinting = 2
+    public static let printing = Atomic<Int>(0)
+    public static let maxPrinting = 2
 
     public static func chromium() -> String? {
         let environment = ProcessInfo.processInfo.environment

@@ -3,33 +3,55 @@ import SIPASCore
 /// A dot-and-whisker chart drawn on the server as SVG: one row per figure, the dot its estimate
 /// and the whisker its 95% interval, with optional vertical reference lines (the campaign's
 /// figure, a target). Every text is escaped here, since the SVG goes into the page unescaped.
-struct IntervalChart: Sendable {
-    struct Row: Sendable {
-        var label: String
-        var estimate: Double?
-        var low: Double?
-        var high: Double?
+public struct IntervalChart: Sendable {
+    public struct Row: Sendable {
+        public var label: String
+        public var estimate: Double?
+        public var low: Double?
+        public var high: Double?
         /// Drawn hollow: few responses.
-        var lowN: Bool
+        public var lowN: Bool
+
+        public init(label: String, estimate: Double? = nil, low: Double? = nil, high: Double? = nil, lowN: Bool) {
+            self.label = label
+            self.estimate = estimate
+            self.low = low
+            self.high = high
+            self.lowN = lowN
+        }
     }
 
-    struct Line: Sendable {
-        var value: Double
-        var label: String
-        var dashed: Bool
+    public struct Line: Sendable {
+        public var value: Double
+        public var label: String
+        public var dashed: Bool
+
+        public init(value: Double, label: String, dashed: Bool) {
+            self.value = value
+            self.label = label
+            self.dashed = dashed
+        }
     }
 
     /// Unique on its page (labels the chart for assistive technology).
-    var key: String
-    var title: String
-    var rows: [Row]
-    var lines: [Line] = []
+    public var key: String
+    public var title: String
+    public var rows: [Row]
+    public var lines: [Line] = []
     /// The axis; by default from just below the lowest figure to 100%, as satisfaction is read.
-    var axis: ClosedRange<Double>? = nil
+    public var axis: ClosedRange<Double>? = nil
+
+    public init(key: String, title: String, rows: [Row], lines: [Line] = [], axis: ClosedRange<Double>? = nil) {
+        self.key = key
+        self.title = title
+        self.rows = rows
+        self.lines = lines
+        self.axis = axis
+    }
 
     private static let labelWidth = 230.0, plotWidth = 430.0, rowHeight = 22.0, top = 34.0
 
-    func svg() -> String {
+    public func svg() -> String {
         let values = rows.flatMap { [$0.low, $0.high, $0.estimate].compactMap { $0 } } + lines.map(\.value)
         let lowest = max(0, (((values.min() ?? 0) - 2) / 5).rounded(.down) * 5)
         let from = axis?.lowerBound ?? min(lowest, 95), to = axis?.upperBound ?? 100.0
@@ -83,7 +105,7 @@ struct IntervalChart: Sendable {
 
     /// A label in lines of at most `lineLength` characters, broken between words (a word longer
     /// than a line stays whole).
-    static func wrap(_ text: String) -> [String] {
+    public static func wrap(_ text: String) -> [String] {
         var lines: [String] = [], current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
             if current.isEmpty {
@@ -100,5 +122,5 @@ struct IntervalChart: Sendable {
     }
 
     /// XML text and attribute escaping.
-    static func escape(_ text: String) -> String { HTMLText.escape(text) }
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

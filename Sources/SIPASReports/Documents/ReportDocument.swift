@@ -5,7 +5,8 @@ import SIPASApp
 /// printing to PDF (`sipas report --html|--pdf`).
 public enum ReportDocument {
     public static func html(_ report: CampaignReport) throws -> String {
-        try WebTemplates().render("report", ReportPage(report, style: .inline(WebTemplates.reportStyle), toolbar: nil))
+        let page = ReportPage(report, style: .inline(DocumentTemplates.printStyle), toolbar: nil)
+        return try DocumentTemplates().render(page.template, page)
     }
 
     public static func pdf(_ report: CampaignReport) async throws -> [UInt8] {

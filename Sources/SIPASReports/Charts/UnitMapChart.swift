@@ -4,41 +4,55 @@ import SIPASCore
 /// The measured units as dots where the registers place them, coloured by their figure in five
 /// bands, drawn on the server as SVG. The bands are also written out in the legend and every dot
 /// names its unit and figure, since colour alone tells a reader with low colour vision nothing.
-struct UnitMapChart: Sendable {
-    struct Dot: Sendable {
-        var label: String
-        var latitude: Double
-        var longitude: Double
-        var estimate: Double?
-        var lowN: Bool
-        var href: String?
+public struct UnitMapChart: Sendable {
+    public struct Dot: Sendable {
+        public var label: String
+        public var latitude: Double
+        public var longitude: Double
+        public var estimate: Double?
+        public var lowN: Bool
+        public var href: String?
+
+        public init(label: String, latitude: Double, longitude: Double, estimate: Double? = nil, lowN: Bool, href: String? = nil) {
+            self.label = label
+            self.latitude = latitude
+            self.longitude = longitude
+            self.estimate = estimate
+            self.lowN = lowN
+            self.href = href
+        }
     }
 
-    struct Band: Sendable {
-        var label: String
-        var cssClass: String
+    public struct Band: Sendable {
+        public var label: String
+        public var cssClass: String
     }
 
-    static let bands: [(upper: Double, band: Band)] = [
+    public static let bands: [(upper: Double, band: Band)] = [
         (80, Band(label: "dưới 80%", cssClass: "band1")),
         (85, Band(label: "80% đến dưới 85%", cssClass: "band2")),
         (90, Band(label: "85% đến dưới 90%", cssClass: "band3")),
         (95, Band(label: "90% đến dưới 95%", cssClass: "band4")),
         (.infinity, Band(label: "từ 95% trở lên", cssClass: "band5")),
     ]
-    static let noFigure = Band(label: "chưa có số liệu / không hiển thị", cssClass: "band0")
+    public static let noFigure = Band(label: "chưa có số liệu / không hiển thị", cssClass: "band0")
 
-    static func band(_ estimate: Double?) -> Band {
+    public static func band(_ estimate: Double?) -> Band {
         guard let estimate else { return noFigure }
         return bands.first { estimate < $0.upper }!.band
     }
 
-    var title: String
-    var dots: [Dot]
+    public var title: String
+    public var dots: [Dot]
+
+    public init(title: String, dots: [Dot]) {
+        self.title = title
+        self.dots = dots
+    }
 
     private static let width = 640.0, legendHeight = 118.0, margin = 16.0, labelRoom = 110.0
 
-    func svg() -> String {
+    public func svg() -> String {
         guard !dots.isEmpty else { return "" }
         let lats = dots.map(\.latitude), lons = dots.map(\.longitude)
         let minLat = lats.min()!, maxLat = lats.max()!, minLon = lons.min()!, maxLon = lons.max()!

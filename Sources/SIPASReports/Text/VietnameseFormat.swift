@@ -3,40 +3,40 @@ import SIPASCore
 
 /// How figures read on a Vietnamese screen (`dashboard-measures.md` §6): "92,70%", intervals
 /// "(90,12–94,85)", counts "1.800", dates "22/11/2026". Machine formats never pass through here.
-enum VietnameseFormat {
-    static let missing = "—"
+public enum VietnameseFormat {
+    public static let missing = "—"
 
-    static func percent(_ value: Double?) -> String {
+    public static func percent(_ value: Double?) -> String {
         value.map { DecimalText.vietnamese($0) + "%" } ?? missing
     }
 
-    static func interval(_ low: Double?, _ high: Double?) -> String {
+    public static func interval(_ low: Double?, _ high: Double?) -> String {
         guard let low, let high else { return missing }
         return "(\(DecimalText.vietnamese(low))–\(DecimalText.vietnamese(high)))"
     }
 
     /// Percentage points with their sign: "+5,00", "−0,30".
-    static func points(_ value: Double?) -> String {
+    public static func points(_ value: Double?) -> String {
         guard let value else { return missing }
         let text = DecimalText.vietnamese(abs(value))
         if text == "0,00" { return "0,00" }
         return (value < 0 ? "−" : "+") + text
     }
 
-    static func pointsInterval(_ low: Double?, _ high: Double?) -> String {
+    public static func pointsInterval(_ low: Double?, _ high: Double?) -> String {
         guard let low, let high else { return missing }
         return "(\(points(low)) đến \(points(high)))"
     }
 
-    static func count(_ value: Int) -> String { DecimalText.groupThousands(value) }
+    public static func count(_ value: Int) -> String { DecimalText.groupThousands(value) }
 
     /// Collection channels, in the order the upload form offers them.
-    static let channels = Channel.allCases.map { ($0.rawValue, $0.vietnameseLabel) }
+    public static let channels = Channel.allCases.map { ($0.rawValue, $0.vietnameseLabel) }
 
-    static func channel(_ code: String) -> String { channels.first { $0.0 == code }?.1 ?? code }
+    public static func channel(_ code: String) -> String { channels.first { $0.0 == code }?.1 ?? code }
 
     /// "2025-07-01" or an ISO timestamp → "01/07/2025".
-    static func date(_ iso: String?) -> String {
+    public static func date(_ iso: String?) -> String {
         guard let iso, iso.count >= 10 else { return iso ?? missing }
         let parts = iso.prefix(10).split(separator: "-")
         guard parts.count == 3 else { return iso }
@@ -45,7 +45,7 @@ enum VietnameseFormat {
 
     /// An ISO timestamp → "22/11/2026 14:05 (UTC)".
     /// A stored UTC timestamp in Vietnam's time (GMT+7, no daylight saving): "05/12/2026 16:13".
-    static func dateTime(_ iso: String) -> String {
+    public static func dateTime(_ iso: String) -> String {
         guard iso.count >= 16, let utc = parseTimestamp(iso) else { return date(iso) }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
