@@ -19,6 +19,7 @@ public final class Platform: Sendable {
     let releaseCache = ReleaseCache()
     let releasedTables = ReleasedTables()
     let receivedCounts = ReceivedCounts()
+    let sampleWeights = SampleWeights()
     /// Changes whenever a campaign's status does, publication included: caches of public pages
     /// keyed on it never serve a campaign that is no longer public.
     public let publicationEpoch = Epoch()
@@ -41,6 +42,12 @@ public final class Platform: Sendable {
     public var samplingDesigns: SamplingDesigns { SamplingDesigns(self) }
     public var samplingDraws: SamplingDraws { SamplingDraws(self) }
     public var samplingHandover: SamplingHandover { SamplingHandover(self) }
+    public var postOffices: PostOffices { PostOffices(self) }
+    public var assignments: Assignments { Assignments(self) }
+    public var dispositions: Dispositions { Dispositions(self) }
+    public var fieldworkCases: FieldworkCases { FieldworkCases(self) }
+    public var fieldworkProgress: FieldworkProgress { FieldworkProgress(self) }
+    public var rechecks: Rechecks { Rechecks(self) }
 
     /// Whether storage answers (for health checks): a read that waits at most 3 s — on two busy
     /// cores a second is a wait, not an outage.

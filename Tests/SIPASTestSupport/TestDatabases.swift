@@ -84,6 +84,11 @@ public actor TestDatabases {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let key = folder + "/audit.key"
         try FileManager.default.copyItem(atPath: templateKey, toPath: key)
+        // The demo's frame contacts are sealed with the template's contacts key.
+        let contacts = ContactSeal.keyFile(besideAuditKey: templateKey)
+        if FileManager.default.fileExists(atPath: contacts) {
+            try FileManager.default.copyItem(atPath: contacts, toPath: ContactSeal.keyFile(besideAuditKey: key))
+        }
         return key
     }
 

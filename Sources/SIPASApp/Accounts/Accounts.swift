@@ -122,6 +122,11 @@ public struct Accounts: Sendable {
     /// Creates an account. `admin` nil is the command line run by the server's operator.
     public func create(_ new: NewUser, by admin: User?, operator isOperator: Bool = false) async throws -> User {
         let actor = isOperator ? nil : try platform.require(admin, .manageUsers)
+        return try await insert(new, actor: actor, postOfficeId: nil)
+    }
+
+    /// Checks and stores a new account (the caller has decided who may create it).
+    func insert(_ new: NewUser, actor: User?, postOfficeId: Int?) async throws -> User {
         let username = new.username.lowercased()
         guard username.range(of: Self.usernamePattern, options: .regularExpression) != nil else {
             throw AppError.invalid("tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số và . _ -, bắt đầu bằng chữ hoặc số (username characters)", field: "/username")
@@ -140,7 +145,7 @@ public struct Accounts: Sendable {
                 throw AppError.conflict("tên đăng nhập \"\(username)\" đã được dùng (username taken; names are compared without case)", field: "/username")
             }
             let user = try await users.add(username: username, displayName: displayName, password: password, role: role,
-                                           scopeUnitId: scopeId, on: sql)
+                                           scopeUnitId: scopeId, postOfficeId: postOfficeId, on: sql)
             try await platform.recordUserState(actor, "user.create", userId: user.id, detail: "\(role.rawValue)", on: sql)
             return user
         }

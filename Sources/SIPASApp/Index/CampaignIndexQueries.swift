@@ -270,6 +270,12 @@ public struct CampaignIndexQueries: Sendable {
             guard geography == .asMeasured, state == nil else {
                 throw AppError.invalid("ước lượng lại theo đơn vị mới chỉ nhóm được theo unit, province, channel hoặc câu hỏi một lựa chọn (re-estimating on the 2025 units supports the usual groupings only)", field: "?by")
             }
+            let stored = try await platform.db.compactResponses.rows(campaignId: campaign.id, schema: questionnaire.schema, db: platform.db).count
+            if try await platform.sampleWeights.overlay(campaign: campaign.id, responses: stored, platform: platform)?.changes == true {
+                // The file engine reads the stored design weights: a sample's final weights and
+                // held-out forms are applied to the compact responses only.
+                throw AppError.invalid("kỳ đo lường có mẫu rút chỉ nhóm được theo unit, province, channel hoặc câu hỏi một lựa chọn (a sampled campaign supports the usual groupings only)", field: "?by")
+            }
             let db = platform.db
             return try await platform.expensive.run {
                 let csv = try await db.read { sql in
@@ -314,12 +320,18 @@ public struct CampaignIndexQueries: Sendable {
                                       measures: Measures, by: [String], rollup: String?,
                                       minN: Int, within scope: UnitScope?, geography: Geography, state: State?) async throws -> (IndexResult, Int)? {
         let db = platform.db
-        let rows = try await cache.rows(campaignId: campaign.id, schema: schema, db: db)
-        let limit = state.map { min($0.count, rows.count) }
+        var rows = try await cache.rows(campaignId: campaign.id, schema: schema, db: db)
+        var limit = state.map { min($0.count, rows.count) }
+        let overlay = try await platform.sampleWeights.overlay(campaign: campaign.id, responses: rows.count, platform: platform)
         let cacheKey = FiguresCache.Key(campaign: campaign.id, responses: limit ?? rows.count, lastId: state?.lastId ?? rows.lastId, by: by,
                                         rollup: rollup, minN: minN, geography: geography.rawValue, measures: measures.rawValue,
-                                        scope: scope?.roots.map(\.id) ?? [])
+                                        scope: scope?.roots.map(\.id) ?? [], sample: overlay?.version ?? "")
         if let cached = platform.figuresCache.get(cacheKey) { return cached }
+        if let overlay, overlay.changes {
+            // The draw's final weights, without the collections held out by the re-check.
+            if let n = limit { limit = overlay.weights.prefix(n).filter { $0 != .heldOut }.count }
+            rows = rows.applying(overlay.weights)
+        }
         let (keys, keep) = try await unitKeys(rows.unitIds, geography: geography, scope: scope)
         // Bound the groups before computing: each column's values at most, multiplied.
         var bound = 1.0
@@ -338,9 +350,10 @@ public struct CampaignIndexQueries: Sendable {
             throw AppError.invalid(ResponsesIndexer.TooManyGroups(limit: platform.limits.indexGroups).description, field: "?by")
         }
         let selected = scope == nil && geography == .asMeasured ? nil : keep
+        let (input, first) = (rows, limit)
         let compute = { @Sendable in
-            CompactResponsesIndexer.run(rows, questionnaire: questionnaire, plan: schema.evaluator.plan,
-                                        by: by, rollup: rollup, minN: minN, keys: keys, keep: selected, limit: limit)
+            CompactResponsesIndexer.run(input, questionnaire: questionnaire, plan: schema.evaluator.plan,
+                                        by: by, rollup: rollup, minN: minN, keys: keys, keep: selected, limit: first)
         }
         // Small campaigns are computed in place; large ones off the request threads.
         guard let outcome = rows.count < 20_000 ? compute() : try await Offload.run(compute) else { return nil }

@@ -17,6 +17,8 @@ final class FiguresCache: Sendable {
         var geography: String
         var measures: String
         var scope: [Int]
+        /// The fieldwork state the sample's weights come from ("" without a sample).
+        var sample: String = ""
     }
 
     static let maxRows = 600_000

@@ -13,10 +13,9 @@ struct ResponseCases {
     static let column = "case"
 
     func join(_ records: [ResponseRepository.Record], campaign: Campaign) async throws -> [ResponseRepository.Record] {
-        guard records.contains(where: { $0.attributes[Self.column] != nil }) else { return records }
-        var cases: [String: SamplingRepository.CaseRow] = [:]
-        let all = try await platform.read { sql in try await SamplingRepository().cases(campaignId: campaign.id, limit: Int.max / 2, offset: 0, on: sql) }
-        for c in all { cases[c.code] = c }
+        let codes = records.compactMap { $0.attributes[Self.column] }.filter { !$0.isEmpty }
+        guard !codes.isEmpty else { return records }
+        let cases = try await self.cases(campaign, codes: codes.compactMap { CaseCode($0)?.description })
         var problems: [AppError.Item] = []
         // Cases answered by responses stored earlier (a response sent again under its own id is the same response).
         var seen = try await answered(campaign)
@@ -31,6 +30,7 @@ struct ResponseCases {
                 problem("không có trường hợp \(code) trong mẫu của kỳ (an unknown case)")
                 return record
             }
+            if let refusal = Self.refusal(found) { problem(refusal) }
             if let other = seen[found.code], other != record.responseId { problem("trường hợp \(found.code) đã có phiếu \(other); mỗi trường hợp một phiếu (one response per case)") }
             seen[found.code] = record.responseId
             if let unit = record.unitId, unit != found.unitId { problem("đơn vị của phiếu khác đơn vị của trường hợp \(found.code) (the unit differs from the case's)") }
@@ -42,6 +42,7 @@ struct ResponseCases {
             joined.psu = found.psu ?? record.psu
             joined.weight = found.designWeight
             joined.attributes[Self.column] = found.code
+            joined.caseNumber = found.number
             return joined
         }
         if !problems.isEmpty {
@@ -49,6 +50,31 @@ struct ResponseCases {
                            field: "case", items: problems, totalItems: problems.count)
         }
         return out
+    }
+
+    /// Why a case cannot take a questionnaire, if it cannot.
+    static func refusal(_ c: FieldworkRepository.FieldCase) -> String? {
+        if !c.isActive { return "trường hợp \(c.code) là dự phòng chưa được dùng thay ai; chỉ nhận phiếu của trường hợp dự phòng đã được thay thế (an unreleased reserve)" }
+        switch c.disposition {
+        case .replaced: return "trường hợp \(c.code) đã được thay bằng trường hợp dự phòng; phiếu của người thay thế mang mã của họ (a replaced case)"
+        case .ineligible: return "trường hợp \(c.code) đã được ghi là không thuộc đối tượng khảo sát (an ineligible case)"
+        default: return nil
+        }
+    }
+
+    /// The named cases: looked up one by one for a few, read at once for a file.
+    private func cases(_ campaign: Campaign, codes: [String]) async throws -> [String: FieldworkRepository.FieldCase] {
+        let store = FieldworkRepository()
+        return try await platform.read { sql in
+            var out: [String: FieldworkRepository.FieldCase] = [:]
+            if codes.count <= 200 {
+                for code in Set(codes) { out[code] = try await store.fieldCase(campaignId: campaign.id, code: code, on: sql) }
+            } else {
+                let wanted = Set(codes)
+                for c in try await store.allCases(campaignId: campaign.id, on: sql) where wanted.contains(c.code) { out[c.code] = c }
+            }
+            return out
+        }
     }
 
     private func answered(_ campaign: Campaign) async throws -> [String: String] {

@@ -153,6 +153,9 @@ public struct Responses: Sendable {
         do {
             stored = try await platform.responseWriter.store(
                 ResponseRepository.Submission(campaignId: campaign.id, records: records, audit: audit))
+        } catch let error where Self.isUniqueViolation(error) && String(reflecting: error).contains("case_number") || String(reflecting: error).contains("responses_case") {
+            // The database keeps one response per case, whatever raced past the check above.
+            throw AppError.conflict("một trường hợp trong yêu cầu này vừa có phiếu được lưu bởi yêu cầu khác; mỗi trường hợp một phiếu, không phiếu nào được lưu (one response per case)", field: "case")
         } catch let error where Self.isUniqueViolation(error) {
             // Two submissions of one response id raced past the existence check: the database's
             // unique key kept one; the other is a conflict, not a failure.

@@ -17,6 +17,7 @@ public enum DemoData {
         ("xa.diemhe", "UBND xã Điềm He (demo)", .unitViewer, "commune:06280"),
         ("dtv.vanquan", "Điều tra viên Bưu điện Văn Quan (demo)", .enumerator, "district:184"),
         ("nhaplieu.langson", "Nhập liệu Sở Nội vụ Lạng Sơn (demo)", .dataEntryClerk, "province:20"),
+        ("giamsat.buudien", "Giám sát Bưu cục Văn Quan (demo)", .fieldSupervisor, "province:20"),
     ]
 
     public struct Summary: Sendable {
@@ -29,6 +30,8 @@ public enum DemoData {
     public static func seed(_ platform: Platform) async throws -> Summary {
         let store = platform.store
         if let existing = try await platform.read({ try await store.campaigns.find(code: campaignCode, on: $0) }) {
+            try await createAccounts(platform)
+            try await DemoFieldwork.seed(platform)
             return Summary(campaignId: existing.id, responses: try await platform.read { try await store.responses.count(campaignId: existing.id, on: $0) },
                            created: false)
         }
@@ -36,15 +39,7 @@ public enum DemoData {
             throw DatabaseError.migration("danh mục đơn vị chưa được nạp (unit registers missing)")
         }
         let communes = try await store.units.children(of: district)
-        for account in accounts where try await platform.accounts.find(username: account.username) == nil {
-            var scope: Int?
-            if let key = account.scopeCode {
-                let parts = key.split(separator: ":").map(String.init)
-                scope = try await UnitLevel(rawValue: parts[0]).asyncMap { try await store.units.find(register: .legacy, level: $0, code: parts[1])?.id } ?? nil
-            }
-            _ = try await platform.accounts.create(.init(username: account.username, displayName: account.name, password: password,
-                                                         role: account.role.rawValue, scopeUnitId: scope), by: nil, operator: true)
-        }
+        try await createAccounts(platform)
         guard let admin = try await platform.accounts.find(username: "admin") else { throw DatabaseError.migration("demo admin missing") }
         let earlier = try await seedCampaign(platform, admin: admin, code: campaignCode, year: 2023, owner: district, units: communes,
                                              title: "Đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước huyện Văn Quan năm 2023",
@@ -65,7 +60,22 @@ public enum DemoData {
                                        legalBasis: "Kế hoạch đo lường năm 2025 của UBND tỉnh Lạng Sơn (dữ liệu mẫu)",
                                        targets: targets2025, satisfaction: 0.83...0.96)
         }
+        try await DemoFieldwork.seed(platform)
         return Summary(campaignId: earlier.id, responses: earlier.responses, created: true)
+    }
+
+    /// One account per role (those missing: a database seeded by an earlier version gains the new roles').
+    static func createAccounts(_ platform: Platform) async throws {
+        let store = platform.store
+        for account in accounts where try await platform.accounts.find(username: account.username) == nil {
+            var scope: Int?
+            if let key = account.scopeCode {
+                let parts = key.split(separator: ":").map(String.init)
+                scope = try await UnitLevel(rawValue: parts[0]).asyncMap { try await store.units.find(register: .legacy, level: $0, code: parts[1])?.id } ?? nil
+            }
+            _ = try await platform.accounts.create(.init(username: account.username, displayName: account.name, password: password,
+                                                         role: account.role.rawValue, scopeUnitId: scope), by: nil, operator: true)
+        }
     }
 
     public static let laterCampaignCode = "LSN-VQ-2025"

@@ -11,8 +11,10 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     case unitViewer = "unit-viewer"
     /// Post-office enumerator: submits responses in scope.
     case enumerator
-    /// Data-entry clerk: submits and imports responses in scope.
+    /// Data-entry clerk: submits and imports responses in scope; keys paper forms.
     case dataEntryClerk = "data-entry-clerk"
+    /// A post office's supervisor: its enumerators' cases, dispositions and progress.
+    case fieldSupervisor = "field-supervisor"
 
     public var label: String {
         switch self {
@@ -22,6 +24,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .unitViewer: return "Đơn vị được đo lường (chỉ xem tổng hợp)"
         case .enumerator: return "Điều tra viên"
         case .dataEntryClerk: return "Nhập liệu"
+        case .fieldSupervisor: return "Giám sát điều tra (bưu điện)"
         }
     }
 
@@ -37,6 +40,14 @@ public enum Action: String, CaseIterable, Sendable {
     case readQuestionnaires, manageQuestionnaires
     case submitResponses, importResponses, readResponses
     case readIndex
+    /// Post offices, assignments, re-checks, adjudication of double entry: a campaign's administrators.
+    case manageFieldwork
+    /// Cases and their dispositions: enumerators (their own), supervisors (their post office's), administrators.
+    case recordDispositions
+    /// Progress of the fieldwork.
+    case readFieldwork
+    /// Keying paper forms.
+    case keyForms
 }
 
 /// The allowed/denied matrix of roles × actions, before scope: whether a role may take an action
@@ -47,7 +58,15 @@ public enum AccessPolicy {
         case .readUnits, .readCampaigns, .readQuestionnaires:
             return true
         case .readIndex:
-            return role != .enumerator && role != .dataEntryClerk
+            return role != .enumerator && role != .dataEntryClerk && role != .fieldSupervisor
+        case .manageFieldwork:
+            return role == .systemAdmin || role == .provinceAdmin
+        case .recordDispositions:
+            return role == .systemAdmin || role == .provinceAdmin || role == .fieldSupervisor || role == .enumerator
+        case .readFieldwork:
+            return role == .systemAdmin || role == .provinceAdmin || role == .fieldSupervisor || role == .ministryAnalyst
+        case .keyForms:
+            return role == .systemAdmin || role == .provinceAdmin || role == .dataEntryClerk
         case .manageAgencies, .manageCampaigns, .manageFocalPoints, .readFocalPoints:
             return role == .systemAdmin || role == .provinceAdmin
         case .manageQuestionnaires:

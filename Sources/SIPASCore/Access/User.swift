@@ -8,8 +8,12 @@ public struct User: Sendable, Codable, Equatable {
     public var scopeUnitId: Int?
     public var disabled: Bool
     public var createdAt: String
+    /// The post office an enumerator or a field supervisor works for.
+    public var postOfficeId: Int?
 
-    public init(id: Int, username: String, displayName: String, role: Role, scopeUnitId: Int?, disabled: Bool, createdAt: String) {
+    public init(id: Int, username: String, displayName: String, role: Role, scopeUnitId: Int?, disabled: Bool, createdAt: String,
+                postOfficeId: Int? = nil) {
+        self.postOfficeId = postOfficeId
         self.id = id
         self.username = username
         self.displayName = displayName

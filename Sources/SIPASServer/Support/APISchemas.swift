@@ -41,6 +41,7 @@ enum APISchemas {
         "User": .object([
             .property("id", .integer), .property("username", .string), .property("display_name", .string),
             .property("role", .string(enumeration: Role.allCases.map(\.rawValue))), .property("scope_unit_id", .integer),
+            .property("post_office_id", .integer, "enumerators and field supervisors: the post office they work for"),
             .property("disabled", .boolean), .property("created_at", timestamp),
         ], required: ["id", "username", "display_name", "role", "disabled", "created_at"]),
         "Session": .object([

@@ -81,9 +81,17 @@ struct HomePage: Sendable {
             return [Step(text: "Khi kỳ đo lường kết thúc nhập liệu, xem chỉ số của đơn vị mình, mức đạt mục tiêu và tiêu chí nên cải thiện trước.",
                          href: dashboard, linkText: "Kết quả của đơn vị"),
                     Step(text: "Đơn vị chỉ thấy số liệu tổng hợp, không bao giờ thấy ai trả lời thế nào: khảo sát giữ khách quan.", href: nil, linkText: nil)]
-        case .enumerator, .dataEntryClerk:
-            return [Step(text: "Xem các kỳ đo lường đang điều tra hoặc nhập liệu trong phạm vi của mình.", href: "/campaigns", linkText: "Kỳ đo lường"),
-                    Step(text: "Phiếu được gửi qua API hoặc tệp CSV; kết quả chỉ số do cán bộ phân tích xem.", href: nil, linkText: nil)]
+        case .enumerator:
+            return [Step(text: "Mở kỳ đo lường đang điều tra để xem các trường hợp được giao, phát và thu phiếu, ghi kết quả từng trường hợp.",
+                         href: first.map { "/campaigns/\($0.id)/fieldwork/cases" } ?? "/campaigns", linkText: "Trường hợp của tôi"),
+                    Step(text: "Chỉ bạn thấy thông tin liên hệ của người được giao cho bạn; kết quả chỉ số do cán bộ phân tích xem.", href: nil, linkText: nil)]
+        case .fieldSupervisor:
+            return [Step(text: "Theo dõi tiến độ của các điều tra viên thuộc bưu điện, ghi kết quả theo bảng kê.",
+                         href: first.map { "/campaigns/\($0.id)/fieldwork" } ?? "/campaigns", linkText: "Điều tra thực địa")]
+        case .dataEntryClerk:
+            return [Step(text: "Nhập phiếu giấy theo mã trường hợp in trên phiếu; mỗi phiếu được hai người nhập.",
+                         href: first.map { "/campaigns/\($0.id)/entry" } ?? "/campaigns", linkText: "Nhập phiếu"),
+                    Step(text: "Phiếu cũng có thể gửi qua API hoặc tệp CSV; kết quả chỉ số do cán bộ phân tích xem.", href: nil, linkText: nil)]
         }
     }
 }

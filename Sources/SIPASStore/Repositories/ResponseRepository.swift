@@ -24,9 +24,12 @@ public struct ResponseRepository: Sendable {
         public var attributes: [String: String]
         /// One CSV record of the item values, in questionnaire item order.
         public var answers: String
+        /// The sampled case it answers (its number), when it names one: one response per case.
+        public var caseNumber: Int?
 
         public init(responseId: String, unitId: Int?, channel: String, stratum: String?, psu: String?, weight: Double?,
-                    attributes: [String: String], answers: String) {
+                    attributes: [String: String], answers: String, caseNumber: Int? = nil) {
+            self.caseNumber = caseNumber
             self.responseId = responseId
             self.unitId = unitId
             self.channel = channel
@@ -193,6 +196,7 @@ public struct ResponseRepository: Sendable {
         var outcomes: [Result<Stored, Conflict>] = []
         var fresh: [(campaignId: Int, record: Record, digest: String, change: Int?)] = []
         var changes: [AuditLog.Change] = []
+        var answered: [(campaignId: Int, number: Int, userId: Int?)] = []
         for submission in submissions {
             var conflicts: [String] = [], added: [(Int, Record, String)] = []
             var known = existing[submission.campaignId]!
@@ -223,10 +227,32 @@ public struct ResponseRepository: Sendable {
                 changes.append(audit)
             }
             fresh += added.map { ($0.0, $0.1, $0.2, change) }
+            answered += added.compactMap { a in a.1.caseNumber.map { (a.0, $0, submission.audit?.userId) } }
         }
         let auditIds = try await AuditLog.append(changes, on: sql, db: db)
         try await insert(fresh.map { ($0.campaignId, $0.record, $0.digest, $0.change.map { auditIds[$0] }) }, on: sql)
+        try await markCollected(answered, on: sql)
         return outcomes
+    }
+
+    /// A stored response is its case's questionnaire back: the case is collected (whatever the
+    /// enumerator recorded before), with an event saying so, in the response's transaction.
+    private func markCollected(_ answered: [(campaignId: Int, number: Int, userId: Int?)], on sql: any SQLDatabase) async throws {
+        let today = String(Timestamp.now().prefix(10))
+        var events: [Int: [FieldworkRepository.Event]] = [:]
+        for (campaignId, number, userId) in answered {
+            let code = CaseCode(number: number).description
+            let changed = try await sql.raw("""
+                UPDATE cases SET status = 'collected', disposition_on = \(bind: today)
+                WHERE campaign_id = \(bind: campaignId) AND code = \(bind: code) AND status IN ('drawn', 'assigned', 'delivered', 'refused', 'not_found', 'moved')
+                RETURNING number
+                """).all()
+            if !changed.isEmpty {
+                events[campaignId, default: []].append(.init(caseNumber: number, kind: "disposition", value: "collected", occurredOn: today,
+                                                             reason: "phiếu đã được lưu (a response was stored)", userId: userId))
+            }
+        }
+        for (campaignId, list) in events { try await FieldworkRepository().addEvents(list, campaignId: campaignId, on: sql) }
     }
 
     /// Digests of stored responses by id: of `ids` only (a few submissions) or of the whole campaign.
@@ -250,7 +276,7 @@ public struct ResponseRepository: Sendable {
     private func insert(_ rows: [(campaignId: Int, record: Record, digest: String, auditId: Int?)], on sql: any SQLDatabase) async throws {
         let now = Timestamp.now()
         for chunk in stride(from: 0, to: rows.count, by: 200) {
-            var query = SQLQueryString("INSERT INTO responses (campaign_id, response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, created_at, audit_id) VALUES ")
+            var query = SQLQueryString("INSERT INTO responses (campaign_id, response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, created_at, audit_id, case_number) VALUES ")
             for (i, (campaignId, r, digest, auditId)) in rows[chunk..<min(chunk + 200, rows.count)].enumerated() {
                 query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
                 query.appendInterpolation(bind: campaignId)
@@ -270,6 +296,8 @@ public struct ResponseRepository: Sendable {
                 }
                 query.appendInterpolation(unsafeRaw: ", ")
                 query.appendInterpolation(bind: auditId)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.caseNumber)
                 query.appendInterpolation(unsafeRaw: ")")
             }
             try await sql.raw(query).run()

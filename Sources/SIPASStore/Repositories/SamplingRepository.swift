@@ -275,6 +275,8 @@ public struct SamplingRepository: Sendable {
     /// Deletes the rows (contacts with them) and marks the frame purged; draws keep their projection.
     public func purge(frameId: Int, on sql: any SQLDatabase) async throws {
         try await deleteRows(frameId: frameId, on: sql)
+        // The copies handed to enumerators go with the frame's contacts.
+        try await sql.raw("DELETE FROM case_contacts WHERE campaign_id = (SELECT campaign_id FROM sampling_frames WHERE id = \(bind: frameId))").run()
         try await sql.raw("UPDATE sampling_frames SET status = 'purged', purged_at = \(bind: Timestamp.now()) WHERE id = \(bind: frameId)").run()
     }
 

@@ -16,7 +16,7 @@ public struct UserRepository: Sendable {
         cost = bcryptCost
     }
 
-    static let columns = "id, username, display_name, role, scope_unit_id, disabled, created_at"
+    static let columns = "id, username, display_name, role, scope_unit_id, disabled, created_at, post_office_id"
 
     static func decode(_ row: any SQLRow) throws -> User {
         let roleName = try row.decode(column: "role", as: String.self)
@@ -24,17 +24,18 @@ public struct UserRepository: Sendable {
                     displayName: try row.decode(column: "display_name", as: String.self), role: Role(rawValue: roleName) ?? .unitViewer,
                     scopeUnitId: try row.decode(column: "scope_unit_id", as: Int?.self),
                     disabled: try row.decode(column: "disabled", as: Int.self) != 0,
-                    createdAt: try row.decode(column: "created_at", as: String.self))
+                    createdAt: try row.decode(column: "created_at", as: String.self),
+                    postOfficeId: try row.decode(column: "post_office_id", as: Int?.self))
     }
 
     public func hash(password: String) -> String { Bcrypt.hash(password, cost: cost) }
 
-    public func add(username: String, displayName: String, password: String, role: Role, scopeUnitId: Int?,
+    public func add(username: String, displayName: String, password: String, role: Role, scopeUnitId: Int?, postOfficeId: Int? = nil,
                     on sql: any SQLDatabase) async throws -> User {
         let row = try await sql.raw("""
-            INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, disabled, created_at)
+            INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, disabled, created_at, post_office_id)
             VALUES (\(bind: username), \(bind: displayName), \(bind: hash(password: password)), \(bind: role.rawValue),
-                    \(bind: scopeUnitId), 0, \(bind: Timestamp.now()))
+                    \(bind: scopeUnitId), 0, \(bind: Timestamp.now()), \(bind: postOfficeId))
             RETURNING \(unsafeRaw: Self.columns)
             """).first()
         return try Self.decode(row!)
@@ -47,13 +48,16 @@ public struct UserRepository: Sendable {
 
     /// What the audit log records of an account after every change to it: verification finds a
     /// role, scope, status or password changed outside the application.
-    static func stateText(id: Int, username: String, role: String, scopeUnitId: Int?, disabled: Int, passwordHash: String) -> String {
-        [String(id), username, role, scopeUnitId.map(String.init) ?? "", String(disabled), passwordHash]
+    static func stateText(id: Int, username: String, role: String, scopeUnitId: Int?, disabled: Int, passwordHash: String,
+                          postOfficeId: Int?) -> String {
+        // The post office (it decides which cases a supervisor reaches) is appended only when
+        // there is one, so that the digests recorded before it existed still verify.
+        ([String(id), username, role, scopeUnitId.map(String.init) ?? "", String(disabled), passwordHash] + (postOfficeId.map { ["po", String($0)] } ?? []))
             .map { "\($0.utf8.count):\($0)" }.joined()
     }
 
     static func stateDigests(on sql: any SQLDatabase, id: Int? = nil) async throws -> [Int: String] {
-        var query = SQLQueryString("SELECT id, username, role, scope_unit_id, disabled, password_hash FROM users")
+        var query = SQLQueryString("SELECT id, username, role, scope_unit_id, disabled, password_hash, post_office_id FROM users")
         if let id { query.appendInterpolation(unsafeRaw: " WHERE id = "); query.appendInterpolation(bind: id) }
         var out: [Int: String] = [:]
         for row in try await sql.raw(query).all() {
@@ -62,7 +66,8 @@ public struct UserRepository: Sendable {
                                              role: try row.decode(column: "role", as: String.self),
                                              scopeUnitId: try row.decode(column: "scope_unit_id", as: Int?.self),
                                              disabled: try row.decode(column: "disabled", as: Int.self),
-                                             passwordHash: try row.decode(column: "password_hash", as: String.self)))
+                                             passwordHash: try row.decode(column: "password_hash", as: String.self),
+                                             postOfficeId: try row.decode(column: "post_office_id", as: Int?.self)))
         }
         return out
     }
@@ -91,6 +96,13 @@ public struct UserRepository: Sendable {
     public func setRole(_ id: Int, role: Role, scopeUnitId: Int?, on sql: any SQLDatabase) async throws {
         db.changedCachedRows()
         try await sql.raw("UPDATE users SET role = \(bind: role.rawValue), scope_unit_id = \(bind: scopeUnitId) WHERE id = \(bind: id)").run()
+        try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run()
+    }
+
+    /// Makes the account a member of a post office; its sessions end (what it reaches has changed).
+    public func setPostOffice(_ id: Int, _ postOfficeId: Int?, on sql: any SQLDatabase) async throws {
+        db.changedCachedRows()
+        try await sql.raw("UPDATE users SET post_office_id = \(bind: postOfficeId) WHERE id = \(bind: id)").run()
         try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run()
     }
 
@@ -150,7 +162,7 @@ public struct UserRepository: Sendable {
         } else {
             session = try await db.read { sql in
                 guard let row = try await sql.raw("""
-                    SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, s.kind, s.csrf_token, s.expires_at, s.seal
+                    SELECT u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.disabled, u.created_at, u.post_office_id, s.kind, s.csrf_token, s.expires_at, s.seal
                     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: key)
                     """).first() else { return nil }
                 // A row planted without the key (a session for an administrator) opens nothing.

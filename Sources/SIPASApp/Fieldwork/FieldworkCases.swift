@@ -1,0 +1,85 @@
+import Foundation
+import SIPASCore
+import SIPASStore
+
+/// The cases an account reaches, with what an enumerator needs to deliver: the respondent's
+/// contact details, decrypted only for the enumerator who holds the case (and, to hand over or
+/// re-check, the post office's supervisor and the campaign's administrators), each reading audited.
+public struct FieldworkCases: Sendable {
+    let platform: Platform
+    init(_ platform: Platform) { self.platform = platform }
+
+    public struct Line: Sendable, Equatable {
+        public var fieldCase: FieldworkRepository.FieldCase
+        public var unit: AdminUnit?
+        public var enumerator: String?
+        /// name, address, phone (absent when the frame had none or was purged).
+        public var contact: [String: String]
+        /// The dispositions that may be recorded next.
+        public var next: [Disposition]
+    }
+
+    /// The account's cases (an enumerator's own, a supervisor's post office's), with contacts.
+    /// `enumerator` narrows an administrator's or supervisor's list to one enumerator.
+    public func list(campaign id: Int, enumerator: Int? = nil, withContacts: Bool = true, by user: User?) async throws -> [Line] {
+        let scope = try await platform.fieldworkScope(id, user, .recordDispositions)
+        var ids = scope.enumeratorIds.map(Array.init)
+        if let enumerator {
+            if let allowed = scope.enumeratorIds, !allowed.contains(enumerator) { throw AppError.notFound("điều tra viên \(enumerator)") }
+            ids = [enumerator]
+        }
+        let campaignId = scope.campaign.id, chosen = ids.map { $0.sorted() }
+        let cases = try await platform.read { sql in
+            try await FieldworkRepository().activeCases(campaignId: campaignId, enumeratorIds: chosen, on: sql)
+        }
+        let held = ids == nil && enumerator == nil ? cases.filter { $0.enumeratorId != nil } : cases
+        return try await lines(held, scope: scope, withContacts: withContacts)
+    }
+
+    /// One case with its history.
+    public func detail(campaign id: Int, code text: String, by user: User?) async throws -> (line: Line, events: [FieldworkRepository.Event], users: [Int: String]) {
+        let scope = try await platform.fieldworkScope(id, user, .recordDispositions)
+        guard let code = CaseCode(text) else { throw AppError.notFound("trường hợp \(text)") }
+        let campaignId = scope.campaign.id
+        guard let c = try await platform.read({ sql in try await FieldworkRepository().fieldCase(campaignId: campaignId, code: code.description, on: sql) }),
+              c.isActive, scope.reaches(c) else {
+            throw AppError.notFound("trường hợp \(code)")
+        }
+        let events = try await platform.read { sql in try await FieldworkRepository().events(campaignId: campaignId, caseNumber: c.number, on: sql) }
+        var users: [Int: String] = [:]
+        for userId in Set(events.compactMap(\.userId)) {
+            users[userId] = try await platform.read { sql in try await platform.store.users.find(id: userId, on: sql) }?.username
+        }
+        return (try await lines([c], scope: scope, withContacts: true).first!, events, users)
+    }
+
+    func lines(_ cases: [FieldworkRepository.FieldCase], scope: FieldworkScope, withContacts: Bool) async throws -> [Line] {
+        let campaignId = scope.campaign.id
+        let (units, accounts) = try await platform.read { sql in
+            (try await platform.store.campaigns.units(of: campaignId, on: sql), try await FieldworkRepository().fieldAccounts(on: sql))
+        }
+        let unitById = Dictionary(units.map { ($0.unit.id, $0.unit) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(accounts.map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
+        var contacts: [Int: [String: String]] = [:]
+        // Analysts read progress, never people.
+        if withContacts && scope.user.role != .ministryAnalyst && !cases.isEmpty {
+            let sealed = try await platform.read { sql in try await FieldworkRepository().contacts(campaignId: campaignId, numbers: cases.map(\.number), on: sql) }
+            if !sealed.isEmpty {
+                let seal = try platform.db.contactSeal()
+                for c in cases {
+                    guard let text = sealed[c.number] else { continue }
+                    contacts[c.number] = try ContactJSON.decode(try seal.open(text, context: "frame/\(campaignId)/\(c.frameKey)"))
+                }
+                let count = contacts.count
+                try await platform.transaction { sql in
+                    try await platform.record(scope.user, "fieldwork.contacts", entity: "campaign", id: String(campaignId),
+                                              detail: "đọc thông tin liên hệ của \(count) trường hợp", on: sql)
+                }
+            }
+        }
+        return cases.map { c in
+            Line(fieldCase: c, unit: unitById[c.unitId], enumerator: c.enumeratorId.flatMap { names[$0] }, contact: contacts[c.number] ?? [:],
+                 next: c.disposition?.next.filter { $0 != .replaced } ?? [])
+        }
+    }
+}
