@@ -48,6 +48,7 @@ public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (rout
     registerCampaignRoutes(api, platform)
     registerResponseRoutes(api, platform)
     registerSamplingRoutes(api, platform)
+    registerFieldworkRoutes(api, platform)
     registerIndexRoutes(api, platform)
     registerDashboardRoutes(api, platform)
     registerAuditRoutes(api, platform)

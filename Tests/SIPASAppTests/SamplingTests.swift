@@ -125,7 +125,10 @@ import Testing
         let purged = try await frames.summary(campaign: id, by: s.admin)
         #expect(purged.frame?.status == "purged" && purged.perUnit.allSatisfy { $0.rows == 0 })
         for table in ["sampling_frame_chunks", "sampling_frame_units", "sampling_frame_people"] {
-            let left = try await FreshDatabase.here.db.read { try await $0.raw(SQLQueryString("SELECT COUNT(*) AS n FROM " + table)).first()!.decode(column: "n", as: Int.self) }
+            let left = try await FreshDatabase.here.db.read {
+                try await $0.raw(SQLQueryString("SELECT COUNT(*) AS n FROM " + table + " WHERE frame_id IN (SELECT id FROM sampling_frames WHERE campaign_id = \(id))"))
+                    .first()!.decode(column: "n", as: Int.self)
+            }
             #expect(left == 0, "\(table) keeps rows after the purge")
         }
         // The draw stays verifiable from what was kept.

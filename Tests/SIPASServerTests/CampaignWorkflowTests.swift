@@ -53,7 +53,7 @@ import Testing
             #expect(!successors.isEmpty && successors.allSatisfy { $0.register == .reform2025 && $0.level == .commune })
             #expect(successors.contains { $0.code == "06280" })
             let made = try await s.call(.post, "/api/v1/campaigns", as: .provinceAdmin,
-                                        json: Self.campaignJSON(code: "LSN-VQ-2026", year: 2026, owner: province.id, units: successors.map(\.id)))
+                                        json: Self.campaignJSON(code: "LSN-TEST-2026", year: 2026, owner: province.id, units: successors.map(\.id)))
             #expect(made.status == 201, "\(made.body)")
         }
     }

@@ -23,7 +23,7 @@ extension AuditLog {
     /// carry the id of the entry that stored them).
     public static let responseActions: Set<String> = ["responses.import", "responses.adopt"]
     /// Actions whose `after_digest` is an account's whole state.
-    public static let userStateActions: Set<String> = ["user.create", "user.disable", "user.enable", "user.password", "user.adopt"]
+    public static let userStateActions: Set<String> = ["user.create", "user.disable", "user.enable", "user.password", "user.adopt", "user.post-office"]
 
     public func verify() async throws -> Verification {
         let entries = try await db.read { sql in try await sql.raw("SELECT * FROM audit_log ORDER BY id").all().map(Self.decode) }
