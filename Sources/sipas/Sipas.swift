@@ -13,7 +13,7 @@ struct Sipas: ParsableCommand {
         subcommands: [ServeCommand.self, IndexCommand.self, QuestionnaireCommand.self, GenerateCommand.self,
                       MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self,
                       BackupCommand.self, RestoreCommand.self, ReportCommand.self, PublishCommand.self,
-                      SampleCommand.self, FrameCommand.self]
+                      SampleCommand.self, FrameCommand.self, FieldworkCommand.self]
     )
 }
 

@@ -45,7 +45,7 @@ extension Platform {
     }
 
     /// A campaign named by id or code, for the server's operator, who holds the database itself.
-    func campaign(reference: String) async throws -> Campaign {
+    public func campaign(reference: String) async throws -> Campaign {
         let store = self.store
         let found: Campaign? = try await read { sql in
             if let id = Int(reference), let c = try await store.campaigns.find(id: id, on: sql) { return c }

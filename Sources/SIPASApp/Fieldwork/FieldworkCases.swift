@@ -36,6 +36,27 @@ public struct FieldworkCases: Sendable {
         return try await lines(held, scope: scope, withContacts: withContacts)
     }
 
+    public struct Listing: Sendable {
+        public var campaign: Campaign
+        public var enumerator: User
+        public var postOffice: String
+        public var lines: [Line]
+    }
+
+    /// An enumerator's cases as their printed list (bảng kê) shows them: the sampled cases and the
+    /// reserves released to them, in commune and draw order, with the contacts to deliver.
+    public func listing(campaign id: Int, enumerator enumeratorId: Int, by user: User?) async throws -> Listing {
+        let scope = try await platform.fieldworkScope(id, user, .recordDispositions)
+        if let allowed = scope.enumeratorIds, !allowed.contains(enumeratorId) { throw AppError.notFound("điều tra viên \(enumeratorId)") }
+        guard let enumerator = try await platform.read({ sql in try await platform.store.users.find(id: enumeratorId, on: sql) }), enumerator.role == .enumerator else {
+            throw AppError.notFound("điều tra viên \(enumeratorId)")
+        }
+        let offices = try await platform.read { sql in try await FieldworkRepository().postOffices(on: sql) }
+        let lines = try await list(campaign: id, enumerator: enumeratorId, by: user)
+        return Listing(campaign: scope.campaign, enumerator: enumerator, postOffice: offices.first { $0.id == enumerator.postOfficeId }?.name ?? "",
+                       lines: lines.sorted { ($0.unit?.code ?? "", $0.fieldCase.number) < ($1.unit?.code ?? "", $1.fieldCase.number) })
+    }
+
     /// One case with its history.
     public func detail(campaign id: Int, code text: String, by user: User?) async throws -> (line: Line, events: [FieldworkRepository.Event], users: [Int: String]) {
         let scope = try await platform.fieldworkScope(id, user, .recordDispositions)

@@ -19,6 +19,20 @@ public enum Disposition: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// A table column's heading.
+    public var shortLabel: String {
+        switch self {
+        case .assigned: return "Đã giao"
+        case .delivered: return "Đã phát"
+        case .collected: return "Đã thu"
+        case .refused: return "Từ chối"
+        case .notFound: return "Không tìm thấy"
+        case .moved: return "Chuyển đi"
+        case .ineligible: return "Không thuộc đối tượng"
+        case .replaced: return "Đã thay thế"
+        }
+    }
+
     /// No questionnaire came back from someone who should have answered: a reserve may take the place.
     public var isNonResponse: Bool { self == .refused || self == .notFound || self == .moved }
 

@@ -29,11 +29,14 @@ public final class DocumentTemplates: Sendable {
 
     public static var bundled: String { Bundle.module.resourcePath! + "/documents" }
 
-    /// The print style sheet, for a document printed or saved on its own.
-    public static var printStyle: String {
+    /// The report's print style sheet, for a document printed or saved on its own.
+    public static var printStyle: String { style(named: "report.css") }
+
+    /// A document's style sheet, a deployer's copy first.
+    public static func style(named name: String) -> String {
         let folders = [ProcessInfo.processInfo.environment["SIPAS_STATIC"], bundled].compactMap { $0 }
         for folder in folders {
-            if let text = try? String(contentsOfFile: folder + "/report.css", encoding: .utf8) { return text }
+            if let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) { return text }
         }
         return ""
     }

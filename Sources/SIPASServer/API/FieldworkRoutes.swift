@@ -4,6 +4,7 @@ import NIOCore
 import SIPASApp
 import SIPASCore
 import SIPASFormats
+import SIPASReports
 import SIPASStore
 
 /// Post offices and the fieldwork on a campaign's cases (sampling-method §10).
@@ -254,19 +255,5 @@ enum FieldworkJSON {
             throw AppError(.invalidContent, "không đọc được bảng kê \(name): \(problem.message)",
                            items: [AppError.Item(line: problem.line, field: problem.column, message: problem.message)], totalItems: 1)
         }
-    }
-}
-
-/// The progress table as CSV, with the columns the API documents.
-enum FieldworkProgressCSV {
-    static func text(_ r: FieldworkProgress.Report) -> String {
-        let groupColumn = r.grouping == .postOffice ? "post_office" : r.grouping.rawValue
-        var lines = [CSVLine.encode([groupColumn, "cases"] + Disposition.allCases.map(\.rawValue) + ["unassigned", "response_rate", "rr1", "cooperation_rate", "refusal_rate", "overdue"])]
-        for row in r.rows {
-            let c = row.counts
-            let rates = [c.responseRate, c.rr1, c.cooperationRate, c.refusalRate].map { $0.map { String($0) } ?? "" }
-            lines.append(CSVLine.encode([CSVLine.spreadsheetText(row.key), String(c.cases)] + Disposition.allCases.map { String(c[$0]) } + [String(c.unassigned)] + rates + [String(c.overdue)]))
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

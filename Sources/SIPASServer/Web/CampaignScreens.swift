@@ -140,6 +140,8 @@ struct CampaignPage: Sendable {
     var signerName: String
     var capacities: [CampaignForm.Option]
     var canManage: Bool
+    var canReadFieldwork: Bool
+    var canRecordDispositions: Bool
     var canUpload: Bool
     /// Published (or closed after it): the public pages show it.
     var isPublic: Bool
@@ -190,6 +192,8 @@ struct CampaignPage: Sendable {
         capacities = CampaignForm.capacityOptions(selected: signature.capacity.rawValue)
         signatureSaved = message == "signature"
         canManage = AccessPolicy.allows(user.role, .manageCampaigns)
+        canReadFieldwork = AccessPolicy.allows(user.role, .readFieldwork)
+        canRecordDispositions = user.role == .enumerator || user.role == .fieldSupervisor
         canUpload = AccessPolicy.allows(user.role, .importResponses) && campaign.status.acceptsResponses
         isPublic = Publications.isPublic(campaign.status)
         canPublish = canManage && campaign.status == .analysis

@@ -13,7 +13,7 @@ extension WebScreens {
                   let type = types[String(name.split(separator: ".").last!)],
                   // The print style sheet belongs to the printed documents.
                   let data = FileManager.default.contents(atPath: folder + "/" + name)
-                    ?? (name == "report.css" ? FileManager.default.contents(atPath: DocumentTemplates.bundled + "/" + name) : nil) else {
+                    ?? (name.hasSuffix(".css") ? FileManager.default.contents(atPath: DocumentTemplates.bundled + "/" + name) : nil) else {
                 throw HTTPError(.notFound)
             }
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],

@@ -7,7 +7,7 @@ import SIPASApp
 /// token that goes with it.
 struct WebForm: Sendable {
     static let maxBytes = 1 << 20
-    private let fields: [(String, String)]
+    private(set) var fields: [(String, String)]
 
     init(fields: [(String, String)]) { self.fields = fields }
 

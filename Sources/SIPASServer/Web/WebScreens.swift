@@ -32,6 +32,7 @@ struct WebScreens: Sendable {
         registerAdministrationScreens()
         registerFocalPointScreens()
         registerSamplingScreens()
+        registerFieldworkScreens()
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext, User) async throws -> Response

@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import SIPASApp
+import SIPASCore
+import SIPASFormats
+import SIPASReports
+
+/// Fieldwork in the browser: progress and assignment for the province, an enumerator's cases on
+/// a phone (record what happened, one tap per case), the bảng kê upload, and the re-check.
+extension WebScreens {
+    func registerFieldworkScreens() {
+        page("/campaigns/{id}/fieldwork") { request, context, user in
+            templates.page("fieldwork", try await FieldworkPage.make(platform, campaign: try Self.id(context), by: Self.query(request, "by"), user: user,
+                                                                     csrf: context.csrfToken, notice: Self.fieldworkNotice(Self.query(request, "message"))))
+        }
+        form("/campaigns/{id}/fieldwork/assign") { _, context, user, form in
+            let id = try Self.id(context)
+            return try await orFieldworkPage(id, user, context) {
+                var byEnumerator: [Int: [Int]] = [:]
+                for (name, value) in form.fields where name.hasPrefix("unit_") {
+                    guard let unit = Int(name.dropFirst(5)), !value.isEmpty else { continue }
+                    guard let enumerator = Int(value) else { throw AppError.invalid("chọn điều tra viên trong danh sách", field: name) }
+                    byEnumerator[enumerator, default: []].append(unit)
+                }
+                guard !byEnumerator.isEmpty else { throw AppError.invalid("chọn điều tra viên cho ít nhất một đơn vị", field: "unit") }
+                var assigned = 0
+                for (enumerator, units) in byEnumerator.sorted(by: { $0.key < $1.key }) {
+                    assigned += try await platform.assignments.assign(campaign: id, unitIds: units, to: enumerator, by: user).assigned
+                }
+                return "assigned-\(assigned)"
+            }
+        }
+        form("/campaigns/{id}/fieldwork/move") { _, context, user, form in
+            let id = try Self.id(context)
+            return try await orFieldworkPage(id, user, context) {
+                let codes = (form["codes"] ?? "").split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" || $0 == " " || $0 == ";" }).map(String.init)
+                guard let enumerator = Int(form["enumerator_id"] ?? "") else { throw AppError.invalid("chọn điều tra viên nhận", field: "enumerator_id") }
+                let moved = try await platform.assignments.move(campaign: id, codes: codes, to: enumerator, reason: form["reason"] ?? "", by: user)
+                return "moved-\(moved)"
+            }
+        }
+        page("/campaigns/{id}/fieldwork/cases") { request, context, user in
+            templates.page("fieldwork-cases", try await FieldworkCasesPage.make(platform, campaign: try Self.id(context), enumerator: Self.query(request, "enumerator").flatMap(Int.init),
+                                                                                user: user, csrf: context.csrfToken, notice: Self.fieldworkNotice(Self.query(request, "message"))))
+        }
+        form("/campaigns/{id}/fieldwork/cases/{code}") { _, context, user, form in
+            let id = try Self.id(context)
+            let code = context.parameters.get("code") ?? ""
+            return try await orCasesPage(id, user, context, code: code) {
+                _ = try await platform.dispositions.record(.init(code: code, disposition: form["disposition"] ?? "", date: form["date"].flatMap { $0.isEmpty ? nil : $0 },
+                                                                 note: form["note"].flatMap { $0.isEmpty ? nil : $0 }), campaign: id, by: user)
+                return "recorded"
+            }
+        }
+        form("/campaigns/{id}/fieldwork/cases/{code}/replace") { _, context, user, _ in
+            let id = try Self.id(context)
+            let code = context.parameters.get("code") ?? ""
+            return try await orCasesPage(id, user, context, code: code) {
+                let outcome = try await platform.dispositions.replace(code: code, campaign: id, by: user)
+                return "replaced-\(outcome.reserve.code)"
+            }
+        }
+        router.post("/campaigns/{id}/fieldwork/bang-ke") { request, context in
+            guard let user = context.user, context.tokenKind == .session else { return Self.toSignIn(request) }
+            return try await rendering(request, context) {
+                let id = try Self.id(context)
+                try platform.authorize(user, .recordDispositions)
+                let upload = try await MultipartUpload.receive(request, limit: 32 << 20)
+                defer { upload.removeFiles() }
+                try WebForm.checkToken(upload.fields["_csrf"], context: context)
+                return try await orCasesPage(id, user, context, code: nil) {
+                    guard let path = upload.filePath else { throw AppError.invalid("chọn tệp bảng kê (CSV hoặc Excel .xlsx)", field: "file") }
+                    let table = try FieldworkJSON.table(path: path, name: upload.fileName ?? "bang-ke.csv")
+                    let outcome = try await platform.dispositions.importTable(table, campaign: id, by: user)
+                    return "list-\(outcome.recorded)-\(outcome.unchanged)"
+                }
+            }
+        }
+        page("/campaigns/{id}/fieldwork/bang-ke") { request, context, user in
+            let id = try Self.id(context)
+            let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
+            let listing = try await platform.fieldworkCases.listing(campaign: id, enumerator: enumerator, by: user)
+            let document = BangKe(listing, toolbar: .init(back: "/campaigns/\(id)/fieldwork/cases?enumerator=\(enumerator)",
+                                                          pdf: "/campaigns/\(id)/fieldwork/bang-ke.pdf?enumerator=\(enumerator)"))
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: try document.html())))
+        }
+        page("/campaigns/{id}/fieldwork/bang-ke.pdf") { request, context, user in
+            let id = try Self.id(context)
+            let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
+            let listing = try await platform.fieldworkCases.listing(campaign: id, enumerator: enumerator, by: user)
+            return Self.download(try await BangKe(listing).pdf(), type: "application/pdf", name: "bang-ke-\(listing.campaign.code)-\(listing.enumerator.username).pdf")
+        }
+        page("/campaigns/{id}/fieldwork/rechecks") { request, context, user in
+            templates.page("fieldwork-recheck", try await RecheckPage.make(platform, campaign: try Self.id(context), user: user, csrf: context.csrfToken,
+                                                                           notice: Self.fieldworkNotice(Self.query(request, "message"))))
+        }
+        form("/campaigns/{id}/fieldwork/rechecks") { _, context, user, form in
+            let id = try Self.id(context)
+            return try await orRecheckPage(id, user, context) {
+                let share = (form["share"]).flatMap { Double($0.replacingOccurrences(of: ",", with: ".")) }.map { $0 > 1 ? $0 / 100 : $0 } ?? RecheckSelection.defaultShare
+                return "selected-\(try await platform.rechecks.select(campaign: id, share: share, by: user))"
+            }
+        }
+        form("/campaigns/{id}/fieldwork/rechecks/{code}") { _, context, user, form in
+            let id = try Self.id(context)
+            let code = context.parameters.get("code") ?? ""
+            return try await orRecheckPage(id, user, context) {
+                if let decision = form["decision"] {
+                    try await platform.rechecks.decide(campaign: id, code: code, decision: decision, note: form["note"], by: user)
+                } else {
+                    try await platform.rechecks.record(campaign: id, code: code, outcome: form["outcome"] ?? "", note: form["note"], by: user)
+                }
+                return "rechecked"
+            }
+        }
+    }
+
+    static func fieldworkNotice(_ message: String?) -> String? {
+        guard let message else { return nil }
+        let parts = message.split(separator: "-").map(String.init)
+        switch parts.first {
+        case "assigned": return "Đã giao \(parts.count > 1 ? parts[1] : "0") trường hợp."
+        case "moved": return "Đã chuyển \(parts.count > 1 ? parts[1] : "0") trường hợp."
+        case "recorded": return "Đã ghi kết quả."
+        case "replaced": return "Đã thay thế; trường hợp dự phòng \(parts.dropFirst().joined(separator: "-")) được giao cho cùng điều tra viên."
+        case "list": return "Đã ghi bảng kê: \(parts.count > 1 ? parts[1] : "0") kết quả mới, \(parts.count > 2 ? parts[2] : "0") dòng không đổi."
+        case "selected": return "Đã chọn thêm \(parts.count > 1 ? parts[1] : "0") trường hợp phúc tra."
+        case "rechecked": return "Đã ghi kết quả phúc tra."
+        default: return nil
+        }
+    }
+
+    private func orFieldworkPage(_ id: Int, _ user: User, _ context: AppRequestContext, _ body: () async throws -> String) async throws -> Response {
+        do {
+            return Self.redirect("/campaigns/\(id)/fieldwork?message=\(try await body())")
+        } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed].contains(error.kind) {
+            var page = try await FieldworkPage.make(platform, campaign: id, by: nil, user: user, csrf: context.csrfToken, notice: nil)
+            page.error = WebMessage.vietnamese(error.message)
+            page.problems = error.items.map(ErrorPage.Item.init)
+            return templates.page("fieldwork", page, status: error.status)
+        }
+    }
+
+    private func orCasesPage(_ id: Int, _ user: User, _ context: AppRequestContext, code: String?, _ body: () async throws -> String) async throws -> Response {
+        do {
+            return Self.redirect("/campaigns/\(id)/fieldwork/cases?message=\(try await body())" + (code.map { "#c\($0)" } ?? ""))
+        } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed].contains(error.kind) {
+            var page = try await FieldworkCasesPage.make(platform, campaign: id, enumerator: nil, user: user, csrf: context.csrfToken, notice: nil)
+            page.error = WebMessage.vietnamese(error.message)
+            page.errorCode = code
+            page.problems = error.items.map(ErrorPage.Item.init)
+            return templates.page("fieldwork-cases", page, status: error.status)
+        }
+    }
+
+    private func orRecheckPage(_ id: Int, _ user: User, _ context: AppRequestContext, _ body: () async throws -> String) async throws -> Response {
+        do {
+            return Self.redirect("/campaigns/\(id)/fieldwork/rechecks?message=\(try await body())")
+        } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed].contains(error.kind) {
+            var page = try await RecheckPage.make(platform, campaign: id, user: user, csrf: context.csrfToken, notice: nil)
+            page.error = WebMessage.vietnamese(error.message)
+            return templates.page("fieldwork-recheck", page, status: error.status)
+        }
+    }
+}
