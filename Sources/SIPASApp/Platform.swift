@@ -48,6 +48,8 @@ public final class Platform: Sendable {
     public var fieldworkCases: FieldworkCases { FieldworkCases(self) }
     public var fieldworkProgress: FieldworkProgress { FieldworkProgress(self) }
     public var rechecks: Rechecks { Rechecks(self) }
+    public var doubleEntry: DoubleEntry { DoubleEntry(self) }
+    public var entryProgress: EntryProgress { EntryProgress(self) }
 
     /// Whether storage answers (for health checks): a read that waits at most 3 s — on two busy
     /// cores a second is a wait, not an outage.
