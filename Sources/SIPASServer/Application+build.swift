@@ -49,6 +49,7 @@ public func buildRouter(_ platform: Platform, trustProxy: Bool = false) -> (rout
     registerResponseRoutes(api, platform)
     registerSamplingRoutes(api, platform)
     registerFieldworkRoutes(api, platform)
+    registerEntryRoutes(api, platform)
     registerIndexRoutes(api, platform)
     registerDashboardRoutes(api, platform)
     registerAuditRoutes(api, platform)

@@ -17,7 +17,8 @@ import Testing
         try await withServer(engine) { (s: TestServer) async throws in
             let id = try await campaignId(s)
             let pages = ["/campaigns/\(id)/fieldwork", "/campaigns/\(id)/fieldwork?by=enumerator", "/campaigns/\(id)/fieldwork/cases",
-                         "/campaigns/\(id)/fieldwork/rechecks", "/campaigns/\(id)/fieldwork/bang-ke"]
+                         "/campaigns/\(id)/fieldwork/rechecks", "/campaigns/\(id)/fieldwork/bang-ke", "/campaigns/\(id)/entry",
+                         "/campaigns/\(id)/entry/differences"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
                 #expect(anonymous.status == 303, "\(page)")
@@ -28,7 +29,9 @@ import Testing
                     let reply = try await s.page(page, cookie: cookie)
                     let role = account.role
                     var expected: Int
-                    if page.contains("/rechecks") {
+                    if page.hasSuffix("/entry") {
+                        expected = AccessPolicy.allows(role, .keyForms) ? 200 : 403
+                    } else if page.contains("/rechecks") || page.hasSuffix("/differences") {
                         expected = AccessPolicy.allows(role, .manageFieldwork) ? 200 : 403
                     } else if page.contains("/cases") || page.contains("/bang-ke") {
                         expected = AccessPolicy.allows(role, .recordDispositions) ? 200 : 403
@@ -75,6 +78,16 @@ import Testing
             let province = try await s.signIn("snv.langson")
             let recheck = try await s.page("/campaigns/\(id)/fieldwork/rechecks", cookie: province)
             #expect(recheck.status == 200 && recheck.body.contains("Không xác nhận") && recheck.body.contains("Quyết định"))
+            // Keying: an answer outside the scale is refused beside its field, with what was typed kept.
+            let clerk = try await s.signIn("nhaplieu.langson")
+            let entry = try await s.page("/campaigns/\(id)/entry", cookie: clerk)
+            let clerkToken = String(try #require(entry.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let refusedKeying = try await s.post("/campaigns/\(id)/entry", form: "_csrf=\(clerkToken)&code=\(code)&a.GENDER=7&a.AGE=2", cookie: clerk)
+            #expect(refusedKeying.status == 422 && refusedKeying.body.contains("ã 7 không thuộc") && refusedKeying.body.contains("value=\"7\""),
+                    "\(refusedKeying.status) \(refusedKeying.body.components(separatedBy: "role=\"alert\"").dropFirst().map { $0.prefix(300) })")
+            #expect(refusedKeying.body.components(separatedBy: "class=\"field-error\"").count == 2, "one message, beside its field")
+            let keyed = try await s.post("/campaigns/\(id)/entry", form: "_csrf=\(clerkToken)&code=\(code)&a.GENDER=1&a.AGE=2", cookie: clerk)
+            #expect(keyed.status == 303 && keyed.headers[.location]?.contains("status=keyed-once") == true)
         }
     }
 }

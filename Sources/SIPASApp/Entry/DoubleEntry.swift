@@ -84,6 +84,12 @@ public struct DoubleEntry: Sendable {
         }
     }
 
+    /// The questionnaire the forms of a campaign are keyed from.
+    public func questionnaire(campaign id: Int, by user: User?) async throws -> Questionnaire {
+        let user = try platform.require(user, .keyForms)
+        return try await platform.questionnaire(of: try await platform.visibleCampaign(id, for: user)).questionnaire
+    }
+
     /// A case a paper form may belong to: its code's check digit, a case of the sample in the fieldwork, not replaced nor ineligible.
     func fieldCase(_ campaign: Campaign, _ text: String) async throws -> FieldworkRepository.FieldCase {
         guard let code = CaseCode(text) else {

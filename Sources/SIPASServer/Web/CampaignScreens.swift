@@ -142,6 +142,7 @@ struct CampaignPage: Sendable {
     var canManage: Bool
     var canReadFieldwork: Bool
     var canRecordDispositions: Bool
+    var canKeyForms: Bool
     var canUpload: Bool
     /// Published (or closed after it): the public pages show it.
     var isPublic: Bool
@@ -194,6 +195,7 @@ struct CampaignPage: Sendable {
         canManage = AccessPolicy.allows(user.role, .manageCampaigns)
         canReadFieldwork = AccessPolicy.allows(user.role, .readFieldwork)
         canRecordDispositions = user.role == .enumerator || user.role == .fieldSupervisor
+        canKeyForms = AccessPolicy.allows(user.role, .keyForms) && (campaign.status == .fieldwork || campaign.status == .entry)
         canUpload = AccessPolicy.allows(user.role, .importResponses) && campaign.status.acceptsResponses
         isPublic = Publications.isPublic(campaign.status)
         canPublish = canManage && campaign.status == .analysis

@@ -33,6 +33,7 @@ struct WebScreens: Sendable {
         registerFocalPointScreens()
         registerSamplingScreens()
         registerFieldworkScreens()
+        registerEntryScreens()
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext, User) async throws -> Response
