@@ -68,11 +68,13 @@ let package = Package(
         ),
         // The HTTP adapters: REST API (problem+json) and the web's screens (Mustache templates as
         // resources), both thin over the application layer.
+        // QR codes on printed questionnaires: the system's libqrencode (installed by scripts/setup.sh).
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Printed documents (the report, the fieldwork's lists and forms), their SVG charts and the
         // PDF printer: what `sipas report` needs, without the HTTP server.
         .target(
             name: "SIPASReports",
-            dependencies: ["SIPASCore", "SIPASFormats", "SIPASApp", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["SIPASCore", "SIPASFormats", "SIPASApp", "CQREncode", .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("Resources/documents")]
         ),
         .target(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and is missing: R with survey and yaml (the index cross-check),
 # PostgreSQL (the second engine), Chromium and its driver (the browser tests and the PDF report),
-# poppler's pdftotext (reading the PDF back) and zlib's headers (the workbook's ZIP) from Debian's
+# poppler's pdftotext (reading the PDF back), zlib's headers (the workbook's ZIP) and libqrencode
+# (the questionnaires' QR codes; the build needs it) from Debian's
 # packages; schemathesis, Selenium, html5lib, axe-core's driver, openpyxl, pypdf and SciPy (the
 # disclosure auditor's linear programmes) from PyPI. Needs root (or sudo)
 # only when something is missing.
@@ -18,6 +19,8 @@ command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# The build itself: libqrencode for the QR codes of printed questionnaires.
+[ -e /usr/include/qrencode.h ] || need+=(libqrencode-dev)
 # The benchmarks' smoke run: wrk for the submission load, bc and GNU time for the timings.
 command -v wrk >/dev/null || need+=(wrk)
 command -v bc >/dev/null || need+=(bc)

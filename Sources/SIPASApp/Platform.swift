@@ -49,6 +49,7 @@ public final class Platform: Sendable {
     public var fieldworkProgress: FieldworkProgress { FieldworkProgress(self) }
     public var rechecks: Rechecks { Rechecks(self) }
     public var doubleEntry: DoubleEntry { DoubleEntry(self) }
+    public var fieldworkDocuments: FieldworkDocuments { FieldworkDocuments(self) }
     public var entryProgress: EntryProgress { EntryProgress(self) }
 
     /// Whether storage answers (for health checks): a read that waits at most 3 s — on two busy

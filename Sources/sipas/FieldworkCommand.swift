@@ -12,7 +12,7 @@ struct FieldworkCommand: AsyncParsableCommand {
         commandName: "fieldwork",
         abstract: "Điều tra thực địa: phân công, kết quả theo bảng kê, thay thế, phúc tra, tiến độ, in bảng kê (fieldwork).",
         subcommands: [FieldworkProgressCommand.self, FieldworkAssignCommand.self, FieldworkRecordCommand.self, FieldworkReplaceCommand.self,
-                      FieldworkRecheckCommand.self, FieldworkListCommand.self]
+                      FieldworkRecheckCommand.self, FieldworkListCommand.self, FieldworkFormsCommand.self, FieldworkPaymentsCommand.self]
     )
 }
 
@@ -168,6 +168,60 @@ struct FieldworkListCommand: AsyncParsableCommand {
                 try Data(bytes).write(to: URL(fileURLWithPath: pdf), options: .atomic)
                 FileHandle.standardError.write(Data("bảng kê PDF: \(pdf), \(listing.lines.count) trường hợp, \(bytes.count) byte, \(ContinuousClock.now - started)\n".utf8))
             }
+        }
+    }
+}
+
+struct FieldworkFormsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "questionnaires", abstract: "In phiếu khảo sát cho từng trường hợp của một điều tra viên: mã phiếu, mã QR, đơn vị, cách gửi lại (print questionnaires).",
+        discussion: "Ví dụ: sipas fieldwork questionnaires --campaign LSN-VQ-2026 --as snv.langson --enumerator dtv.an --pdf phieu.pdf")
+
+    @OptionGroup var options: FieldworkOptions
+    @Option(help: "Tên đăng nhập của điều tra viên.") var enumerator: String
+    @Flag(help: "Cả các trường hợp đã có kết quả (mặc định: chỉ các trường hợp còn phải phát hoặc thu).") var all = false
+    @Option(help: "Ghi PDF vào tệp này.") var pdf: String?
+    @Option(help: "Ghi HTML vào tệp này.") var html: String?
+
+    func validate() throws {
+        if pdf == nil && html == nil { throw ValidationError("cần --pdf hoặc --html") }
+        if pdf != nil && PDFPrinter.chromium() == nil { throw ValidationError(PDFPrinter.missing) }
+    }
+
+    func run() async throws {
+        try await options.run { platform, id, user in
+            guard let target = try await platform.accounts.find(username: enumerator) else { throw ValidationError("không có tài khoản \(enumerator)") }
+            let document = CaseQuestionnaires(try await platform.fieldworkDocuments.questionnaires(campaign: id, enumerator: target.id, all: all, by: user))
+            if let html { try OutputFile.write(try document.html(), to: html) }
+            if let pdf { try Data(try await document.pdf()).write(to: URL(fileURLWithPath: pdf), options: .atomic) }
+        }
+    }
+}
+
+struct FieldworkPaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments", abstract: "Danh sách nhận tiền hỗ trợ của người trả lời (các trường hợp đã thu phiếu), tổng bằng số và bằng chữ (payment list).",
+        discussion: "Ví dụ: sipas fieldwork payments --campaign LSN-VQ-2026 --as snv.langson --enumerator dtv.an --amount 50000 --pdf danh-sach.pdf")
+
+    @OptionGroup var options: FieldworkOptions
+    @Option(help: "Tên đăng nhập của điều tra viên.") var enumerator: String
+    @Option(help: "Số tiền hỗ trợ mỗi người (đồng).") var amount: Int
+    @Option(help: "Ghi PDF vào tệp này.") var pdf: String?
+    @Option(help: "Ghi HTML vào tệp này.") var html: String?
+
+    func validate() throws {
+        if pdf == nil && html == nil { throw ValidationError("cần --pdf hoặc --html") }
+        if pdf != nil && PDFPrinter.chromium() == nil { throw ValidationError(PDFPrinter.missing) }
+    }
+
+    func run() async throws {
+        try await options.run { platform, id, user in
+            guard let target = try await platform.accounts.find(username: enumerator) else { throw ValidationError("không có tài khoản \(enumerator)") }
+            let payments = try await platform.fieldworkDocuments.payments(campaign: id, enumerator: target.id, amount: amount, by: user)
+            let document = PaymentList(payments)
+            if let html { try OutputFile.write(try document.html(), to: html) }
+            if let pdf { try Data(try await document.pdf()).write(to: URL(fileURLWithPath: pdf), options: .atomic) }
+            print("\(payments.rows.count) người nhận, tổng \(payments.total) đồng (\(VietnameseNumberWords.amount(payments.total))).")
         }
     }
 }

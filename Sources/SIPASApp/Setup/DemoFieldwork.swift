@@ -119,11 +119,44 @@ enum DemoFieldwork {
             lines.append("PG-2026-\(String(format: "%04d", n + 1)),\(c.code)," + answers.joined(separator: ","))
         }
         _ = try await platform.responses.importCSV(.bytes(Array((lines.joined(separator: "\n") + "\n").utf8)), campaign: id, by: admin)
+        try await keying(platform, campaign: id, admin: admin, forms: collected.enumerated().filter { $0.offset % 5 == 0 }.map(\.element), likert: likert, q: q)
         _ = try await platform.rechecks.select(campaign: id, by: admin)
         let selected = try await platform.rechecks.overview(campaign: id, by: admin).cases.map(\.fieldCase.code)
         for (n, code) in selected.enumerated() where n < 3 {
             try await platform.rechecks.record(campaign: id, code: code, outcome: n == 1 ? "not_confirmed" : "confirmed",
                                                note: n == 1 ? "Người dân nói phiếu do người nhà điền (dữ liệu mẫu)" : nil, by: admin)
+        }
+    }
+
+    /// The returned paper forms not yet stored: some keyed once, some twice (one with a difference awaiting a decision).
+    private static func keying(_ platform: Platform, campaign id: Int, admin: User, forms: [FieldworkRepository.FieldCase], likert: [Item], q: Questionnaire) async throws {
+        guard let first = try await platform.accounts.find(username: "nhaplieu.langson"), let province = first.scopeUnitId else { return }
+        var second = try await platform.accounts.find(username: "nhaplieu2.langson")
+        if second == nil {
+            second = try await platform.accounts.create(.init(username: "nhaplieu2.langson", displayName: "Nhập liệu 2 Sở Nội vụ Lạng Sơn (demo)", password: DemoData.password,
+                                                              role: Role.dataEntryClerk.rawValue, scopeUnitId: province), by: admin)
+        }
+        let schema = ResponsesSchema(q)
+        // A clerk leaves blank what the form's skips did not ask.
+        func asked(_ answers: [String: String]) -> [String: String] {
+            var answers = answers
+            while case let skipped = ResponseCheck(schema: schema).check(answers).irrelevant, !skipped.isEmpty { for item in skipped { answers[item] = nil } }
+            return answers
+        }
+        for (n, c) in forms.enumerated() {
+            var answers: [String: String] = [:]
+            for (k, item) in likert.enumerated() {
+                guard let scale = q.scale(item.scale ?? "") else { continue }
+                answers[item.code] = String(scale.satisfied[(n + k) % scale.satisfied.count])
+            }
+            answers = asked(answers)
+            _ = try await platform.doubleEntry.key(campaign: id, code: c.code, answers: answers, by: first)
+            guard n % 3 != 0 else { continue }
+            var again = answers
+            if n % 3 == 2, let item = likert.first, let scale = q.scale(item.scale ?? ""), let other = scale.codes.map(\.code).first(where: { String($0) != answers[item.code] }) {
+                again[item.code] = String(other)
+            }
+            _ = try await platform.doubleEntry.key(campaign: id, code: c.code, answers: again, by: second!)
         }
     }
 

@@ -82,14 +82,36 @@ extension WebScreens {
             let listing = try await platform.fieldworkCases.listing(campaign: id, enumerator: enumerator, by: user)
             let document = BangKe(listing, toolbar: .init(back: "/campaigns/\(id)/fieldwork/cases?enumerator=\(enumerator)",
                                                           pdf: "/campaigns/\(id)/fieldwork/bang-ke.pdf?enumerator=\(enumerator)"))
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: try document.html())))
+            return Self.document(try document.html())
         }
         page("/campaigns/{id}/fieldwork/bang-ke.pdf") { request, context, user in
             let id = try Self.id(context)
             let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
             let listing = try await platform.fieldworkCases.listing(campaign: id, enumerator: enumerator, by: user)
             return Self.download(try await BangKe(listing).pdf(), type: "application/pdf", name: "bang-ke-\(listing.campaign.code)-\(listing.enumerator.username).pdf")
+        }
+        for (path, pdf) in [("/campaigns/{id}/fieldwork/phieu", false), ("/campaigns/{id}/fieldwork/phieu.pdf", true)] {
+            page(RouterPath(path)) { request, context, user in
+                let id = try Self.id(context)
+                let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
+                let forms = try await platform.fieldworkDocuments.questionnaires(campaign: id, enumerator: enumerator, all: Self.query(request, "all") == "1", by: user)
+                if pdf { return Self.download(try await CaseQuestionnaires(forms).pdf(), type: "application/pdf", name: "phieu-\(forms.campaign.code)-\(enumerator).pdf") }
+                let document = CaseQuestionnaires(forms, toolbar: .init(back: "/campaigns/\(id)/fieldwork/cases?enumerator=\(enumerator)",
+                                                                        pdf: "/campaigns/\(id)/fieldwork/phieu.pdf?enumerator=\(enumerator)"))
+                return Self.document(try document.html())
+            }
+        }
+        for (path, pdf) in [("/campaigns/{id}/fieldwork/tien-ho-tro", false), ("/campaigns/{id}/fieldwork/tien-ho-tro.pdf", true)] {
+            page(RouterPath(path)) { request, context, user in
+                let id = try Self.id(context)
+                let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
+                let amount = Self.query(request, "amount").flatMap { Int($0.filter(\.isNumber)) } ?? 50_000
+                let payments = try await platform.fieldworkDocuments.payments(campaign: id, enumerator: enumerator, amount: amount, by: user)
+                if pdf { return Self.download(try await PaymentList(payments).pdf(), type: "application/pdf", name: "tien-ho-tro-\(payments.campaign.code)-\(payments.enumerator.username).pdf") }
+                let document = PaymentList(payments, toolbar: .init(back: "/campaigns/\(id)/fieldwork/cases?enumerator=\(enumerator)",
+                                                                    pdf: "/campaigns/\(id)/fieldwork/tien-ho-tro.pdf?enumerator=\(enumerator)&amount=\(amount)"))
+                return Self.document(try document.html())
+            }
         }
         page("/campaigns/{id}/fieldwork/rechecks") { request, context, user in
             templates.page("fieldwork-recheck", try await RecheckPage.make(platform, campaign: try Self.id(context), user: user, csrf: context.csrfToken,
@@ -114,6 +136,11 @@ extension WebScreens {
                 return "rechecked"
             }
         }
+    }
+
+    /// A printable document as its own page (no site chrome; personal data: not cached).
+    static func document(_ html: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static func fieldworkNotice(_ message: String?) -> String? {

@@ -1,0 +1,2 @@
+// libqrencode (Debian: libqrencode-dev), the QR encoder the printed questionnaires use.
+#include <qrencode.h>
