@@ -14,4 +14,6 @@ echo "== benchmark smoke: sampling draws"
 BENCH_STRATA=20 scripts/benchmark-sampling.sh 20000
 echo "== benchmark smoke: sampling in the server"
 BENCH_COMMUNES=5 scripts/benchmark-sampling-server.sh 2000
-echo "benchmark smoke: 5 passed, 0 failed"
+echo "== benchmark smoke: fieldwork and data entry"
+BENCH_COMMUNES=10 BENCH_REPEAT=3 BENCH_FORMS=1 scripts/benchmark-fieldwork.sh 500
+echo "benchmark smoke: 6 passed, 0 failed"

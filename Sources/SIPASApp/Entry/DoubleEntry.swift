@@ -52,6 +52,7 @@ public struct DoubleEntry: Sendable {
         let seal = try platform.db.contactSeal()
         let campaignId = campaign.id
         let records = try await verifiedRecord(campaign, c, answers: checked.answers)
+        try await Responses(platform).requireInScope(records, campaign: campaign, user: user)
         do {
             return try await platform.transaction { sql in
                 let store = EntryRepository()

@@ -18,7 +18,7 @@ struct ResponseCases {
         let cases = try await self.cases(campaign, codes: codes.compactMap { CaseCode($0)?.description })
         var problems: [AppError.Item] = []
         // Cases answered by responses stored earlier (a response sent again under its own id is the same response).
-        var seen = try await answered(campaign)
+        var seen = try await answered(campaign, numbers: Array(cases.values.map(\.number)))
         let out = records.map { record -> ResponseRepository.Record in
             guard let text = record.attributes[Self.column], !text.isEmpty else { return record }
             func problem(_ message: String) { problems.append(AppError.Item(field: "case", message: "phiếu \(record.responseId): \(message)")) }
@@ -77,7 +77,11 @@ struct ResponseCases {
         }
     }
 
-    private func answered(_ campaign: Campaign) async throws -> [String: String] {
-        try await platform.read { [platform] sql in try await platform.store.responses.answeredCases(campaignId: campaign.id, column: Self.column, on: sql) }
+    /// Case code → the response stored for it, among these cases (the response's case column, indexed).
+    private func answered(_ campaign: Campaign, numbers: [Int]) async throws -> [String: String] {
+        try await platform.read { sql in
+            let stored = try await FieldworkRepository().responsesOfCases(campaignId: campaign.id, numbers: numbers, on: sql)
+            return Dictionary(stored.map { (CaseCode(number: $0.key).description, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
     }
 }

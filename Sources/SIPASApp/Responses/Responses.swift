@@ -136,6 +136,20 @@ public struct Responses: Sendable {
                                warnings: Dictionary(parsed.warnings.counts.map { ($0.item, $0.count) }, uniquingKeysWith: +))
     }
 
+    /// A case names its unit: a response for a case outside the account's units is refused like a
+    /// response naming such a unit (the case code must not open a way around the scope).
+    func requireInScope(_ records: [ResponseRepository.Record], campaign: Campaign, user: User) async throws {
+        guard let scope = try await platform.scope(of: user), records.contains(where: { $0.caseNumber != nil }) else { return }
+        let units = Dictionary(try await platform.read { sql in try await platform.store.campaigns.units(of: campaign.id, on: sql) }.map { ($0.unit.id, $0.unit) },
+                               uniquingKeysWith: { a, _ in a })
+        let outside = records.filter { r in r.caseNumber != nil && !(r.unitId.flatMap { units[$0] }.map(scope.contains) ?? false) }
+        if !outside.isEmpty {
+            throw AppError(.invalidContent, "\(outside.count) phiếu thuộc trường hợp của đơn vị ngoài phạm vi tài khoản; không phiếu nào được lưu (cases outside the account's units)",
+                           field: "case", items: outside.prefix(20).map { AppError.Item(field: "case", message: "phiếu \($0.responseId): trường hợp \($0.attributes[ResponseCases.column] ?? "") không thuộc đơn vị trong phạm vi") },
+                           totalItems: outside.count)
+        }
+    }
+
     static func requireAcceptsResponses(_ campaign: Campaign) throws {
         guard campaign.status.acceptsResponses else {
             throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
@@ -147,6 +161,7 @@ public struct Responses: Sendable {
                warnings: [String: Int]) async throws -> Summary {
         try Self.requireAcceptsResponses(campaign)
         let records = try await ResponseCases(platform).join(checked, campaign: campaign)
+        try await requireInScope(records, campaign: campaign, user: user)
         let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign",
                                     entityId: String(campaign.id))
         let stored: ResponseRepository.Stored

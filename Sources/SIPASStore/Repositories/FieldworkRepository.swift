@@ -304,6 +304,23 @@ public struct FieldworkRepository: Sendable {
 
     // MARK: Responses
 
+    /// Case number → response id, among these cases.
+    public func responsesOfCases(campaignId: Int, numbers: [Int], on sql: any SQLDatabase) async throws -> [Int: String] {
+        var out: [Int: String] = [:]
+        for chunk in stride(from: 0, to: numbers.count, by: 400) {
+            var query = SQLQueryString("SELECT case_number, response_id FROM responses WHERE campaign_id = \(bind: campaignId) AND case_number IN (")
+            for (i, n) in numbers[chunk..<min(chunk + 400, numbers.count)].enumerated() {
+                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: n)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            for row in try await sql.raw(query).all() {
+                out[try row.decode(column: "case_number", as: Int.self)] = try row.decode(column: "response_id", as: String.self)
+            }
+        }
+        return out
+    }
+
     /// Storage ids of the campaign's responses in order, with their case numbers (nil: no case).
     public func responseCases(campaignId: Int, on sql: any SQLDatabase) async throws -> [(id: Int, caseNumber: Int?)] {
         try await sql.raw("SELECT id, case_number FROM responses WHERE campaign_id = \(bind: campaignId) ORDER BY id").all()

@@ -332,19 +332,6 @@ public struct ResponseRepository: Sendable {
         }
     }
 
-    /// Case code → response id, for the stored responses that name a case in `column`.
-    public func answeredCases(campaignId: Int, column: String, on sql: any SQLDatabase) async throws -> [String: String] {
-        var out: [String: String] = [:]
-        for row in try await sql.raw("""
-            SELECT response_id, attributes FROM responses WHERE campaign_id = \(bind: campaignId) AND attributes LIKE \(bind: "%\(column)%")
-            """).all() {
-            if let code = CSVLine.decodeAttributes(try row.decode(column: "attributes", as: String.self))[column] {
-                out[code] = try row.decode(column: "response_id", as: String.self)
-            }
-        }
-        return out
-    }
-
     public func count(campaignId: Int, on sql: any SQLDatabase) async throws -> Int {
         try await sql.raw("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = \(bind: campaignId)").first()!.decode(column: "n", as: Int.self)
     }
