@@ -20,6 +20,7 @@ public final class Platform: Sendable {
     let releasedTables = ReleasedTables()
     let receivedCounts = ReceivedCounts()
     let sampleWeights = SampleWeights()
+    let progressCounts = ProgressCounts()
     /// Changes whenever a campaign's status does, publication included: caches of public pages
     /// keyed on it never serve a campaign that is no longer public.
     public let publicationEpoch = Epoch()

@@ -786,6 +786,56 @@ indices:
         WebDriverWait(self.driver, **PATIENT).until(lambda d: "/units/" in d.current_url)
         self.assertIn("Được kế thừa bởi", self.driver.find_element(By.TAG_NAME, "main").text)
 
+    def test_fieldwork_on_a_phone_and_keying_without_a_mouse(self):
+        """An enumerator records a delivery on the phone screen; a clerk keys a form with the
+        keyboard alone (one key per answer, the skips locked as they type); the province's
+        fieldwork, re-check and keying pages parse, are accessible and fit a phone."""
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import Select
+        d = self.driver
+        cid = self.campaigns["LSN-VQ-2026"]
+        self.sign_in("dtv.an")
+        d.get(f"{BASE}/campaigns/{cid}/fieldwork/cases")
+        card = d.find_elements(By.CSS_SELECTOR, "li.card form[action$='/replace'], li.card form.inline")[0]
+        code = card.get_attribute("action").split("/")[-1]
+        Select(card.find_element(By.TAG_NAME, "select")).select_by_value("delivered")
+        card.find_element(By.TAG_NAME, "button").click()
+        WebDriverWait(d, **PATIENT).until(lambda d: "message=recorded" in d.current_url)
+        self.assertIn("Đã ghi kết quả.", d.find_element(By.TAG_NAME, "main").text)
+        self.assertIn("Đã phát phiếu", d.find_element(By.ID, "c" + code).text)
+        self.assert_fits_a_phone(f"/campaigns/{cid}/fieldwork/cases")
+        self.assert_accessible(f"/campaigns/{cid}/fieldwork/cases")
+        self.assert_valid_html(f"/campaigns/{cid}/fieldwork/cases")
+
+        self.sign_in("nhaplieu.langson")
+        d.get(f"{BASE}/campaigns/{cid}/entry")
+        entry = d.find_element(By.ID, "code")
+        self.assertEqual(d.switch_to.active_element, entry, "the case code has the focus")
+        entry.send_keys(code, Keys.ENTER)
+        # GENDER then AGE: one key each, the cursor moves on by itself.
+        d.switch_to.active_element.send_keys("1")
+        self.assertEqual(d.switch_to.active_element.get_attribute("name"), "a.AGE")
+        d.switch_to.active_element.send_keys("7")
+        self.assertIn("không có", d.find_element(By.ID, "keying-status").text, "a code outside the scale is flagged at once")
+        d.switch_to.active_element.send_keys(Keys.BACKSPACE, "3")
+        self.assertEqual(d.switch_to.active_element.get_attribute("name"), "a.ETHNIC")
+        # A condition's question is locked until its answer makes it asked.
+        gated = d.find_elements(By.CSS_SELECTOR, ".key-row[data-relevant] input")
+        self.assertTrue(gated and all(not i.is_enabled() for i in gated), "skipped questions are locked")
+        d.find_element(By.CSS_SELECTOR, "#keying button[type=submit]").send_keys(Keys.ENTER)
+        WebDriverWait(d, **PATIENT).until(lambda d: "status=" in d.current_url)
+        self.assertIn(f"phiếu {code}", d.find_element(By.TAG_NAME, "main").text)
+        d.save_screenshot(os.path.join(SHOTS, "entry.png"))
+        self.assert_accessible(f"/campaigns/{cid}/entry")
+        self.assert_valid_html(f"/campaigns/{cid}/entry")
+
+        self.sign_in("snv.langson")
+        for path in [f"/campaigns/{cid}/fieldwork", f"/campaigns/{cid}/fieldwork?by=enumerator", f"/campaigns/{cid}/fieldwork/rechecks",
+                     f"/campaigns/{cid}/entry", f"/campaigns/{cid}/entry/differences"]:
+            self.assert_valid_html(path)
+            self.assert_accessible(path)
+            self.assert_fits_a_phone(path)
+
     def test_every_page_parses_and_the_main_ones_are_accessible(self):
         self.sign_in("admin")
         a, b = self.campaigns["LSN-VQ-2023"], self.campaigns["LSN-VQ-2025"]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SIPASCore
 import SIPASStore
 
@@ -44,12 +45,12 @@ public struct FieldworkProgress: Sendable {
         case .enumerator, .postOffice: .enumerator
         case .stratum: .stratum
         }
-        let (counts, phases, accounts, offices, units, perDay) = try await platform.read { sql in
+        let (phases, accounts, offices, units) = try await platform.read { sql in
             let store = FieldworkRepository()
-            return (try await store.groupCounts(campaignId: campaignId, by: column, on: sql), try await platform.store.campaigns.phases(of: campaignId, on: sql),
-                    try await store.fieldAccounts(on: sql), try await store.postOffices(on: sql),
-                    try await platform.store.campaigns.units(of: campaignId, on: sql), try await store.dispositionsPerDay(campaignId: campaignId, on: sql))
+            return (try await platform.store.campaigns.phases(of: campaignId, on: sql), try await store.fieldAccounts(on: sql), try await store.postOffices(on: sql),
+                    try await platform.store.campaigns.units(of: campaignId, on: sql))
         }
+        let (counts, perDay) = try await platform.progressCounts.counts(campaign: campaignId, by: column, platform: platform)
         let endsOn = phases.first { $0.phase == .fieldwork }?.endsOn
         let late = endsOn.map { FieldworkRepository.today() > $0 } ?? false
         let account = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -85,5 +86,24 @@ public struct FieldworkProgress: Sendable {
         let rows = groups.values.sorted { ($0.key.isEmpty ? 1 : 0, $0.key) < ($1.key.isEmpty ? 1 : 0, $1.key) }
         return Report(campaign: scope.campaign, grouping: grouping, rows: rows, total: total, endsOn: endsOn,
                       perDay: perDay.compactMap { d in Disposition(rawValue: d.value).map { (d.day, $0, d.count) } })
+    }
+}
+
+/// The case counts behind the progress pages, per campaign and grouping, kept until a case
+/// changes (every change is an event): a campaign of 100,000 cases is counted once, not per page.
+final class ProgressCounts: Sendable {
+    typealias Counts = (groups: [FieldworkRepository.GroupCount], perDay: [(day: String, value: String, count: Int)])
+    private let kept = Mutex<[String: (version: String, counts: Counts)]>([:])
+
+    func counts(campaign id: Int, by column: FieldworkRepository.Grouping, platform: Platform) async throws -> Counts {
+        let store = FieldworkRepository()
+        let version = try await platform.read { sql in try await store.version(campaignId: id, on: sql) }
+        let key = "\(id)/\(column.rawValue)"
+        if let hit = kept.withLock({ $0[key] }), hit.version == version { return hit.counts }
+        let counts: Counts = try await platform.read { sql in
+            (try await store.groupCounts(campaignId: id, by: column, on: sql), try await store.dispositionsPerDay(campaignId: id, on: sql))
+        }
+        kept.withLock { $0[key] = (version, counts) }
+        return counts
     }
 }

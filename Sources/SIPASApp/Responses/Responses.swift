@@ -140,8 +140,8 @@ public struct Responses: Sendable {
     /// response naming such a unit (the case code must not open a way around the scope).
     func requireInScope(_ records: [ResponseRepository.Record], campaign: Campaign, user: User) async throws {
         guard let scope = try await platform.scope(of: user), records.contains(where: { $0.caseNumber != nil }) else { return }
-        let units = Dictionary(try await platform.read { sql in try await platform.store.campaigns.units(of: campaign.id, on: sql) }.map { ($0.unit.id, $0.unit) },
-                               uniquingKeysWith: { a, _ in a })
+        var units: [Int: AdminUnit] = [:]
+        for id in Set(records.compactMap { $0.caseNumber == nil ? nil : $0.unitId }) { units[id] = try await platform.store.units.find(id: id) }
         let outside = records.filter { r in r.caseNumber != nil && !(r.unitId.flatMap { units[$0] }.map(scope.contains) ?? false) }
         if !outside.isEmpty {
             throw AppError(.invalidContent, "\(outside.count) phiếu thuộc trường hợp của đơn vị ngoài phạm vi tài khoản; không phiếu nào được lưu (cases outside the account's units)",

@@ -140,7 +140,10 @@ func registerFieldworkRoutes(_ api: APIRoutes, _ platform: Platform) {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"tien-do-\(report.campaign.code)-\(grouping.rawValue).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: FieldworkProgressCSV.text(report))))
-        case "json": return try JSONOutput.raw(J.progress(report))
+        case "json":
+            // Written directly: Foundation's serialiser is most of the time of a 500-commune table.
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: JSONText.encode(J.progress(report)))))
         default: throw AppError.invalid("format là json hoặc csv", field: "?format")
         }
     }

@@ -47,6 +47,8 @@ let fieldwork = Migration(version: 10, name: "fieldwork") { engine in
             recorded_at TEXT NOT NULL)
         """,
         "CREATE INDEX case_events_case ON case_events (campaign_id, case_number, id)",
+        // The newest event of a campaign in one index step: what progress caches are keyed on.
+        "CREATE INDEX case_events_order ON case_events (campaign_id, id)",
         "ALTER TABLE responses ADD COLUMN case_number INTEGER",
         "CREATE UNIQUE INDEX responses_case ON responses (campaign_id, case_number) WHERE case_number IS NOT NULL",
         """

@@ -237,6 +237,16 @@ public struct FieldworkRepository: Sendable {
 
     // MARK: Progress
 
+    /// Changes whenever a case of the campaign changes (every change is an event) or it is drawn again.
+    public func version(campaignId: Int, on sql: any SQLDatabase) async throws -> String {
+        let row = try await sql.raw("""
+            SELECT (SELECT MAX(id) FROM case_events WHERE campaign_id = \(bind: campaignId)) AS e,
+                   (SELECT MAX(id) FROM sampling_draws WHERE campaign_id = \(bind: campaignId)) AS d
+            """).first()
+        let events = try row?.decode(column: "e", as: Int?.self) ?? 0, draws = try row?.decode(column: "d", as: Int?.self) ?? 0
+        return "\(events)/\(draws)"
+    }
+
     /// Active cases counted by a grouping column, status and role (one row per combination).
     public enum Grouping: String, Sendable { case unit = "unit_id", enumerator = "enumerator_id", stratum = "stratum" }
 
