@@ -174,6 +174,29 @@ def all_responses(campaign):
             return out
 
 
+def sampled_responses(campaign, responses):
+    """sampling-method §8: a sampled case's response weighs its design weight × n_c / m_c, n_c the
+    cases sampled in its stratum, m_c the completed ones (released reserves included); §10: a
+    collection the re-check did not confirm counts only once kept."""
+    cases = {c["code"]: c for c in get(f"/api/v1/campaigns/{campaign}/fieldwork/cases")["items"]}
+    def held_out(c):
+        return c["recheck_decision"] == "excluded" or (c["recheck"] == "not_confirmed" and c["recheck_decision"] != "kept")
+    sampled, completed = {}, {}
+    for c in cases.values():
+        if c["role"] == "sample":
+            sampled[c["stratum"]] = sampled.get(c["stratum"], 0) + 1
+        if c["status"] == "collected" and not held_out(c):
+            completed[c["stratum"]] = completed.get(c["stratum"], 0) + 1
+    out = []
+    for r in responses:
+        c = cases.get(r.get("case_code"))
+        if c is None:
+            out.append(r)
+        elif not held_out(c):
+            out.append(dict(r, weight=r["weight"] * sampled[c["stratum"]] / completed[c["stratum"]]))
+    return out
+
+
 def ratio(responses, numerator, denominator, member):
     """index-method.md §2–4 for a ratio of weighted totals over the group `member` picks."""
     w = [r.get("weight") if r.get("weight") is not None else 1.0 for r in responses]
@@ -351,6 +374,8 @@ def check_reestimate_from_responses(later, earlier, q):
 def check_wishes(campaign, q, detail):
     items = {item["code"]: item for section in q["sections"] for item in section["items"]}
     responses = all_responses(campaign)
+    if get(f"/api/v1/campaigns/{campaign}/sampling/draws"):
+        responses = sampled_responses(campaign, responses)
     codes = {u["unit"]["id"]: u["unit"]["code"] for u in detail["units"]}
     for unit in [None] + sorted(codes.values())[:4]:
         api = get(f"/api/v1/campaigns/{campaign}/dashboard/wishes" + (f"?unit={unit}" if unit else ""))["rows"]
@@ -389,10 +414,7 @@ def main():
         by_unit, pooled = get(f"/api/v1/campaigns/{cid}/index?by=unit"), get(f"/api/v1/campaigns/{cid}/index")
         check_priorities(cid, q, by_unit, pooled)
         check_ranking(cid, q, by_unit, pooled, detail)
-        # A drawn sample's responses carry final weights (sampling-method §8) and the re-check
-        # holds some out: re-estimating its wishes from the responses would need §8 here too.
-        if not get(f"/api/v1/campaigns/{cid}/sampling/draws"):
-            check_wishes(cid, q, detail)
+        check_wishes(cid, q, detail)
     if "LSN-VQ-2023" in campaigns and "LSN-VQ-2025" in campaigns:
         later = get(f"/api/v1/campaigns/{campaigns['LSN-VQ-2025']}")["questionnaire"].split("@")
         q = get(f"/api/v1/questionnaires/{later[0]}/{later[1]}")

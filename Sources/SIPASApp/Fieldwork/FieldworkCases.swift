@@ -32,8 +32,7 @@ public struct FieldworkCases: Sendable {
         let cases = try await platform.read { sql in
             try await FieldworkRepository().activeCases(campaignId: campaignId, enumeratorIds: chosen, on: sql)
         }
-        let held = ids == nil && enumerator == nil ? cases.filter { $0.enumeratorId != nil } : cases
-        return try await lines(held, scope: scope, withContacts: withContacts)
+        return try await lines(cases, scope: scope, withContacts: withContacts)
     }
 
     public struct Listing: Sendable {

@@ -84,7 +84,8 @@ enum APISchemas {
         ], required: ["rows", "added", "unchanged", "warnings"]),
         "StoredResponse": .object([
             .property("response_id", .string), .property("unit_id", .integer), .property("channel", .string),
-            .property("stratum", .string), .property("psu", .string), .property("weight", .number),
+            .property("stratum", .string), .property("psu", .string), .property("weight", .number, "as stored: a sampled case's design weight"),
+            .property("case_code", .string, "the sampled case it answers; its final weight is the design weight × n/m of its stratum (sampling-method §8)"),
             .property("answers", .map(.string)),
         ], required: ["response_id", "channel", "answers"]),
         "CampaignIndex": .object([

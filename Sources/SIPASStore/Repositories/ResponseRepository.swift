@@ -312,12 +312,15 @@ public struct ResponseRepository: Sendable {
         public var stratum: String?
         public var psu: String?
         public var weight: Double?
+        /// The sampled case it answers (its code), if any: its final weight and whether the
+        /// re-check holds it out depend on the case (sampling-method §8, §10).
+        public var caseCode: String?
         public var answers: [String: String]
     }
 
     public func list(campaignId: Int, itemCodes: [String], limit: Int, offset: Int, on sql: any SQLDatabase) async throws -> [StoredResponse] {
         try await sql.raw("""
-            SELECT response_id, unit_id, channel, stratum, psu, weight, answers FROM responses
+            SELECT response_id, unit_id, channel, stratum, psu, weight, case_number, answers FROM responses
             WHERE campaign_id = \(bind: campaignId) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)
             """).all().map { row in
             let values = CSVLine.decode(try row.decode(column: "answers", as: String.self))
@@ -328,7 +331,8 @@ public struct ResponseRepository: Sendable {
                                   channel: try row.decode(column: "channel", as: String.self),
                                   stratum: try row.decode(column: "stratum", as: String?.self),
                                   psu: try row.decode(column: "psu", as: String?.self),
-                                  weight: try row.decode(column: "weight", as: Double?.self), answers: answers)
+                                  weight: try row.decode(column: "weight", as: Double?.self),
+                                  caseCode: try row.decode(column: "case_number", as: Int?.self).map { CaseCode(number: $0).description }, answers: answers)
         }
     }
 
