@@ -78,6 +78,18 @@ import Testing
             let province = try await s.signIn("snv.langson")
             let recheck = try await s.page("/campaigns/\(id)/fieldwork/rechecks", cookie: province)
             #expect(recheck.status == 200 && recheck.body.contains("Không xác nhận") && recheck.body.contains("Quyết định"))
+            // The demo's differing forms: one decided from the screen, taking the first keying's values.
+            let differences = try await s.page("/campaigns/\(id)/entry/differences", cookie: province)
+            let provinceToken = String(try #require(differences.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1))
+            let formCode = String(try #require(differences.body.firstMatch(of: /entry\/differences\/(\d{6}-\d)"/)?.1))
+            let section = String(differences.body.components(separatedBy: "differences/\(formCode)\"").dropFirst().first?.components(separatedBy: "</form>").first ?? "")
+            var choices: [String: String] = [:]
+            for match in section.matches(of: /name="(v\.[^"]+)" value="([^"]*)"/) where choices[String(match.1)] == nil { choices[String(match.1)] = String(match.2) }
+            #expect(!choices.isEmpty)
+            let decision = "_csrf=\(provinceToken)&" + choices.map { "\($0.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.value)" }.joined(separator: "&")
+            let decided = try await s.post("/campaigns/\(id)/entry/differences/\(formCode)", form: decision, cookie: province)
+            #expect(decided.status == 303, "\(decided.body.prefix(300))")
+            #expect(!(try await s.page("/campaigns/\(id)/entry/differences", cookie: province)).body.contains("differences/\(formCode)\""))
             // Keying: an answer outside the scale is refused beside its field, with what was typed kept.
             let clerk = try await s.signIn("nhaplieu.langson")
             let entry = try await s.page("/campaigns/\(id)/entry", cookie: clerk)

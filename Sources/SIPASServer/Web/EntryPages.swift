@@ -101,7 +101,7 @@ enum RelevanceJSON {
 /// A form whose two keyings differ, field by field, for the supervisor to decide.
 struct DifferencesPage: Sendable {
     struct Choice: Sendable { var value: String; var label: String; var id: String }
-    struct Line: Sendable { var item: String; var text: String; var first: String; var second: String; var name: String; var choices: [Choice]; var otherId: String }
+    struct Line: Sendable { var item: String; var text: String; var first: String; var second: String; var name: String; var choices: [Choice]; var otherId: String; var otherName: String }
     struct Form: Sendable { var code: String; var keyers: String; var lines: [Line] }
 
     var chrome: Chrome
@@ -119,7 +119,9 @@ struct DifferencesPage: Sendable {
                 let base = "v-\(p.code)-\(d.item)".replacingOccurrences(of: ".", with: "-")
                 var choices = [Choice(value: d.first, label: "Lần 1: " + (d.first.isEmpty ? "(trống)" : d.first), id: base + "-1")]
                 if d.second != d.first { choices.append(Choice(value: d.second, label: "Lần 2: " + (d.second.isEmpty ? "(trống)" : d.second), id: base + "-2")) }
-                return Line(item: d.item, text: d.text, first: d.first, second: d.second, name: "v." + d.item, choices: choices, otherId: base + "-o")
+                // Names carry the form's code: radios of one name must be one group on the page.
+                return Line(item: d.item, text: d.text, first: d.first, second: d.second, name: "v.\(p.code)~\(d.item)", choices: choices, otherId: base + "-o",
+                            otherName: "o.\(p.code)~\(d.item)")
             })
         })
     }

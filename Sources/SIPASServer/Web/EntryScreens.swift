@@ -38,9 +38,10 @@ extension WebScreens {
         form("/campaigns/{id}/entry/differences/{code}") { _, context, user, form in
             let id = try Self.id(context)
             var values: [String: String] = [:]
-            for (name, value) in form.fields where name.hasPrefix("v.") { values[String(name.dropFirst(2))] = value }
-            // "Khác" with a typed value wins over the radio choice.
-            for (name, value) in form.fields where name.hasPrefix("o.") && !value.trimmingCharacters(in: .whitespaces).isEmpty { values[String(name.dropFirst(2))] = value }
+            // Fields are named "v.<code>~<item>" (the radio choice) and "o.<code>~<item>" (another value typed, which wins).
+            func item(_ name: String) -> String { String(name.split(separator: "~", maxSplits: 1).last ?? "") }
+            for (name, value) in form.fields where name.hasPrefix("v.") { values[item(name)] = value }
+            for (name, value) in form.fields where name.hasPrefix("o.") && !value.trimmingCharacters(in: .whitespaces).isEmpty { values[item(name)] = value }
             do {
                 try await platform.doubleEntry.adjudicate(campaign: id, code: context.parameters.get("code") ?? "", values: values, by: user)
                 return Self.redirect("/campaigns/\(id)/entry/differences?message=decided")
