@@ -141,12 +141,8 @@ struct FieldworkRecheckCommand: AsyncParsableCommand {
     }
 }
 
-struct FieldworkListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bang-ke", abstract: "In bảng kê giao nhận phiếu của một điều tra viên (HTML hoặc PDF, khổ A4 ngang) (print a bảng kê).",
-        discussion: "Ví dụ: sipas fieldwork bang-ke --campaign LSN-VQ-2026 --as snv.langson --enumerator dtv.an --pdf bang-ke.pdf")
-
-    @OptionGroup var options: FieldworkOptions
+/// Which enumerator's document, and where to write it: HTML, PDF or both.
+struct EnumeratorDocumentOptions: ParsableArguments {
     @Option(help: "Tên đăng nhập của điều tra viên.") var enumerator: String
     @Option(help: "Ghi PDF vào tệp này.") var pdf: String?
     @Option(help: "Ghi HTML vào tệp này.") var html: String?
@@ -156,18 +152,34 @@ struct FieldworkListCommand: AsyncParsableCommand {
         if pdf != nil && PDFPrinter.chromium() == nil { throw ValidationError(PDFPrinter.missing) }
     }
 
+    func enumerator(_ platform: Platform) async throws -> User {
+        guard let target = try await platform.accounts.find(username: enumerator) else { throw ValidationError("không có tài khoản \(enumerator)") }
+        return target
+    }
+
+    func write(html document: () throws -> String, pdf print: () async throws -> [UInt8]) async throws {
+        if let html { try OutputFile.write(try document(), to: html) }
+        if let pdf {
+            let started = ContinuousClock.now
+            let bytes = try await print()
+            try Data(bytes).write(to: URL(fileURLWithPath: pdf), options: .atomic)
+            FileHandle.standardError.write(Data("PDF: \(pdf), \(bytes.count) byte, \(ContinuousClock.now - started)\n".utf8))
+        }
+    }
+}
+
+struct FieldworkListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bang-ke", abstract: "In bảng kê giao nhận phiếu của một điều tra viên (HTML hoặc PDF, khổ A4 ngang) (print a bảng kê).",
+        discussion: "Ví dụ: sipas fieldwork bang-ke --campaign LSN-VQ-2026 --as snv.langson --enumerator dtv.an --pdf bang-ke.pdf")
+
+    @OptionGroup var options: FieldworkOptions
+    @OptionGroup var output: EnumeratorDocumentOptions
+
     func run() async throws {
         try await options.run { platform, id, user in
-            guard let target = try await platform.accounts.find(username: enumerator) else { throw ValidationError("không có tài khoản \(enumerator)") }
-            let listing = try await platform.fieldworkCases.listing(campaign: id, enumerator: target.id, by: user)
-            let document = BangKe(listing)
-            if let html { try OutputFile.write(try document.html(), to: html) }
-            if let pdf {
-                let started = ContinuousClock.now
-                let bytes = try await document.pdf()
-                try Data(bytes).write(to: URL(fileURLWithPath: pdf), options: .atomic)
-                FileHandle.standardError.write(Data("bảng kê PDF: \(pdf), \(listing.lines.count) trường hợp, \(bytes.count) byte, \(ContinuousClock.now - started)\n".utf8))
-            }
+            let document = BangKe(try await platform.fieldworkCases.listing(campaign: id, enumerator: try await output.enumerator(platform).id, by: user))
+            try await output.write(html: document.html, pdf: document.pdf)
         }
     }
 }
@@ -178,22 +190,14 @@ struct FieldworkFormsCommand: AsyncParsableCommand {
         discussion: "Ví dụ: sipas fieldwork questionnaires --campaign LSN-VQ-2026 --as snv.langson --enumerator dtv.an --pdf phieu.pdf")
 
     @OptionGroup var options: FieldworkOptions
-    @Option(help: "Tên đăng nhập của điều tra viên.") var enumerator: String
+    @OptionGroup var output: EnumeratorDocumentOptions
     @Flag(help: "Cả các trường hợp đã có kết quả (mặc định: chỉ các trường hợp còn phải phát hoặc thu).") var all = false
-    @Option(help: "Ghi PDF vào tệp này.") var pdf: String?
-    @Option(help: "Ghi HTML vào tệp này.") var html: String?
-
-    func validate() throws {
-        if pdf == nil && html == nil { throw ValidationError("cần --pdf hoặc --html") }
-        if pdf != nil && PDFPrinter.chromium() == nil { throw ValidationError(PDFPrinter.missing) }
-    }
 
     func run() async throws {
         try await options.run { platform, id, user in
-            guard let target = try await platform.accounts.find(username: enumerator) else { throw ValidationError("không có tài khoản \(enumerator)") }
-            let document = CaseQuestionnaires(try await platform.fieldworkDocuments.questionnaires(campaign: id, enumerator: target.id, all: all, by: user))
-            if let html { try OutputFile.write(try document.html(), to: html) }
-            if let pdf { try Data(try await document.pdf()).write(to: URL(fileURLWithPath: pdf), options: .atomic) }
+            let forms = try await platform.fieldworkDocuments.questionnaires(campaign: id, enumerator: try await output.enumerator(platform).id, all: all, by: user)
+            let document = CaseQuestionnaires(forms)
+            try await output.write(html: document.html, pdf: document.pdf)
         }
     }
 }
@@ -204,23 +208,14 @@ struct FieldworkPaymentsCommand: AsyncParsableCommand {
         discussion: "Ví dụ: sipas fieldwork payments --campaign LSN-VQ-2026 --as snv.langson --enumerator dtv.an --amount 50000 --pdf danh-sach.pdf")
 
     @OptionGroup var options: FieldworkOptions
-    @Option(help: "Tên đăng nhập của điều tra viên.") var enumerator: String
+    @OptionGroup var output: EnumeratorDocumentOptions
     @Option(help: "Số tiền hỗ trợ mỗi người (đồng).") var amount: Int
-    @Option(help: "Ghi PDF vào tệp này.") var pdf: String?
-    @Option(help: "Ghi HTML vào tệp này.") var html: String?
-
-    func validate() throws {
-        if pdf == nil && html == nil { throw ValidationError("cần --pdf hoặc --html") }
-        if pdf != nil && PDFPrinter.chromium() == nil { throw ValidationError(PDFPrinter.missing) }
-    }
 
     func run() async throws {
         try await options.run { platform, id, user in
-            guard let target = try await platform.accounts.find(username: enumerator) else { throw ValidationError("không có tài khoản \(enumerator)") }
-            let payments = try await platform.fieldworkDocuments.payments(campaign: id, enumerator: target.id, amount: amount, by: user)
+            let payments = try await platform.fieldworkDocuments.payments(campaign: id, enumerator: try await output.enumerator(platform).id, amount: amount, by: user)
             let document = PaymentList(payments)
-            if let html { try OutputFile.write(try document.html(), to: html) }
-            if let pdf { try Data(try await document.pdf()).write(to: URL(fileURLWithPath: pdf), options: .atomic) }
+            try await output.write(html: document.html, pdf: document.pdf)
             print("\(payments.rows.count) người nhận, tổng \(payments.total) đồng (\(VietnameseNumberWords.amount(payments.total))).")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SIPASCore
 import SIPASStore
+import SQLKit
 
 /// Handing cases to enumerators: by area in bulk (every unassigned case of these communes to
 /// this enumerator), with each enumerator's load and a "balance by area" suggestion, and moving
@@ -106,16 +107,12 @@ public struct Assignments: Sendable {
             throw AppError.invalid("đơn vị \(unit) không được đo trong kỳ này (not a measured unit)", field: "/unit_ids/\(i)")
         }
         let wanted = Set(unitIds)
-        let frameId = scope.draw.frameId, campaignId = scope.campaign.id
+        let campaignId = scope.campaign.id
         let outcome = try await platform.transaction { sql in
             let store = FieldworkRepository()
             let cases = try await store.activeCases(campaignId: campaignId, on: sql).filter { wanted.contains($0.unitId) }
             let free = cases.filter { $0.enumeratorId == nil }
-            try await store.assign(campaignId: campaignId, codes: free.map(\.code), to: enumerator.id, on: sql)
-            try await store.copyContacts(frameId: frameId, campaignId: campaignId, cases: Dictionary(free.map { ($0.frameKey, $0.number) }, uniquingKeysWith: { a, _ in a }), on: sql)
-            let today = FieldworkRepository.today()
-            try await store.addEvents(free.map { .init(caseNumber: $0.number, kind: "assignment", value: enumerator.username, occurredOn: today, reason: nil, userId: scope.user.id) },
-                                      campaignId: campaignId, on: sql)
+            try await Self.give(free, to: enumerator, reason: nil, scope: scope, on: sql)
             try await platform.record(scope.user, "fieldwork.assign", entity: "campaign", id: String(campaignId),
                                       detail: "\(free.count) trường hợp của \(wanted.count) đơn vị giao cho \(enumerator.username)", on: sql)
             return Outcome(assigned: free.count, alreadyHeld: cases.count - free.count)
@@ -132,7 +129,7 @@ public struct Assignments: Sendable {
         guard !why.isEmpty else { throw AppError.invalid("cần ghi lý do chuyển (a reason is required)", field: "/reason") }
         guard !codes.isEmpty else { throw AppError.invalid("chọn ít nhất một trường hợp (no case chosen)", field: "/codes") }
         let enumerator = try await self.enumerator(enumeratorId, scope: scope)
-        let campaignId = scope.campaign.id, frameId = scope.draw.frameId
+        let campaignId = scope.campaign.id
         return try await platform.transaction { sql in
             let store = FieldworkRepository()
             var moving: [FieldworkRepository.FieldCase] = []
@@ -149,15 +146,22 @@ public struct Assignments: Sendable {
                 if c.enumeratorId == enumerator.id { continue }
                 moving.append(c)
             }
-            try await store.assign(campaignId: campaignId, codes: moving.map(\.code), to: enumerator.id, on: sql)
-            try await store.copyContacts(frameId: frameId, campaignId: campaignId, cases: Dictionary(moving.map { ($0.frameKey, $0.number) }, uniquingKeysWith: { a, _ in a }), on: sql)
-            let today = FieldworkRepository.today()
-            try await store.addEvents(moving.map { .init(caseNumber: $0.number, kind: "assignment", value: enumerator.username, occurredOn: today, reason: why, userId: scope.user.id) },
-                                      campaignId: campaignId, on: sql)
+            try await Self.give(moving, to: enumerator, reason: why, scope: scope, on: sql)
             try await platform.record(scope.user, "fieldwork.move", entity: "campaign", id: String(campaignId),
                                       detail: "\(moving.count) trường hợp chuyển cho \(enumerator.username): \(why)", on: sql)
             return moving.count
         }
+    }
+
+    /// Hands cases to an enumerator: who holds them, their contacts copied for them, an event each.
+    private static func give(_ cases: [FieldworkRepository.FieldCase], to enumerator: User, reason: String?, scope: FieldworkScope, on sql: any SQLDatabase) async throws {
+        let store = FieldworkRepository(), campaignId = scope.campaign.id
+        try await store.assign(campaignId: campaignId, codes: cases.map(\.code), to: enumerator.id, on: sql)
+        try await store.copyContacts(frameId: scope.draw.frameId, campaignId: campaignId,
+                                     cases: Dictionary(cases.map { ($0.frameKey, $0.number) }, uniquingKeysWith: { a, _ in a }), on: sql)
+        let today = FieldworkRepository.today()
+        try await store.addEvents(cases.map { .init(caseNumber: $0.number, kind: "assignment", value: enumerator.username, occurredOn: today, reason: reason, userId: scope.user.id) },
+                                  campaignId: campaignId, on: sql)
     }
 
     private func enumerator(_ id: Int, scope: FieldworkScope) async throws -> User {

@@ -129,15 +129,7 @@ public struct FieldworkRepository: Sendable {
 
     /// Gives cases to an enumerator: a case nobody held becomes `assigned`; one already held keeps its disposition.
     public func assign(campaignId: Int, codes: [String], to enumeratorId: Int, on sql: any SQLDatabase) async throws {
-        for chunk in stride(from: 0, to: codes.count, by: 400) {
-            var query = SQLQueryString("UPDATE cases SET enumerator_id = \(bind: enumeratorId), status = CASE WHEN status = 'drawn' THEN 'assigned' ELSE status END, disposition_on = CASE WHEN status = 'drawn' THEN \(bind: Self.today()) ELSE disposition_on END WHERE campaign_id = \(bind: campaignId) AND code IN (")
-            for (i, code) in codes[chunk..<min(chunk + 400, codes.count)].enumerated() {
-                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: code)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-            try await sql.raw(query).run()
-        }
+        try await Self.inChunks(codes, "UPDATE cases SET enumerator_id = \(bind: enumeratorId), status = CASE WHEN status = 'drawn' THEN 'assigned' ELSE status END, disposition_on = CASE WHEN status = 'drawn' THEN \(bind: Self.today()) ELSE disposition_on END WHERE campaign_id = \(bind: campaignId) AND code IN (", on: sql)
     }
 
     /// Moves a case from `from` to `to`, only if it is still there (false: it changed meanwhile).
@@ -298,16 +290,8 @@ public struct FieldworkRepository: Sendable {
     public func contacts(campaignId: Int, numbers: [Int], on sql: any SQLDatabase) async throws -> [Int: String] {
         guard !numbers.isEmpty else { return [:] }
         var out: [Int: String] = [:]
-        for chunk in stride(from: 0, to: numbers.count, by: 400) {
-            var query = SQLQueryString("SELECT case_number, sealed FROM case_contacts WHERE campaign_id = \(bind: campaignId) AND case_number IN (")
-            for (i, n) in numbers[chunk..<min(chunk + 400, numbers.count)].enumerated() {
-                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: n)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-            for row in try await sql.raw(query).all() {
-                out[try row.decode(column: "case_number", as: Int.self)] = try row.decode(column: "sealed", as: String.self)
-            }
+        try await Self.inChunks(numbers, "SELECT case_number, sealed FROM case_contacts WHERE campaign_id = \(bind: campaignId) AND case_number IN (", on: sql) { row in
+            out[try row.decode(column: "case_number", as: Int.self)] = try row.decode(column: "sealed", as: String.self)
         }
         return out
     }
@@ -317,16 +301,8 @@ public struct FieldworkRepository: Sendable {
     /// Case number → response id, among these cases.
     public func responsesOfCases(campaignId: Int, numbers: [Int], on sql: any SQLDatabase) async throws -> [Int: String] {
         var out: [Int: String] = [:]
-        for chunk in stride(from: 0, to: numbers.count, by: 400) {
-            var query = SQLQueryString("SELECT case_number, response_id FROM responses WHERE campaign_id = \(bind: campaignId) AND case_number IN (")
-            for (i, n) in numbers[chunk..<min(chunk + 400, numbers.count)].enumerated() {
-                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: n)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-            for row in try await sql.raw(query).all() {
-                out[try row.decode(column: "case_number", as: Int.self)] = try row.decode(column: "response_id", as: String.self)
-            }
+        try await Self.inChunks(numbers, "SELECT case_number, response_id FROM responses WHERE campaign_id = \(bind: campaignId) AND case_number IN (", on: sql) { row in
+            out[try row.decode(column: "case_number", as: Int.self)] = try row.decode(column: "response_id", as: String.self)
         }
         return out
     }
@@ -338,4 +314,18 @@ public struct FieldworkRepository: Sendable {
     }
 
     public static func today() -> String { String(Timestamp.now().prefix(10)) }
+
+    /// Runs `prefix` + "(v1, v2, …)" for values 400 at a time (a bind limit stays far away), with `suffix` after the list.
+    static func inChunks<V: Encodable & Sendable>(_ values: [V], _ prefix: SQLQueryString, suffix: String = ")",
+                                                  on sql: any SQLDatabase, _ visit: (any SQLRow) throws -> Void = { _ in }) async throws {
+        for start in stride(from: 0, to: values.count, by: 400) {
+            var query = prefix
+            for (i, value) in values[start..<min(start + 400, values.count)].enumerated() {
+                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: value)
+            }
+            query.appendInterpolation(unsafeRaw: suffix)
+            for row in try await sql.raw(query).all() { try visit(row) }
+        }
+    }
 }
