@@ -65,5 +65,10 @@ import Testing
         #expect(report.keyers.map { [$0.username: $0.errors] } == [["t.nhaplieu1": 0], ["t.nhaplieu2": 1]])
         #expect(report.keyers.allSatisfy { $0.forms == 2 && $0.fields == 2 * questionnaire.items.count })
         #expect(report.batches.count == 1 && report.batches[0].received == 2 && report.batches[0].verified == 2 && report.batches[0].adjudicated == 1)
+        // Whoever keyed a form does not decide it.
+        let c = cases[2].code
+        _ = try await p.doubleEntry.key(campaign: id, code: c, answers: form, by: first)
+        _ = try await p.doubleEntry.key(campaign: id, code: c, answers: other, by: admin)
+        await refused("người quyết định phải là người khác") { try await p.doubleEntry.adjudicate(campaign: id, code: c, values: [likert[1]: "1"], by: admin) }
     }
 }

@@ -119,7 +119,9 @@ import Testing
         }
         await refused("không có; dùng một trong") { _ = try await p.dispositions.record(.init(code: a.code, disposition: "lost"), campaign: id, by: s.an) }
         await refused("dd/mm/yyyy") { _ = try await p.dispositions.record(.init(code: a.code, disposition: "delivered", date: "31/02/2026"), campaign: id, by: s.an) }
+        await refused("trước ngày bắt đầu điều tra") { _ = try await p.dispositions.record(.init(code: a.code, disposition: "delivered", date: "01/01/1900"), campaign: id, by: s.an) }
         _ = try await p.dispositions.record(.init(code: a.code, disposition: "delivered", date: "02/03/2026"), campaign: id, by: s.an)
+        await refused("không sửa được") { _ = try await p.dispositions.record(.init(code: a.code, disposition: "delivered", date: "03/03/2026"), campaign: id, by: s.an) }
         let collected = try await p.dispositions.record(.init(code: a.code, disposition: "Đã thu phiếu"), campaign: id, by: s.an)
         #expect(collected.status == "collected")
         await refused("kết quả đã chốt") { _ = try await p.dispositions.record(.init(code: a.code, disposition: "refused"), campaign: id, by: s.an) }

@@ -111,4 +111,11 @@ import Testing
         digits.swapAt(3, 4)
         #expect(CaseCode(String(digits)) == nil || digits[3] == digits[4])
     }
+
+    @Test func aCodeTooLongToBeACaseIsRefusedNotOverflowed() {
+        #expect(CaseCode("99999999999999999992") == nil)
+        #expect(CaseCode("9999999999999999999-2") == nil)
+        let large = CaseCode(number: 99_999_999_999)
+        #expect(CaseCode(large.description) == large)
+    }
 }

@@ -165,6 +165,10 @@ public struct DoubleEntry: Sendable {
         guard let pending = try await pending(campaign: id, by: user).first(where: { $0.code == c.code }) else {
             throw AppError.conflict("phiếu \(c.code) không chờ quyết định (no differences to decide)", field: "/code")
         }
+        let keyers = try await platform.read { sql in try await EntryRepository().keyings(campaignId: campaign.id, caseNumber: c.number, on: sql) }.map(\.keyerId)
+        if keyers.contains(user.id) {
+            throw AppError.forbidden("bạn đã nhập phiếu \(c.code); người quyết định phải là người khác hai người nhập (the decider keyed this form)")
+        }
         for d in pending.differences where values[d.item] == nil {
             throw AppError.invalid("chọn giá trị cho câu \(d.item) (every differing field needs a decision)", field: "/values/\(d.item)")
         }

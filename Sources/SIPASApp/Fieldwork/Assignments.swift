@@ -170,6 +170,10 @@ public struct Assignments: Sendable {
               found.role == .enumerator, !found.disabled, let office = found.postOfficeId, offices.contains(office) else {
             throw AppError.invalid("không có điều tra viên \(id) thuộc bưu điện của tỉnh (an unknown enumerator)", field: "/enumerator_id")
         }
+        // An enumerator of another province would hold cases of a campaign they cannot open.
+        guard (try? await platform.visibleCampaign(scope.campaign.id, for: found)) != nil else {
+            throw AppError.invalid("điều tra viên \(found.username) thuộc bưu điện ngoài địa bàn của kỳ đo lường (outside the campaign's area)", field: "/enumerator_id")
+        }
         return found
     }
 }

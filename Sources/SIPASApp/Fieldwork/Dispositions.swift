@@ -107,6 +107,11 @@ public struct Dispositions: Sendable {
         var unchanged: Bool
     }
 
+    static func vietnamese(_ iso: String) -> String {
+        let parts = iso.prefix(10).split(separator: "-")
+        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : iso
+    }
+
     /// A disposition as written (its code or its Vietnamese label).
     static func disposition(_ text: String) -> Disposition? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased().precomposedStringWithCanonicalMapping
@@ -134,6 +139,9 @@ public struct Dispositions: Sendable {
                 throw AppError.invalid("ngày \"\(text)\" không đọc được; ghi dd/mm/yyyy (an unreadable date)", field: place("date"))
             }
             guard parsed <= FieldworkRepository.today() else { throw AppError.invalid("ngày \(text) chưa đến (a date in the future)", field: place("date")) }
+            guard parsed >= scope.fieldworkStarts else {
+                throw AppError.invalid("ngày \(text) trước ngày bắt đầu điều tra thực địa (\(Self.vietnamese(scope.fieldworkStarts))) (a date before the fieldwork)", field: place("date"))
+            }
             date = parsed
         }
         var note: String?
@@ -143,7 +151,13 @@ public struct Dispositions: Sendable {
         guard let from = current.disposition else {
             throw AppError.invalid("trường hợp \(code) chưa được giao cho điều tra viên nào (an unassigned case)", field: place("code"))
         }
-        if from == next { return Checked(current: current, next: next, date: date, note: note, unchanged: true) }
+        if from == next {
+            // The same outcome again is the same line of a list sent twice; another date is not a correction this allows.
+            if entry.date != nil, let recorded = current.dispositionOn, recorded != date {
+                throw AppError.invalid("trường hợp \(code) đã ghi \"\(from.label)\" ngày \(Self.vietnamese(recorded)); ngày đã ghi không sửa được ở đây (the date is already recorded)", field: place("date"))
+            }
+            return Checked(current: current, next: next, date: date, note: note, unchanged: true)
+        }
         guard from.canMove(to: next) else {
             let allowed = from.next.filter { $0 != .replaced }.map(\.label)
             throw AppError.invalid("trường hợp \(code) đang \"\(from.label)\"; không chuyển sang \"\(next.label)\" được\(allowed.isEmpty ? " (kết quả đã chốt)" : "; chỉ: " + allowed.joined(separator: ", ")) (a transition that cannot follow)",

@@ -40,6 +40,8 @@ public struct FieldworkCases: Sendable {
         public var enumerator: User
         public var postOffice: String
         public var lines: [Line]
+        /// Case number → disposition → the day it happened (the delivery and collection columns).
+        public var dates: [Int: [String: String]]
     }
 
     /// An enumerator's cases as their printed list (bảng kê) shows them: the sampled cases and the
@@ -52,8 +54,10 @@ public struct FieldworkCases: Sendable {
         }
         let offices = try await platform.read { sql in try await FieldworkRepository().postOffices(on: sql) }
         let lines = try await list(campaign: id, enumerator: enumeratorId, by: user)
+        let campaignId = scope.campaign.id
+        let dates = try await platform.read { sql in try await FieldworkRepository().dispositionDates(campaignId: campaignId, numbers: lines.map(\.fieldCase.number), on: sql) }
         return Listing(campaign: scope.campaign, enumerator: enumerator, postOffice: offices.first { $0.id == enumerator.postOfficeId }?.name ?? "",
-                       lines: lines.sorted { ($0.unit?.code ?? "", $0.fieldCase.number) < ($1.unit?.code ?? "", $1.fieldCase.number) })
+                       lines: lines.sorted { ($0.unit?.code ?? "", $0.fieldCase.number) < ($1.unit?.code ?? "", $1.fieldCase.number) }, dates: dates)
     }
 
     /// One case with its history.

@@ -13,6 +13,8 @@ struct FieldworkScope: Sendable {
     let enumeratorIds: Set<Int>?
     /// The draw the fieldwork works on.
     let draw: SamplingRepository.Draw
+    /// The first day a disposition may carry: the fieldwork phase's start, else the campaign's year's.
+    let fieldworkStarts: String
 
     func reaches(_ c: FieldworkRepository.FieldCase) -> Bool {
         guard let enumeratorIds else { return true }
@@ -49,7 +51,9 @@ extension Platform {
         guard let draw = draws.last(where: \.isFinal) else {
             throw AppError.conflict("kỳ đo lường chưa có lần rút mẫu chính thức; hãy rút mẫu trước khi phân công (no final draw yet)")
         }
-        return FieldworkScope(user: user, campaign: campaign, isAdmin: isAdmin, enumeratorIds: enumerators, draw: draw)
+        let phases = try await read { sql in try await self.store.campaigns.phases(of: campaign.id, on: sql) }
+        let starts = phases.first { $0.phase == .fieldwork }?.startsOn ?? String(format: "%04d-01-01", campaign.year)
+        return FieldworkScope(user: user, campaign: campaign, isAdmin: isAdmin, enumeratorIds: enumerators, draw: draw, fieldworkStarts: starts)
     }
 
     /// Cases are recorded while questionnaires are out and coming back.

@@ -9,11 +9,14 @@ public struct CaseCode: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Reads a code as typed (spaces and dashes ignored); nil when the check digit disagrees.
     public init?(_ text: String) {
         let digits = text.unicodeScalars.filter { $0 != "-" && $0 != " " }
-        guard digits.count >= 2, digits.allSatisfy({ $0.properties.numericType != nil && $0.isASCII }) else { return nil }
+        // At most a hundred billion cases: a longer code is no code (and would overflow the number).
+        guard digits.count >= 2, digits.count <= Self.maxDigits + 1, digits.allSatisfy({ $0.properties.numericType != nil && $0.isASCII }) else { return nil }
         let values = digits.map { Int($0.value) - 48 }
         guard Self.damm(values) == 0 else { return nil }
         number = values.dropLast().reduce(0) { $0 * 10 + $1 }
     }
+
+    static let maxDigits = 11
 
     public var description: String {
         var digits: [Int] = []

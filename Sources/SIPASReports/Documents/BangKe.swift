@@ -55,11 +55,13 @@ public struct BangKe: Sendable {
     public init(_ listing: FieldworkCases.Listing, toolbar: Toolbar? = nil) {
         let rows = listing.lines.enumerated().map { i, l -> Row in
             let c = l.fieldCase
-            let d = c.disposition
+            let d = c.disposition, days = listing.dates[c.number] ?? [:]
+            // The outcome's own day beside a non-response (the collection column holds collections only).
+            let outcome = d.map { $0 == .assigned || $0 == .delivered || $0 == .collected ? "" : $0.label + (c.dispositionOn.map { " (" + VietnameseFormat.date($0) + ")" } ?? "") } ?? ""
             return Row(number: i + 1, code: c.code, respondent: l.contact["name"] ?? "", address: l.contact["address"] ?? "", phone: l.contact["phone"] ?? "",
-                       unit: l.unit?.name ?? "", delivered: d == .delivered ? VietnameseFormat.date(c.dispositionOn) : "",
-                       collected: d == .collected ? VietnameseFormat.date(c.dispositionOn) : "",
-                       outcome: d.map { $0 == .assigned || $0 == .delivered ? "" : $0.label } ?? "")
+                       unit: l.unit?.name ?? "", delivered: days[Disposition.delivered.rawValue].map { VietnameseFormat.date($0) } ?? "",
+                       collected: days[Disposition.collected.rawValue].map { VietnameseFormat.date($0) } ?? "",
+                       outcome: d == .collected ? Disposition.collected.label : outcome)
         }
         let chunks = stride(from: 0, to: max(rows.count, 1), by: Self.rowsPerPage).map { Array(rows[$0..<min($0 + Self.rowsPerPage, rows.count)]) }
         pages = chunks.enumerated().map { i, chunk in

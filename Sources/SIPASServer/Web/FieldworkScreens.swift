@@ -105,7 +105,10 @@ extension WebScreens {
             page(RouterPath(path)) { request, context, user in
                 let id = try Self.id(context)
                 let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
-                let amount = Self.query(request, "amount").flatMap { Int($0.filter(\.isNumber)) } ?? 50_000
+                let typed = Self.query(request, "amount")?.replacingOccurrences(of: ".", with: "")
+                guard let amount = typed.map({ Int($0) }) ?? 50_000 else {
+                    throw AppError.invalid("số tiền hỗ trợ ghi bằng chữ số, ví dụ 50000 (amount must be whole đồng)", field: "amount")
+                }
                 let payments = try await platform.fieldworkDocuments.payments(campaign: id, enumerator: enumerator, amount: amount, by: user)
                 if pdf { return Self.download(try await PaymentList(payments).pdf(), type: "application/pdf", name: "tien-ho-tro-\(payments.campaign.code)-\(payments.enumerator.username).pdf") }
                 let document = PaymentList(payments, toolbar: .init(back: "/campaigns/\(id)/fieldwork/cases?enumerator=\(enumerator)",
@@ -143,17 +146,22 @@ extension WebScreens {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// The confirmation after a change, from its message key; numbers and codes only, so a link
+    /// cannot put words of its own in the page's mouth.
     static func fieldworkNotice(_ message: String?) -> String? {
         guard let message else { return nil }
         let parts = message.split(separator: "-").map(String.init)
-        switch parts.first {
-        case "assigned": return "Đã giao \(parts.count > 1 ? parts[1] : "0") trường hợp."
-        case "moved": return "Đã chuyển \(parts.count > 1 ? parts[1] : "0") trường hợp."
-        case "recorded": return "Đã ghi kết quả."
-        case "replaced": return "Đã thay thế; trường hợp dự phòng \(parts.dropFirst().joined(separator: "-")) được giao cho cùng điều tra viên."
-        case "list": return "Đã ghi bảng kê: \(parts.count > 1 ? parts[1] : "0") kết quả mới, \(parts.count > 2 ? parts[2] : "0") dòng không đổi."
-        case "selected": return "Đã chọn thêm \(parts.count > 1 ? parts[1] : "0") trường hợp phúc tra."
-        case "rechecked": return "Đã ghi kết quả phúc tra."
+        let numbers = parts.dropFirst().compactMap { Int($0) }.map(VietnameseFormat.count)
+        switch (parts.first, numbers.count) {
+        case ("assigned", 1): return "Đã giao \(numbers[0]) trường hợp."
+        case ("moved", 1): return "Đã chuyển \(numbers[0]) trường hợp."
+        case ("recorded", 0) where parts.count == 1: return "Đã ghi kết quả."
+        case ("replaced", _):
+            guard let code = CaseCode(parts.dropFirst().joined(separator: "-")) else { return nil }
+            return "Đã thay thế; trường hợp dự phòng \(code) được giao cho cùng điều tra viên."
+        case ("list", 2): return "Đã ghi bảng kê: \(numbers[0]) kết quả mới, \(numbers[1]) dòng không đổi."
+        case ("selected", 1): return "Đã chọn thêm \(numbers[0]) trường hợp phúc tra."
+        case ("rechecked", 0) where parts.count == 1: return "Đã ghi kết quả phúc tra."
         default: return nil
         }
     }

@@ -211,6 +211,16 @@ public struct FieldworkRepository: Sendable {
             """).all().map(Self.event)
     }
 
+    /// When each of these cases was delivered and collected, from their history (number → disposition → day).
+    public func dispositionDates(campaignId: Int, numbers: [Int], on sql: any SQLDatabase) async throws -> [Int: [String: String]] {
+        var out: [Int: [String: String]] = [:]
+        try await Self.inChunks(numbers, "SELECT case_number, value, occurred_on FROM case_events WHERE campaign_id = \(bind: campaignId) AND kind = 'disposition' AND case_number IN (",
+                                suffix: ") ORDER BY id", on: sql) { row in
+            out[try row.decode(column: "case_number", as: Int.self), default: [:]][try row.decode(column: "value", as: String.self)] = try row.decode(column: "occurred_on", as: String.self)
+        }
+        return out
+    }
+
     /// Dispositions recorded per day (the progress chart).
     public func dispositionsPerDay(campaignId: Int, on sql: any SQLDatabase) async throws -> [(day: String, value: String, count: Int)] {
         try await sql.raw("""
