@@ -63,14 +63,7 @@ public struct AuditSeal: Sendable {
             var generator = SystemRandomNumberGenerator()
             let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let hex = SHA256Hex.hex(bytes) + "\n"
-            // O_EXCL: two processes starting at once must not each write a key of their own.
-            let fd = Foundation.open(keyFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if fd >= 0 {
-                _ = hex.utf8CString.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count - 1) }
-                fsync(fd)
-                close(fd)
-                created = true
-            }
+            created = Self.publish(hex, at: keyFile)
         }
         guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8),
               let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
@@ -87,6 +80,20 @@ public struct AuditSeal: Sendable {
         let folder = directory.isEmpty ? "." : directory
         return AuditSeal(key: SymmetricKey(data: bytes), keyFile: keyFile, directory: folder,
                          legacyCheckpointFile: (folder as NSString).appendingPathComponent(String(name)), created: created)
+    }
+
+    /// Writes a new key file (mode 0600) aside, then links it into place, which fails if a key is
+    /// already there: two processes or tests starting at once never each write a key of their own,
+    /// and none reads a key half written. Whether this call's key is the one in place.
+    static func publish(_ text: String, at keyFile: String) -> Bool {
+        let aside = keyFile + ".new-" + UUID().uuidString
+        let fd = Foundation.open(aside, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { return false }
+        _ = text.utf8CString.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count - 1) }
+        fsync(fd)
+        close(fd)
+        defer { unlink(aside) }
+        return link(aside, keyFile) == 0
     }
 
     static func bytes(hex: String) -> [UInt8]? {

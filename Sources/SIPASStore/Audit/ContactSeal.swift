@@ -29,12 +29,7 @@ public struct ContactSeal: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             let hex = SHA256Hex.hex(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) + "\n"
-            let fd = Foundation.open(keyFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if fd >= 0 {
-                _ = hex.utf8CString.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count - 1) }
-                fsync(fd)
-                close(fd)
-            }
+            _ = AuditSeal.publish(hex, at: keyFile)
         }
         guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8),
               let bytes = AuditSeal.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
