@@ -17,7 +17,8 @@ import Testing
         try await withServer(engine) { (s: TestServer) async throws in
             let id = try await campaignId(s)
             let pages = ["/campaigns/\(id)/fieldwork", "/campaigns/\(id)/fieldwork?by=enumerator", "/campaigns/\(id)/fieldwork/cases",
-                         "/campaigns/\(id)/fieldwork/rechecks", "/campaigns/\(id)/fieldwork/bang-ke", "/campaigns/\(id)/entry",
+                         "/campaigns/\(id)/fieldwork/rechecks", "/campaigns/\(id)/fieldwork/bang-ke", "/campaigns/\(id)/fieldwork/phieu",
+                         "/campaigns/\(id)/fieldwork/tien-ho-tro", "/campaigns/\(id)/entry",
                          "/campaigns/\(id)/entry/differences"]
             for page in pages {
                 let anonymous = try await s.page(page, cookie: nil)
@@ -33,7 +34,7 @@ import Testing
                         expected = AccessPolicy.allows(role, .keyForms) ? 200 : 403
                     } else if page.contains("/rechecks") || page.hasSuffix("/differences") {
                         expected = AccessPolicy.allows(role, .manageFieldwork) ? 200 : 403
-                    } else if page.contains("/cases") || page.contains("/bang-ke") {
+                    } else if page.contains("/cases") || page.contains("/bang-ke") || page.contains("/phieu") || page.contains("/tien-ho-tro") {
                         expected = AccessPolicy.allows(role, .recordDispositions) ? 200 : 403
                     } else {
                         expected = AccessPolicy.allows(role, .readFieldwork) ? 200 : 403
@@ -41,7 +42,8 @@ import Testing
                     // The demo's enumerator of Văn Quan district reaches no 2026 case: the campaign of the 2025 units is not in its scope.
                     if account.username == "dtv.vanquan" && expected == 200 { expected = 404 }
                     // An enumerator prints their own list; the province prints theirs by naming one (without, it asks for their own: none).
-                    if page.hasSuffix("/bang-ke") && role != .enumerator && expected == 200 { expected = 404 }
+                    let printed = page.hasSuffix("/bang-ke") || page.hasSuffix("/phieu") || page.hasSuffix("/tien-ho-tro")
+                    if printed && role != .enumerator && expected == 200 { expected = 404 }
                     // A supervisor reads progress by enumerator: the page opens on it.
                     #expect(reply.status == expected, "\(account.username) \(page): \(reply.status)")
                 }
@@ -74,6 +76,13 @@ import Testing
             let list = try await s.page("/campaigns/\(id)/fieldwork/bang-ke", cookie: cookie)
             #expect(list.status == 200 && list.body.contains("BẢNG KÊ GIAO NHẬN PHIẾU KHẢO SÁT") && list.body.contains(code))
             #expect(try await s.page("/static/bang-ke.css", cookie: nil).status == 200)
+            // The questionnaires carry the code and its QR code, never a name; the payment list says its total in words.
+            let forms = try await s.page("/campaigns/\(id)/fieldwork/phieu?all=1", cookie: cookie)
+            let respondent = String(try #require(after.body.firstMatch(of: /<p><strong>([^<]+)<\/strong>/)?.1))
+            #expect(forms.status == 200 && forms.body.contains(code) && forms.body.contains("class=\"qr\"") && !forms.body.contains(respondent), "\(respondent)")
+            let payments = try await s.page("/campaigns/\(id)/fieldwork/tien-ho-tro?amount=50000", cookie: cookie)
+            #expect(payments.status == 200 && payments.body.contains("Bằng chữ:") && payments.body.contains("nghìn đồng"))
+            #expect(try await s.page("/campaigns/\(id)/fieldwork/tien-ho-tro?amount=1e5", cookie: cookie).status == 422)
             // The province's re-check page lists the demo's re-check with its outcome forms.
             let province = try await s.signIn("snv.langson")
             let recheck = try await s.page("/campaigns/\(id)/fieldwork/rechecks", cookie: province)
