@@ -170,6 +170,8 @@ import Testing
             #expect(error.items[1].column == 2 && error.items[1].field == "Kết quả")
         }
         #expect(try await p.fieldworkCases.list(campaign: id, by: s.an).allSatisfy { $0.fieldCase.status == "assigned" }, "nothing half-done")
+        let semicolons = RowsFrameTable(name: "bang-ke.csv", header: ["ma_phieu;ket_qua"], rows: [(2, ["\(mine[0]);delivered"])])
+        await refused("dấu chấm phẩy") { _ = try await p.dispositions.importTable(semicolons, campaign: id, by: s.an) }
         let good = table([[mine[0], "delivered", "01/03/2026"], [mine[1], "Từ chối", ""]])
         #expect(try await p.dispositions.importTable(good, campaign: id, by: s.an) == .init(recorded: 2, unchanged: 0))
         #expect(try await p.dispositions.importTable(good, campaign: id, by: s.an) == .init(recorded: 0, unchanged: 2))

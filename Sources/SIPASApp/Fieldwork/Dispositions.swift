@@ -87,6 +87,10 @@ public struct Dispositions: Sendable {
     static let dateNames = ["ngay", "ngày", "date"], noteNames = ["ghi_chu", "ghi chú", "note"]
 
     static func columns(_ header: [String]) throws -> (code: Int, disposition: Int, date: Int?, note: Int?) {
+        if header.count == 1, header[0].contains(";") {
+            // What Excel writes in Vietnamese settings ("CSV" with semicolons).
+            throw AppError.invalid("tệp dùng dấu chấm phẩy (;) để ngăn cột; hãy lưu lại dạng \"CSV UTF-8 (dấu phẩy)\" hoặc gửi tệp Excel .xlsx (a semicolon-separated file)", field: "file")
+        }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased().precomposedStringWithCanonicalMapping }
         func find(_ options: [String]) -> Int? { names.firstIndex { options.contains($0) } }
         guard let code = find(codeNames) else {
