@@ -138,13 +138,22 @@ public struct DoubleEntry: Sendable {
     /// Forms whose two keyings differ, with the differing fields side by side.
     public func pending(campaign id: Int, by user: User?) async throws -> [Pending] {
         let (_, campaign) = try await administered(id, user)
+        return try await pending(campaign, caseNumber: nil)
+    }
+
+    /// The differing forms of a campaign, or the one form of `caseNumber`: only their keyings are
+    /// read and opened, and only their keyers' names.
+    private func pending(_ campaign: Campaign, caseNumber: Int?) async throws -> [Pending] {
         let questionnaire = try await platform.questionnaire(of: campaign)
         let seal = try platform.db.contactSeal()
-        let (forms, keyings, accounts) = try await platform.read { sql in
+        let (forms, keyings) = try await platform.read { sql in
             (try await EntryRepository().forms(campaignId: campaign.id, status: Status.differs.rawValue, on: sql),
-             try await EntryRepository().keyings(campaignId: campaign.id, on: sql), try await platform.store.users.list(limit: 100_000, offset: 0, on: sql))
+             try await EntryRepository().keyings(campaignId: campaign.id, caseNumber: caseNumber, on: sql))
         }
-        let names = Dictionary(accounts.map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
+        var names: [Int: String] = [:]
+        for keyer in Set(keyings.map(\.keyerId)) {
+            names[keyer] = try await platform.read { sql in try await platform.store.users.find(id: keyer, on: sql) }?.username
+        }
         let byCase = Dictionary(grouping: keyings, by: \.caseNumber)
         return try forms.compactMap { form in
             guard let pair = byCase[form.caseNumber], pair.count == 2 else { return nil }
@@ -162,7 +171,7 @@ public struct DoubleEntry: Sendable {
     public func adjudicate(campaign id: Int, code text: String, values: [String: String], by user: User?) async throws {
         let (user, campaign) = try await administered(id, user)
         let c = try await fieldCase(campaign, text)
-        guard let pending = try await pending(campaign: id, by: user).first(where: { $0.code == c.code }) else {
+        guard let pending = try await pending(campaign, caseNumber: c.number).first else {
             throw AppError.conflict("phiếu \(c.code) không chờ quyết định (no differences to decide)", field: "/code")
         }
         let keyers = try await platform.read { sql in try await EntryRepository().keyings(campaignId: campaign.id, caseNumber: c.number, on: sql) }.map(\.keyerId)

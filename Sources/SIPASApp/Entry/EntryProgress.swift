@@ -47,10 +47,14 @@ public struct EntryProgress: Sendable {
             return (try await entry.forms(campaignId: campaignId, on: sql), try await entry.keyings(campaignId: campaignId, on: sql),
                     try await entry.decisions(campaignId: campaignId, on: sql), try await field.activeCases(campaignId: campaignId, on: sql),
                     Set(try await field.responseCases(campaignId: campaignId, on: sql).compactMap(\.caseNumber)),
-                    try await platform.store.users.list(limit: 100_000, offset: 0, on: sql), try await field.postOffices(on: sql))
+                    try await field.fieldAccounts(on: sql), try await field.postOffices(on: sql))
         }
         let officeName = Dictionary(offices.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let account = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Enumerators (who hold the cases) and the clerks who keyed: only these accounts are read.
+        var account = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for keyer in Set(keyings.map(\.keyerId)) where account[keyer] == nil {
+            account[keyer] = try await platform.read { sql in try await platform.store.users.find(id: keyer, on: sql) }
+        }
         let caseByNumber = Dictionary(cases.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
         func office(_ number: Int) -> String {
             caseByNumber[number]?.enumeratorId.flatMap { account[$0]?.postOfficeId }.flatMap { officeName[$0] } ?? "Chưa rõ bưu điện"
