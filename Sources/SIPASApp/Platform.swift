@@ -143,6 +143,24 @@ extension Platform {
                                                    entityId: id, before: before, after: after, detail: detail)], on: sql, db: db)
     }
 
+    /// A transaction that changes cases' fieldwork: writers take turns from the start (the seal
+    /// of the campaign's fieldwork is a running sum), so that none waits on another's rows.
+    func fieldworkTransaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        let db = self.db
+        return try await transaction { sql in
+            try await FieldworkSeal.lock(sql, db)
+            return try await body(sql)
+        }
+    }
+
+    /// Records a change to a campaign's fieldwork: the cases it touched are sealed anew and the
+    /// audit entry carries the campaign's new fieldwork seal (what verification recomputes).
+    func recordFieldwork(_ user: User?, _ action: String, campaign id: Int, cases numbers: [Int], detail: String, on sql: any SQLDatabase) async throws {
+        try await FieldworkSeal(db).record(campaignId: id, cases: numbers, change: AuditLog.Change(
+            userId: user?.id, actor: user?.username ?? "system", action: action, entity: FieldworkSeal.entity, entityId: String(id),
+            beforeDigest: nil, afterDigest: nil, detail: detail), on: sql)
+    }
+
     /// Records the new state of a campaign, questionnaire or province's units: the audit entry
     /// carries its keyed digest, which verification compares with the database.
     func recordState(_ user: User?, _ kind: SealedState.Kind, id: String, action: String, detail: String = "", on sql: any SQLDatabase) async throws {

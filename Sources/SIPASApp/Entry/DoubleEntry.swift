@@ -54,7 +54,7 @@ public struct DoubleEntry: Sendable {
         let records = try await verifiedRecord(campaign, c, answers: checked.answers)
         try await Responses(platform).requireInScope(records, campaign: campaign, user: user)
         do {
-            return try await platform.transaction { sql in
+            return try await platform.fieldworkTransaction { sql in
                 let store = EntryRepository()
                 let earlier = try await store.keyings(campaignId: campaignId, caseNumber: c.number, on: sql)
                 let form = try await store.form(campaignId: campaignId, caseNumber: c.number, on: sql)
@@ -76,7 +76,7 @@ public struct DoubleEntry: Sendable {
                 try await store.addKeying(campaignId: campaignId, .init(caseNumber: c.number, pass: pass, keyerId: user.id, answers: sealed, keyedAt: Timestamp.now()),
                                           receivedOn: FieldworkRepository.today(), status: status.rawValue, on: sql)
                 if status == .verified { try await storeResponse(records, campaign: campaign, caseNumber: c.number, user: user, on: sql) }
-                try await platform.record(user, "entry.key", entity: "campaign", id: String(campaignId),
+                try await platform.recordFieldwork(user, "entry.key", campaign: campaignId, cases: [c.number],
                                           detail: "\(c.code) lần \(pass): \(status.rawValue)\(differences.isEmpty ? "" : " (\(differences.count) câu khác)")", on: sql)
                 return Keyed(code: c.code, pass: pass, status: status, differences: differences)
             }
@@ -198,13 +198,13 @@ public struct DoubleEntry: Sendable {
             EntryRepository.Decision(caseNumber: c.number, item: d.item,
                                      value: try seal.seal(Array((decided[d.item] ?? "").utf8), context: Self.context(campaign.id, c.code, 0) + "/" + d.item), decidedBy: user.id)
         }
-        try await platform.transaction { sql in
+        try await platform.fieldworkTransaction { sql in
             guard (try await EntryRepository().form(campaignId: campaign.id, caseNumber: c.number, on: sql))?.status == Status.differs.rawValue else {
                 throw AppError.conflict("phiếu \(c.code) vừa được quyết định bởi người khác (decided meanwhile)", field: "/code")
             }
             try await EntryRepository().addDecisions(campaignId: campaign.id, decisions, on: sql)
             try await storeResponse(records, campaign: campaign, caseNumber: c.number, user: user, on: sql)
-            try await platform.record(user, "entry.adjudicate", entity: "campaign", id: String(campaign.id),
+            try await platform.recordFieldwork(user, "entry.adjudicate", campaign: campaign.id, cases: [c.number],
                                       detail: "\(c.code): \(pending.differences.count) câu được quyết định", on: sql)
         }
     }

@@ -108,12 +108,12 @@ public struct Assignments: Sendable {
         }
         let wanted = Set(unitIds)
         let campaignId = scope.campaign.id
-        let outcome = try await platform.transaction { sql in
+        let outcome = try await platform.fieldworkTransaction { sql in
             let store = FieldworkRepository()
             let cases = try await store.activeCases(campaignId: campaignId, on: sql).filter { wanted.contains($0.unitId) }
             let free = cases.filter { $0.enumeratorId == nil }
             try await Self.give(free, to: enumerator, reason: nil, scope: scope, on: sql)
-            try await platform.record(scope.user, "fieldwork.assign", entity: "campaign", id: String(campaignId),
+            try await platform.recordFieldwork(scope.user, "fieldwork.assign", campaign: campaignId, cases: free.map(\.number),
                                       detail: "\(free.count) trường hợp của \(wanted.count) đơn vị giao cho \(enumerator.username)", on: sql)
             return Outcome(assigned: free.count, alreadyHeld: cases.count - free.count)
         }
@@ -130,7 +130,7 @@ public struct Assignments: Sendable {
         guard !codes.isEmpty else { throw AppError.invalid("chọn ít nhất một trường hợp (no case chosen)", field: "/codes") }
         let enumerator = try await self.enumerator(enumeratorId, scope: scope)
         let campaignId = scope.campaign.id
-        return try await platform.transaction { sql in
+        return try await platform.fieldworkTransaction { sql in
             let store = FieldworkRepository()
             var moving: [FieldworkRepository.FieldCase] = []
             for (i, text) in codes.enumerated() {
@@ -147,7 +147,7 @@ public struct Assignments: Sendable {
                 moving.append(c)
             }
             try await Self.give(moving, to: enumerator, reason: why, scope: scope, on: sql)
-            try await platform.record(scope.user, "fieldwork.move", entity: "campaign", id: String(campaignId),
+            try await platform.recordFieldwork(scope.user, "fieldwork.move", campaign: campaignId, cases: moving.map(\.number),
                                       detail: "\(moving.count) trường hợp chuyển cho \(enumerator.username): \(why)", on: sql)
             return moving.count
         }

@@ -174,7 +174,7 @@ public struct Dispositions: Sendable {
     private func store(_ entries: [Checked], scope: FieldworkScope) async throws -> [FieldworkRepository.FieldCase] {
         guard !entries.isEmpty else { return [] }
         let campaignId = scope.campaign.id
-        return try await platform.transaction { sql in
+        return try await platform.fieldworkTransaction { sql in
             let store = FieldworkRepository()
             var out: [FieldworkRepository.FieldCase] = []
             for e in entries {
@@ -189,7 +189,7 @@ public struct Dispositions: Sendable {
             try await store.addEvents(entries.map { .init(caseNumber: $0.current.number, kind: "disposition", value: $0.next.rawValue, occurredOn: $0.date, reason: $0.note, userId: scope.user.id) },
                                       campaignId: campaignId, on: sql)
             let detail = entries.count == 1 ? "\(entries[0].current.code): \(entries[0].current.status) → \(entries[0].next.rawValue)" : "\(entries.count) kết quả theo bảng kê"
-            try await platform.record(scope.user, "fieldwork.disposition", entity: "campaign", id: String(campaignId), detail: detail, on: sql)
+            try await platform.recordFieldwork(scope.user, "fieldwork.disposition", campaign: campaignId, cases: entries.map(\.current.number), detail: detail, on: sql)
             return out
         }
     }
@@ -205,7 +205,7 @@ public struct Dispositions: Sendable {
         try platform.requireFieldworkOpen(scope.campaign)
         guard let code = CaseCode(text) else { throw AppError.invalid("mã phiếu \"\(text)\" sai chữ số kiểm tra (a wrong check digit)", field: "/code") }
         let campaignId = scope.campaign.id, drawId = scope.draw.id
-        return try await platform.transaction { sql in
+        return try await platform.fieldworkTransaction { sql in
             let store = FieldworkRepository()
             guard let c = try await store.fieldCase(campaignId: campaignId, code: code.description, on: sql), c.isActive, scope.reaches(c) else {
                 throw AppError.invalid(FieldworkScope.unknownCase(code.description), field: "/code")
@@ -227,7 +227,7 @@ public struct Dispositions: Sendable {
                 .init(caseNumber: c.number, kind: "disposition", value: Disposition.replaced.rawValue, occurredOn: today, reason: "thay bằng \(reserve.code)", userId: scope.user.id),
                 .init(caseNumber: reserve.number, kind: "release", value: c.code, occurredOn: today, reason: nil, userId: scope.user.id),
             ], campaignId: campaignId, on: sql)
-            try await platform.record(scope.user, "fieldwork.replace", entity: "campaign", id: String(campaignId), detail: "\(c.code) → \(reserve.code)", on: sql)
+            try await platform.recordFieldwork(scope.user, "fieldwork.replace", campaign: campaignId, cases: [c.number, reserve.number], detail: "\(c.code) → \(reserve.code)", on: sql)
             var released = reserve
             released.releasedFor = c.number
             released.enumeratorId = c.enumeratorId

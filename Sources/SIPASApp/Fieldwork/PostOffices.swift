@@ -37,7 +37,7 @@ public struct PostOffices: Sendable {
                 throw AppError.conflict("tỉnh đã có bưu điện tên \"\(clean)\" (a post office of that name exists)", field: "/name")
             }
             let office = try await store.addPostOffice(name: clean, scopeUnitId: unitId, on: sql)
-            try await platform.record(user, "post-office.create", entity: "post-office", id: String(office.id), detail: clean, on: sql)
+            try await platform.recordState(user, .postOffice, id: String(office.id), action: "post-office.create", detail: clean, on: sql)
             return office
         }
     }

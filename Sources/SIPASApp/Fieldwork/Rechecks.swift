@@ -37,7 +37,7 @@ public struct Rechecks: Sendable {
         try platform.requireFieldworkOpen(scope.campaign)
         guard share > 0 && share <= 1 else { throw AppError.invalid("tỷ lệ phúc tra từ 0 đến 1 (ví dụ 0.1) (share between 0 and 1)", field: "/share") }
         let campaignId = scope.campaign.id, seed = scope.draw.seed
-        return try await platform.transaction { sql in
+        return try await platform.fieldworkTransaction { sql in
             let store = FieldworkRepository()
             let accounts = Dictionary(try await store.fieldAccounts(on: sql).map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
             let collected = try await store.activeCases(campaignId: campaignId, on: sql).filter { $0.disposition == .collected && $0.enumeratorId != nil }
@@ -53,7 +53,7 @@ public struct Rechecks: Sendable {
             let today = FieldworkRepository.today()
             try await store.addEvents(added.map { .init(caseNumber: $0.number, kind: "recheck", value: Outcome.selected.rawValue, occurredOn: today, reason: "tỷ lệ \(share)", userId: scope.user.id) },
                                       campaignId: campaignId, on: sql)
-            try await platform.record(scope.user, "fieldwork.recheck-select", entity: "campaign", id: String(campaignId),
+            try await platform.recordFieldwork(scope.user, "fieldwork.recheck-select", campaign: campaignId, cases: added.map(\.number),
                                       detail: "\(added.count) trường hợp được chọn phúc tra (tỷ lệ \(share))", on: sql)
             return added.count
         }
@@ -91,7 +91,7 @@ public struct Rechecks: Sendable {
         var reason: String?
         if let note { do { reason = try TextRules.clean(note, maxLength: 500) } catch { throw AppError.text(error, field: "/note", label: "ghi chú") } }
         let campaignId = scope.campaign.id, why = reason
-        try await platform.transaction { sql in
+        try await platform.fieldworkTransaction { sql in
             let store = FieldworkRepository()
             guard let c = try await store.fieldCase(campaignId: campaignId, code: code.description, on: sql), c.isActive else {
                 throw AppError.invalid(FieldworkScope.unknownCase(code.description), field: "/code")
@@ -100,7 +100,7 @@ public struct Rechecks: Sendable {
             try await store.setRecheck(campaignId: campaignId, code: c.code, to: recheck, decision: decision, on: sql)
             try await store.addEvents([.init(caseNumber: c.number, kind: kind, value: value, occurredOn: FieldworkRepository.today(), reason: why, userId: scope.user.id)],
                                       campaignId: campaignId, on: sql)
-            try await platform.record(scope.user, "fieldwork.\(kind)", entity: "campaign", id: String(campaignId), detail: "\(c.code): \(value)", on: sql)
+            try await platform.recordFieldwork(scope.user, "fieldwork.\(kind)", campaign: campaignId, cases: [c.number], detail: "\(c.code): \(value)", on: sql)
         }
     }
 

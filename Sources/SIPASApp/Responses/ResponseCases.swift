@@ -10,7 +10,7 @@ struct ResponseCases {
     let platform: Platform
     init(_ platform: Platform) { self.platform = platform }
 
-    static let column = "case"
+    static let column = ResponseRepository.caseAttribute
 
     func join(_ records: [ResponseRepository.Record], campaign: Campaign) async throws -> [ResponseRepository.Record] {
         let codes = records.compactMap { $0.attributes[Self.column] }.filter { !$0.isEmpty }

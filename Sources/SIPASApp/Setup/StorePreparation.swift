@@ -16,6 +16,15 @@ public func prepareStore(_ db: Database, logger: Logger) async throws {
         // The campaign's sealed state now covers its report signature and the reasons of steps back.
         try await db.transaction { try await log.adoptState([.campaign], again: true, on: $0) }
     }
+    if applied.contains(FieldworkSeal.sinceVersion) {
+        // Post offices and the fieldwork of a database written before they were sealed.
+        try await db.transaction { sql in
+            // Their creation was recorded without their state: every post office's is recorded now.
+            try await log.adoptState([.postOffice], again: true, on: sql)
+            try await ResponseRepository(db).joinCases(on: sql)
+            for id in try await SealedState.ids(.campaign, on: sql) { try await FieldworkSeal(db).adopt(campaignId: Int(id)!, on: sql) }
+        }
+    }
     if let loaded = try await UnitRegisterLoader.loadIfEmpty(db) {
         logger.info("unit registers loaded", metadata: ["units": "\(loaded.units)", "successors": "\(loaded.successors)"])
         try await db.transaction { sql in

@@ -31,6 +31,7 @@ extension AuditLog {
         result.problems += try await verifyResponses(entries)
         result.problems += try await verifyUsers(entries)
         result.problems += try await verifyState(entries)
+        result.problems += try await FieldworkSeal(db).verify(entries)
         return result
     }
 
@@ -83,10 +84,11 @@ extension AuditLog {
             var campaigns: [Int: Set<Int>] = [:]
             var unrecorded = 0
             var edited: [String] = []
+            var recased: [String] = []
         }
         let scan = Scan()
         try await db.forEachRawRow(
-            "SELECT response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, audit_id, campaign_id FROM responses ORDER BY id", []
+            "SELECT response_id, unit_id, channel, stratum, psu, weight, attributes, answers, digest, audit_id, campaign_id, case_number FROM responses ORDER BY id", []
         ) { row in
             let record = ResponseRepository.Record(
                 responseId: row[0].string ?? "", unitId: { if case let .integer(u) = row[1] { return u } else { return nil } }(),
@@ -94,6 +96,11 @@ extension AuditLog {
                 attributes: CSVLine.decodeAttributes(row[6].string ?? ""), answers: row[7].string ?? "")
             let digest = record.digest
             if digest != row[8].string, scan.edited.count < 10 { scan.edited.append(record.responseId) }
+            // The case a response joins decides its weight: it is the one the response names.
+            if case let .integer(number) = row[11], record.attributes[ResponseRepository.caseAttribute].flatMap(CaseCode.init)?.number != number,
+               scan.recased.count < 10 {
+                scan.recased.append(record.responseId)
+            }
             guard case let .integer(auditId) = row[9] else { scan.unrecorded += 1; return }
             scan.sets[auditId, default: StoredSetDigest()].add(responseId: record.responseId, digest: digest)
             if case let .integer(campaign) = row[10] { scan.campaigns[auditId, default: []].insert(campaign) }
@@ -101,6 +108,9 @@ extension AuditLog {
         var problems: [String] = []
         if !scan.edited.isEmpty {
             problems.append("phiếu đã bị sửa sau khi lưu (responses edited after they were stored): \(scan.edited.joined(separator: ", "))")
+        }
+        if !scan.recased.isEmpty {
+            problems.append("phiếu đã bị gắn với trường hợp khác trường hợp ghi trên phiếu (bảng responses, cột case_number) (responses moved to another case): \(scan.recased.joined(separator: ", "))")
         }
         if scan.unrecorded > 0 {
             problems.append("\(scan.unrecorded) phiếu không do lần nhập nào ghi trong nhật ký (responses inserted outside the application)")

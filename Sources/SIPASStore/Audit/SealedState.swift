@@ -9,6 +9,8 @@ import SQLKit
 public enum SealedState {
     /// The schema version from which campaigns, questionnaires and units are sealed.
     public static let sinceVersion = 6
+    /// The schema version from which post offices are sealed (and fieldwork, `FieldworkSeal`).
+    public static let postOfficesSealedInVersion = 11
     /// The schema version from which a campaign's state includes its signature and step-back reasons.
     public static let campaignsExtendedInVersion = 7
     /// The campaign's sealed state also covers its frame's status, design, draws and cases.
@@ -23,6 +25,8 @@ public enum SealedState {
         /// One province's units of one register, agencies included, with their successors (a
         /// unit's parent decides every scope).
         case units
+        /// A post office: its province decides which administrators manage its accounts.
+        case postOffice = "post-office"
 
         /// Audit actions whose `after_digest` is this kind's state.
         public var actions: Set<String> {
@@ -32,6 +36,7 @@ public enum SealedState {
                                    "frame.import", "frame.fix", "frame.purge", "sampling.design", "sampling.draw", "sampling.redraw"]
             case .questionnaire: return ["questionnaire.create", "questionnaire.update", "questionnaire.builtin", "questionnaire.adopt"]
             case .units: return ["units.load", "unit.create", "units.adopt"]
+            case .postOffice: return ["post-office.create", "post-office.adopt"]
             }
         }
 
@@ -60,6 +65,8 @@ public enum SealedState {
                 // million rows cross the driver as one.
                 ("cases", { id in "SELECT COALESCE(string_agg(CAST(number AS TEXT) || '|' || code || '|' || frame_key || '|' || CAST(unit_id AS TEXT) || '|' || stratum || '|' || first_stratum || '|' || COALESCE(psu, '∅') || '|' || role || '|' || CAST(draw_order AS TEXT) || '|' || CAST(pi AS TEXT) || '|' || CAST(design_weight AS TEXT) || \(bind: Self.rowEnd), '' ORDER BY number), '') AS \(unsafeRaw: Self.preJoined) FROM cases WHERE campaign_id = \(bind: Int(id) ?? -1)" }),
             ]
+        case .postOffice:
+            return [("post_offices", { id in "SELECT id, name, scope_unit_id, created_at FROM post_offices WHERE id = \(bind: Int(id) ?? -1)" })]
         case .questionnaire:
             return [("questionnaires", { id in "SELECT id, code, version, title, document, owner_unit_id, builtin FROM questionnaires WHERE id = \(bind: Int(id) ?? -1)" })]
         case .units:
@@ -88,6 +95,8 @@ public enum SealedState {
         switch kind {
         case .campaign:
             return try await sql.raw("SELECT id FROM campaigns ORDER BY id").all().map { String(try $0.decode(column: "id", as: Int.self)) }
+        case .postOffice:
+            return try await sql.raw("SELECT id FROM post_offices ORDER BY id").all().map { String(try $0.decode(column: "id", as: Int.self)) }
         case .questionnaire:
             return try await sql.raw("SELECT id FROM questionnaires ORDER BY id").all().map { String(try $0.decode(column: "id", as: Int.self)) }
         case .units:

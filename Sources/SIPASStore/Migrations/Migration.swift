@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 /// Applies the pending migrations, in order, each in its own transaction.
 public enum Migrator {
-    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots, trustAndOwnership, releases, sealedState, campaignDocuments, sampling, frameChunks, fieldwork]
+    static let all: [Migration] = [initialSchema, responsesInStorageOrder, compactResponseSnapshots, trustAndOwnership, releases, sealedState, campaignDocuments, sampling, frameChunks, fieldwork, fieldworkSeal]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 

@@ -196,7 +196,7 @@ public struct ResponseRepository: Sendable {
         var outcomes: [Result<Stored, Conflict>] = []
         var fresh: [(campaignId: Int, record: Record, digest: String, change: Int?)] = []
         var changes: [AuditLog.Change] = []
-        var answered: [(campaignId: Int, number: Int, userId: Int?)] = []
+        var answered: [(campaignId: Int, number: Int, actor: AuditLog.Change?)] = []
         for submission in submissions {
             var conflicts: [String] = [], added: [(Int, Record, String)] = []
             var known = existing[submission.campaignId]!
@@ -227,7 +227,7 @@ public struct ResponseRepository: Sendable {
                 changes.append(audit)
             }
             fresh += added.map { ($0.0, $0.1, $0.2, change) }
-            answered += added.compactMap { a in a.1.caseNumber.map { (a.0, $0, submission.audit?.userId) } }
+            answered += added.compactMap { a in a.1.caseNumber.map { (a.0, $0, submission.audit) } }
         }
         let auditIds = try await AuditLog.append(changes, on: sql, db: db)
         try await insert(fresh.map { ($0.campaignId, $0.record, $0.digest, $0.change.map { auditIds[$0] }) }, on: sql)
@@ -235,25 +235,68 @@ public struct ResponseRepository: Sendable {
         return outcomes
     }
 
-    /// A stored response is its case's questionnaire back: the case is collected (whatever the
-    /// enumerator recorded before), with an event saying so, in the response's transaction.
-    private func markCollected(_ answered: [(campaignId: Int, number: Int, userId: Int?)], on sql: any SQLDatabase) async throws {
+    /// A stored response is its case's questionnaire back: the case is collected, with an event
+    /// saying so — and, when the enumerator had recorded a non-response, saying that too, for the
+    /// administrator to look at — in the response's transaction, sealed with the fieldwork.
+    private func markCollected(_ answered: [(campaignId: Int, number: Int, actor: AuditLog.Change?)], on sql: any SQLDatabase) async throws {
         let today = String(Timestamp.now().prefix(10))
-        var events: [Int: [FieldworkRepository.Event]] = [:]
-        for (campaignId, number, userId) in answered {
-            let code = CaseCode(number: number).description
-            let changed = try await sql.raw("""
-                UPDATE cases SET status = 'collected', disposition_on = \(bind: today)
-                WHERE campaign_id = \(bind: campaignId) AND code = \(bind: code) AND status IN ('drawn', 'assigned', 'delivered', 'refused', 'not_found', 'moved')
-                RETURNING number
-                """).all()
-            if !changed.isEmpty {
-                events[campaignId, default: []].append(.init(caseNumber: number, kind: "disposition", value: "collected", occurredOn: today,
-                                                             reason: "phiếu đã được lưu (a response was stored)", userId: userId))
+        for campaignId in Set(answered.map(\.campaignId)).sorted() {
+            let mine = answered.filter { $0.campaignId == campaignId }
+            var status: [Int: String] = [:]
+            try await FieldworkRepository.inChunks(mine.map { CaseCode(number: $0.number).description },
+                                                   "SELECT number, status FROM cases WHERE campaign_id = \(bind: campaignId) AND code IN (", on: sql) { row in
+                status[try row.decode(column: "number", as: Int.self)] = try row.decode(column: "status", as: String.self)
             }
+            let changing = mine.filter { status[$0.number].map(Self.collectable.contains) ?? false }
+            guard !changing.isEmpty else { continue }
+            try await FieldworkRepository.inChunks(changing.map { CaseCode(number: $0.number).description },
+                                                   "UPDATE cases SET status = 'collected', disposition_on = \(bind: today) WHERE campaign_id = \(bind: campaignId) AND code IN (", on: sql)
+            try await FieldworkRepository().addEvents(changing.map { a in
+                let before = status[a.number] ?? ""
+                let reason = Self.nonResponses.contains(before) ? Self.collectedAfter(before) : "phiếu đã được lưu (a response was stored)"
+                return .init(caseNumber: a.number, kind: "disposition", value: "collected", occurredOn: today, reason: reason, userId: a.actor?.userId)
+            }, campaignId: campaignId, on: sql)
+            let actor = changing.first?.actor
+            try await FieldworkSeal(db).record(campaignId: campaignId, cases: changing.map(\.number), change: AuditLog.Change(
+                userId: actor?.userId, actor: actor?.actor ?? "system", action: "fieldwork.collect", entity: FieldworkSeal.entity,
+                entityId: String(campaignId), beforeDigest: nil, afterDigest: nil, detail: "\(changing.count) trường hợp có phiếu trả lời (cases collected)"), on: sql)
         }
-        for (campaignId, list) in events { try await FieldworkRepository().addEvents(list, campaignId: campaignId, on: sql) }
     }
+
+    /// What a case may be when its response arrives: anything but settled otherwise.
+    static let collectable: Set<String> = ["drawn", "assigned", "delivered", "refused", "not_found", "moved"]
+    static let nonResponses: Set<String> = ["refused", "not_found", "moved"]
+
+    /// The event's reason when a response arrives for a case recorded as a non-response.
+    public static func collectedAfter(_ status: String) -> String {
+        "phiếu đã được lưu dù điều tra viên đã ghi \"\(Disposition(rawValue: status)?.label ?? status)\"; cần kiểm tra (a response arrived for a case recorded as \(status))"
+    }
+
+    /// Gives responses stored before their case was a column (it was only their `case` attribute)
+    /// their case: the first response of each case, in storage order, and the case collected.
+    public func joinCases(on sql: any SQLDatabase) async throws {
+        let rows = try await sql.raw("SELECT id, campaign_id, attributes FROM responses WHERE case_number IS NULL AND attributes LIKE \(bind: "%\(Self.caseAttribute)=%") ORDER BY id").all()
+        var taken: [Int: Set<Int>] = [:]
+        var joined: [(campaignId: Int, number: Int, actor: AuditLog.Change?)] = []
+        for row in rows {
+            let campaignId = try row.decode(column: "campaign_id", as: Int.self)
+            guard let text = CSVLine.decodeAttributes(try row.decode(column: "attributes", as: String.self))[Self.caseAttribute],
+                  let code = CaseCode(text) else { continue }
+            if taken[campaignId] == nil {
+                taken[campaignId] = Set(try await sql.raw("SELECT case_number FROM responses WHERE campaign_id = \(bind: campaignId) AND case_number IS NOT NULL").all()
+                    .map { try $0.decode(column: "case_number", as: Int.self) })
+            }
+            guard !taken[campaignId]!.contains(code.number),
+                  try await sql.raw("SELECT 1 AS x FROM cases WHERE campaign_id = \(bind: campaignId) AND code = \(bind: code.description)").first() != nil else { continue }
+            try await sql.raw("UPDATE responses SET case_number = \(bind: code.number) WHERE id = \(bind: try row.decode(column: "id", as: Int.self))").run()
+            taken[campaignId]!.insert(code.number)
+            joined.append((campaignId, code.number, nil))
+        }
+        try await markCollected(joined, on: sql)
+    }
+
+    /// The attribute a response names its case by (the code printed on the questionnaire).
+    public static let caseAttribute = "case"
 
     /// Digests of stored responses by id: of `ids` only (a few submissions) or of the whole campaign.
     private func storedDigests(campaignId: Int, ids: [String]?, on sql: any SQLDatabase) async throws -> [String: String] {

@@ -1,0 +1,229 @@
+import Foundation
+import SIPASCore
+import SQLKit
+
+/// The fieldwork state the audit chain vouches for, case by case: who holds a case, its
+/// disposition and date, its release, its re-check and decision, its history, its paper form's
+/// keyings and decided values. A change touches a few cases of a hundred thousand, so it must not
+/// digest them all: each case carries a keyed MAC of its own state (`cases.seal`), and a
+/// campaign's fieldwork seal is the sum of its cases' MACs (four 64-bit lanes, wrapping), moved
+/// by a change from the old MACs of the cases it touched to their new ones and recorded in the
+/// change's audit entry. Verification recomputes every case's MAC — naming a case edited behind
+/// the application's back — and their sum, which also catches a case rolled back with its old
+/// MAC. A case nobody has touched (drawn, never given) contributes nothing: a draw seals nothing.
+public struct FieldworkSeal: Sendable {
+    /// The audit entries' `entity` for a campaign's fieldwork state (`entity_id`: the campaign).
+    public static let entity = "fieldwork"
+    /// The schema version from which fieldwork is sealed.
+    public static let sinceVersion = 11
+
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// Fieldwork writers take turns (on PostgreSQL; SQLite has one writer): taken first, before
+    /// any case row is locked, so that two changes never wait on each other.
+    public static func lock(_ sql: any SQLDatabase, _ db: Database) async throws {
+        if db.engine == .postgres { try await sql.raw("SELECT pg_advisory_xact_lock(4242)").run() }
+    }
+
+    /// Seals anew the cases a change touched (by number) and appends the change's audit entry
+    /// carrying the campaign's new fieldwork seal, in the caller's transaction.
+    @discardableResult
+    public func record(campaignId: Int, cases numbers: [Int], change: AuditLog.Change, on sql: any SQLDatabase) async throws -> Int {
+        try await Self.lock(sql, db)
+        let numbers = Array(Set(numbers)).sorted()
+        let states = try await Self.states(campaignId: campaignId, numbers: numbers, on: sql)
+        let old = try await seals(campaignId: campaignId, numbers: numbers, on: sql)
+        var sum = try await lastRecorded(campaignId: campaignId, on: sql) ?? Lanes()
+        var updates: [(Int, String?)] = []
+        for number in numbers {
+            let new = states[number].map { db.auditSeal.mac($0) }
+            guard new != old[number] else { continue }
+            if let before = old[number] { sum.subtract(Lanes(hex: before)) }
+            if let new { sum.add(Lanes(hex: new)) }
+            updates.append((number, new))
+        }
+        try await write(campaignId: campaignId, updates, on: sql)
+        var change = change
+        change.entity = Self.entity
+        change.entityId = String(campaignId)
+        change.afterDigest = sum.hex
+        return try await AuditLog.append([change], on: sql, db: db)[0]
+    }
+
+    /// Seals every case of a campaign as it stands (a database written before sealing, or a
+    /// campaign whose seal was never recorded) and records the sum; nothing when no case was touched.
+    public func adopt(campaignId: Int, on sql: any SQLDatabase) async throws {
+        let states = try await Self.states(campaignId: campaignId, numbers: nil, on: sql)
+        guard !states.isEmpty else { return }
+        var sum = Lanes()
+        var updates: [(Int, String?)] = []
+        for (number, state) in states.sorted(by: { $0.key < $1.key }) {
+            let mac = db.auditSeal.mac(state)
+            sum.add(Lanes(hex: mac))
+            updates.append((number, mac))
+        }
+        try await write(campaignId: campaignId, updates, on: sql)
+        try await AuditLog.append([AuditLog.Change(userId: nil, actor: "system", action: "fieldwork.adopt", entity: Self.entity,
+                                                   entityId: String(campaignId), beforeDigest: nil, afterDigest: sum.hex,
+                                                   detail: "\(states.count) trường hợp được niêm phong khi bắt đầu niêm phong (state recorded when sealing began)")],
+                                  on: sql, db: db)
+    }
+
+    // MARK: Verification
+
+    /// What differs from the recorded fieldwork state, campaign by campaign (empty when all holds).
+    func verify(_ entries: [AuditLog.Entry]) async throws -> [String] {
+        var recorded: [Int: String] = [:]
+        for entry in entries where entry.entity == Self.entity {
+            if let digest = entry.afterDigest, let id = Int(entry.entityId) { recorded[id] = digest }
+        }
+        let campaigns = try await db.read { sql in
+            try await sql.raw("SELECT id FROM campaigns ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+        }
+        var findings: [String] = []
+        for campaign in campaigns {
+            let (states, stored) = try await db.read { sql in
+                (try await Self.states(campaignId: campaign, numbers: nil, on: sql), try await seals(campaignId: campaign, numbers: nil, on: sql))
+            }
+            var sum = Lanes()
+            var edited: [String] = []
+            for number in Set(states.keys).union(stored.keys).sorted() {
+                let mac = states[number].map { db.auditSeal.mac($0) }
+                if let mac { sum.add(Lanes(hex: mac)) }
+                if mac != stored[number] { edited.append(CaseCode(number: number).description) }
+            }
+            if !edited.isEmpty {
+                findings.append("kỳ \(campaign): trường hợp \(edited.prefix(10).joined(separator: ", "))\(edited.count > 10 ? " (và \(edited.count - 10) trường hợp khác)" : "") có người giữ, kết quả, phúc tra, lịch sử hoặc phiếu nhập khác với lần ghi cuối (cases changed)")
+            } else if sum.hex != (recorded[campaign] ?? Lanes().hex) {
+                findings.append("kỳ \(campaign): trạng thái điều tra thực địa khác với lần ghi cuối trong nhật ký — trường hợp bị xóa, thêm hoặc đưa về trạng thái cũ (fieldwork state rolled back, deleted or added)")
+            }
+        }
+        guard !findings.isEmpty else { return [] }
+        return ["điều tra thực địa bị sửa ngoài ứng dụng (fieldwork changed outside the application): " + findings.prefix(10).joined(separator: "; ")]
+    }
+
+    // MARK: A case's state
+
+    /// The state text of each touched case among `numbers` (all of the campaign's when nil);
+    /// untouched cases are absent.
+    static func states(campaignId: Int, numbers: [Int]?, on sql: any SQLDatabase) async throws -> [Int: String] {
+        var parts: [Int: [String]] = [:]
+        let sources: [(name: String, table: String, key: String, columns: [String])] = [
+            ("case", "cases", "number", ["status", "enumerator_id", "disposition_on", "released_for", "recheck", "recheck_decision"]),
+            ("form", "entry_forms", "case_number", ["received_on", "status", "response_id"]),
+            ("keying", "keyings", "case_number", ["pass", "keyer_id", "keyed_at", "answers"]),
+            ("decision", "keying_decisions", "case_number", ["item", "value", "decided_by", "decided_at"]),
+            ("event", "case_events", "case_number", ["id", "kind", "value", "occurred_on", "reason", "user_id", "recorded_at"]),
+        ]
+        for source in sources {
+            // Every column as text, the same in either engine.
+            let columns = source.columns.map { "CAST(\($0) AS TEXT) AS \($0)" }.joined(separator: ", ")
+            let select = SQLQueryString("SELECT \(unsafeRaw: source.key) AS k, \(unsafeRaw: columns) FROM \(unsafeRaw: source.table) WHERE campaign_id = \(bind: campaignId)")
+            let visit: (any SQLRow) throws -> Void = { row in
+                let values = try source.columns.map { try row.decode(column: $0, as: String?.self) ?? "∅" }
+                parts[try row.decode(column: "k", as: Int.self), default: []].append(source.name + ":" + values.joined(separator: "\u{1F}"))
+            }
+            if let numbers {
+                guard !numbers.isEmpty else { break }
+                var prefix = select
+                prefix.appendInterpolation(unsafeRaw: source.name == "case" ? " AND code IN (" : " AND case_number IN (")
+                let keys: [String] = source.name == "case" ? numbers.map { CaseCode(number: $0).description } : numbers.map(String.init)
+                try await inChunks(keys, prefix, integers: source.name != "case", on: sql, visit)
+            } else {
+                for row in try await sql.raw(select).all() { try visit(row) }
+            }
+        }
+        let untouched = "case:" + (["drawn"] + Array(repeating: "∅", count: 5)).joined(separator: "\u{1F}")
+        var out: [Int: String] = [:]
+        for (number, list) in parts {
+            // A case as drawn and never handed to anyone is its draw's, sealed with the campaign.
+            if list == [untouched] { continue }
+            out[number] = "\(campaignId)|\(number)|" + list.sorted().joined(separator: "\u{1E}")
+        }
+        return out
+    }
+
+    private static func inChunks(_ keys: [String], _ prefix: SQLQueryString, integers: Bool, on sql: any SQLDatabase,
+                                 _ visit: (any SQLRow) throws -> Void) async throws {
+        for start in stride(from: 0, to: keys.count, by: 400) {
+            var query = prefix
+            for (i, key) in keys[start..<min(start + 400, keys.count)].enumerated() {
+                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                if integers { query.appendInterpolation(bind: Int(key)!) } else { query.appendInterpolation(bind: key) }
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            for row in try await sql.raw(query).all() { try visit(row) }
+        }
+    }
+
+    // MARK: Stored MACs and the recorded sum
+
+    private func seals(campaignId: Int, numbers: [Int]?, on sql: any SQLDatabase) async throws -> [Int: String] {
+        var out: [Int: String] = [:]
+        let visit: (any SQLRow) throws -> Void = { row in
+            if let seal = try row.decode(column: "seal", as: String?.self) { out[try row.decode(column: "number", as: Int.self)] = seal }
+        }
+        let prefix: SQLQueryString = "SELECT number, seal FROM cases WHERE campaign_id = \(bind: campaignId) AND seal IS NOT NULL"
+        if let numbers {
+            var query = prefix
+            query.appendInterpolation(unsafeRaw: " AND code IN (")
+            try await Self.inChunks(numbers.map { CaseCode(number: $0).description }, query, integers: false, on: sql, visit)
+        } else {
+            for row in try await sql.raw(prefix).all() { try visit(row) }
+        }
+        return out
+    }
+
+    private func write(campaignId: Int, _ updates: [(Int, String?)], on sql: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: updates.count, by: 200) {
+            let chunk = updates[start..<min(start + 200, updates.count)]
+            var query = SQLQueryString("UPDATE cases SET seal = CASE code")
+            for (number, seal) in chunk {
+                query.appendInterpolation(unsafeRaw: " WHEN ")
+                query.appendInterpolation(bind: CaseCode(number: number).description)
+                query.appendInterpolation(unsafeRaw: " THEN ")
+                query.appendInterpolation(bind: seal)
+            }
+            query.appendInterpolation(unsafeRaw: " END WHERE campaign_id = ")
+            query.appendInterpolation(bind: campaignId)
+            query.appendInterpolation(unsafeRaw: " AND code IN (")
+            for (i, (number, _)) in chunk.enumerated() {
+                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: CaseCode(number: number).description)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            try await sql.raw(query).run()
+        }
+    }
+
+    private func lastRecorded(campaignId: Int, on sql: any SQLDatabase) async throws -> Lanes? {
+        let row = try await sql.raw("""
+            SELECT after_digest FROM audit_log WHERE entity = \(bind: Self.entity) AND entity_id = \(bind: String(campaignId))
+            AND after_digest IS NOT NULL ORDER BY id DESC LIMIT 1
+            """).first()
+        return try row?.decode(column: "after_digest", as: String?.self).map(Lanes.init(hex:))
+    }
+
+    /// A sum of MACs: four 64-bit lanes, each added and subtracted with wrap-around.
+    struct Lanes: Equatable {
+        var lanes: [UInt64] = [0, 0, 0, 0]
+
+        init() {}
+
+        init(hex: String) {
+            let bytes = AuditSeal.bytes(hex: hex) ?? []
+            for lane in 0..<4 {
+                var value: UInt64 = 0
+                for i in 0..<8 { value = value << 8 | UInt64(lane * 8 + i < bytes.count ? bytes[lane * 8 + i] : 0) }
+                lanes[lane] = value
+            }
+        }
+
+        mutating func add(_ other: Lanes) { for i in 0..<4 { lanes[i] &+= other.lanes[i] } }
+        mutating func subtract(_ other: Lanes) { for i in 0..<4 { lanes[i] &-= other.lanes[i] } }
+
+        var hex: String { lanes.map { String(format: "%016llx", $0) }.joined() }
+    }
+}

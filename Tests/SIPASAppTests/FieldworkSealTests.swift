@@ -1,0 +1,118 @@
+import Foundation
+import SIPASCore
+import SIPASStore
+import SIPASTestSupport
+import SQLKit
+import Testing
+@testable import SIPASApp
+
+/// The fieldwork under the audit chain: whatever the application changes verifies; what is
+/// changed behind its back — a disposition, a case's holder, a keying, a case rolled back with
+/// its old seal, a post office's province, a response moved to another case — is named.
+@Suite(.freshDatabase) struct FieldworkSealTests {
+    struct Worked {
+        let setting: FieldworkTests.Setting
+        let cases: [FieldworkRepository.FieldCase]
+        var p: Platform { setting.platform }
+        var id: Int { setting.campaign.id }
+    }
+
+    /// Assignments, dispositions, a replacement, a re-check and a form keyed twice, all through the application.
+    func worked() async throws -> Worked {
+        let s = try await FieldworkTests().setting()
+        let p = s.platform, id = s.campaign.id
+        _ = try await p.assignments.assign(campaign: id, unitIds: s.communes.map(\.id), to: s.an.id, by: s.admin)
+        _ = try await p.campaigns.setStatus(id, to: "fieldwork", by: s.admin)
+        let cases = try await p.fieldworkCases.list(campaign: id, by: s.an).map(\.fieldCase)
+        _ = try await p.dispositions.record(.init(code: cases[0].code, disposition: "delivered"), campaign: id, by: s.an)
+        _ = try await p.dispositions.record(.init(code: cases[0].code, disposition: "collected"), campaign: id, by: s.an)
+        _ = try await p.dispositions.record(.init(code: cases[1].code, disposition: "refused"), campaign: id, by: s.an)
+        _ = try await p.dispositions.replace(code: cases[1].code, campaign: id, by: s.admin)
+        _ = try await p.assignments.move(campaign: id, codes: [cases[2].code], to: s.binh.id, reason: "nghỉ phép", by: s.admin)
+        _ = try await p.rechecks.select(campaign: id, share: 1, by: s.admin)
+        let province = try await p.unitRegister.unit(code: "20", register: .reform2025, by: s.admin)
+        let system = try #require(try await p.accounts.find(username: "admin"))
+        var clerks: [User] = []
+        for name in ["t.nl1", "t.nl2"] {
+            clerks.append(try await p.accounts.create(.init(username: name, displayName: name, password: "Mật-khẩu-dài-2026", role: "data-entry-clerk",
+                                                            scopeUnitId: province.id), by: system))
+        }
+        let item = try await p.questionnaire(of: s.campaign).questionnaire.items.first { $0.type == .likert }!.code
+        for clerk in clerks { _ = try await p.doubleEntry.key(campaign: id, code: cases[3].code, answers: [item: "4"], by: clerk) }
+        _ = try await p.doubleEntry.key(campaign: id, code: cases[4].code, answers: [item: "3"], by: clerks[0])
+        return Worked(setting: s, cases: cases)
+    }
+
+    func problems(_ w: Worked) async throws -> [String] { try await AuditLog(w.p.db).verify().problems }
+
+    func tamper(_ w: Worked, _ statement: SQLQueryString) async throws {
+        try await w.p.db.transaction { sql in try await sql.raw(statement).run() }
+    }
+
+    @Test func whatTheApplicationChangedVerifies() async throws {
+        let w = try await worked()
+        #expect(try await problems(w) == [])
+        let sealed = try await w.p.db.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE campaign_id = \(bind: w.id) AND seal IS NOT NULL").first()!.decode(column: "n", as: Int.self)
+        }
+        #expect(sealed == w.cases.count + 1, "every assigned case and the released reserve, and no untouched reserve")
+    }
+
+    @Test func aDispositionOrAHolderChangedBehindTheApplicationsBackIsNamed() async throws {
+        let w = try await worked()
+        try await tamper(w, "UPDATE cases SET status = 'collected' WHERE campaign_id = \(bind: w.id) AND code = \(bind: w.cases[5].code)")
+        try await tamper(w, "UPDATE cases SET enumerator_id = \(bind: w.setting.binh.id) WHERE campaign_id = \(bind: w.id) AND code = \(bind: w.cases[6].code)")
+        let found = try await problems(w).joined()
+        #expect(found.contains(w.cases[5].code) && found.contains(w.cases[6].code) && found.contains("điều tra thực địa"), "\(found)")
+    }
+
+    @Test func aKeyingOrAnEventDeletedIsNamed() async throws {
+        let w = try await worked()
+        try await tamper(w, "DELETE FROM keyings WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: w.cases[4].number)")
+        try await tamper(w, "DELETE FROM case_events WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: w.cases[1].number)")
+        let found = try await problems(w).joined()
+        #expect(found.contains(w.cases[4].code) && found.contains(w.cases[1].code), "\(found)")
+    }
+
+    @Test func aCaseRolledBackWithItsOldSealIsCaughtByTheCampaignsSum() async throws {
+        let w = try await worked()
+        let code = w.cases[7].code
+        let before = try await w.p.db.read { sql in
+            try await sql.raw("SELECT status, disposition_on, seal FROM cases WHERE campaign_id = \(bind: w.id) AND code = \(bind: code)").first()!
+        }
+        let status = try before.decode(column: "status", as: String.self), on = try before.decode(column: "disposition_on", as: String?.self)
+        let seal = try before.decode(column: "seal", as: String?.self)
+        _ = try await w.p.dispositions.record(.init(code: code, disposition: "refused"), campaign: w.id, by: w.setting.an)
+        #expect(try await problems(w) == [])
+        try await tamper(w, "UPDATE cases SET status = \(bind: status), disposition_on = \(bind: on), seal = \(bind: seal) WHERE campaign_id = \(bind: w.id) AND code = \(bind: code)")
+        try await tamper(w, "DELETE FROM case_events WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: w.cases[7].number) AND value = 'refused'")
+        let found = try await problems(w).joined()
+        #expect(found.contains("kỳ \(w.id): trạng thái điều tra thực địa khác với lần ghi cuối"), "\(found)")
+    }
+
+    @Test func aPostOfficeMovedToAnotherProvinceAndAResponseMovedToAnotherCaseAreNamed() async throws {
+        let w = try await worked()
+        try await tamper(w, "UPDATE post_offices SET scope_unit_id = scope_unit_id + 1 WHERE id = \(bind: w.setting.office.id)")
+        try await tamper(w, "UPDATE responses SET case_number = \(bind: w.cases[9].number) WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: w.cases[3].number)")
+        let found = try await problems(w).joined()
+        #expect(found.contains("post-office \(w.setting.office.id)") && found.contains("post_offices"), "\(found)")
+        #expect(found.contains("trường hợp khác"), "\(found)")
+    }
+
+    @Test func aResponseForACaseRecordedAsARefusalIsFlaggedInItsHistory() async throws {
+        let w = try await worked()
+        let refused = w.cases[8]
+        _ = try await w.p.dispositions.record(.init(code: refused.code, disposition: "refused"), campaign: w.id, by: w.setting.an)
+        let records = [ResponseRepository.Record(responseId: "R-\(refused.code)", unitId: nil, channel: "paper", stratum: nil, psu: nil, weight: nil,
+                                                 attributes: ["case": refused.code], answers: "")]
+        let joined = try await ResponseCases(w.p).join(records, campaign: w.setting.campaign)
+        try await w.p.db.transaction { sql in
+            _ = try await w.p.store.responses.store([.init(campaignId: w.id, records: joined, audit: .init(userId: nil, actor: "test", action: "responses.import",
+                                                                                                                 entity: "campaign", entityId: String(w.id)))], on: sql)
+        }
+        let detail = try await w.p.fieldworkCases.detail(campaign: w.id, code: refused.code, by: w.setting.admin)
+        #expect(detail.line.fieldCase.status == "collected")
+        #expect(detail.events.last?.reason?.contains("đã ghi \"Từ chối\"; cần kiểm tra") == true, "\(detail.events)")
+        #expect(try await problems(w) == [])
+    }
+}
