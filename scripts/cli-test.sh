@@ -87,6 +87,25 @@ expect "publish" 0 $SIPAS publish --campaign LSN-VQ-2023 --database "$db"
 expect "publish twice is refused" 65 $SIPAS publish --campaign LSN-VQ-2023 --database "$db"
 contains "says it is published already" "$work/err" "đã được công bố"
 
+# Fieldwork from the command line, on the demo's campaign in fieldwork (LSN-VQ-2026).
+fw="--campaign LSN-VQ-2026 --database $db"
+expect "fieldwork progress by enumerator as CSV" 0 $SIPAS fieldwork progress $fw --as admin --by enumerator --csv "$work/progress.csv"
+contains "progress has the documented columns" "$work/progress.csv" "enumerator,cases,assigned,delivered,collected,refused,not_found,moved,ineligible,replaced,response_rate,rr1,cooperation_rate,refusal_rate,overdue"
+expect "an unknown grouping is a usage error" 2 $SIPAS fieldwork progress $fw --as admin --by district
+expect "a bảng kê with an unknown case changes nothing" 65 $SIPAS fieldwork record $fw --as dtv.an --file "$(printf 'ma_phieu,ket_qua\n999999-9,delivered\n' >"$work/bk.csv"; echo "$work/bk.csv")"
+contains "says which line and column" "$work/err" "dòng 2"
+expect "an enumerator prints only their own questionnaires" 0 $SIPAS fieldwork questionnaires $fw --as dtv.an --enumerator dtv.an --html "$work/phieu.html"
+expect "another enumerator's questionnaires are refused" 65 $SIPAS fieldwork questionnaires $fw --as dtv.an --enumerator dtv.binh --html "$work/phieu-binh.html"
+if command -v chromium >/dev/null && command -v zbarimg >/dev/null; then
+  expect "printed questionnaires as PDF" 0 $SIPAS fieldwork questionnaires $fw --as admin --enumerator dtv.an --pdf "$work/phieu.pdf"
+  # The QR code read back by an independent decoder names the case printed beside it.
+  pdftoppm -r 150 -f 1 -l 1 -png "$work/phieu.pdf" "$work/phieu" && decoded=$(zbarimg --raw -q "$work"/phieu-*1.png | head -1)
+  pdftotext -f 1 -l 1 "$work/phieu.pdf" "$work/phieu-1.txt"
+  if [ -n "${decoded:-}" ] && grep -q -- "$decoded" "$work/phieu-1.txt" && [[ "$decoded" =~ ^[0-9]{6}-[0-9]$ ]]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL the QR code of page 1 reads \"${decoded:-nothing}\", not the case code printed on it"; fi
+fi
+expect "the audit chain verifies after the demo's fieldwork" 0 $SIPAS audit verify --database "$db"
+
 # The database holds personal data: its folder is the owner's alone, its files and backups too.
 private="$work/private/sipas.sqlite"
 expect "migrate a new database" 0 $SIPAS migrate --database "$private"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and is missing: R with survey and yaml (the index cross-check),
 # PostgreSQL (the second engine), Chromium and its driver (the browser tests and the PDF report),
-# poppler's pdftotext (reading the PDF back), zlib's headers (the workbook's ZIP) and libqrencode
+# poppler's pdftotext (reading the PDF back), zbar's decoder (reading the QR codes back), zlib's headers (the workbook's ZIP) and libqrencode
 # (the questionnaires' QR codes; the build needs it) from Debian's
 # packages; schemathesis, Selenium, html5lib, axe-core's driver, openpyxl, pypdf and SciPy (the
 # disclosure auditor's linear programmes) from PyPI. Needs root (or sudo)
@@ -18,6 +18,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+# An independent QR decoder, to read the printed questionnaires' codes back.
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 # The build itself: libqrencode for the QR codes of printed questionnaires.
 [ -e /usr/include/qrencode.h ] || need+=(libqrencode-dev)

@@ -13,6 +13,8 @@ public final class Platform: Sendable {
     let store: Repositories
     /// Every response write goes through it: concurrent submissions commit together.
     let responseWriter: ResponseWriter
+    /// Keyed forms: clerks saving at the same moment commit together.
+    let keyingWriter: GroupCommit
     let throttle = SignInThrottle()
     let expensive = ExpensiveWork()
     let figuresCache = FiguresCache()
@@ -30,6 +32,7 @@ public final class Platform: Sendable {
         self.limits = limits
         store = Repositories(db, bcryptCost: bcryptCost)
         responseWriter = ResponseWriter(db)
+        keyingWriter = GroupCommit(db)
     }
 
     public var accounts: Accounts { Accounts(self) }
@@ -151,6 +154,18 @@ extension Platform {
             try await FieldworkSeal.lock(sql, db)
             return try await body(sql)
         }
+    }
+
+    /// A fieldwork change committed together with those arriving at the same moment (each alone
+    /// all the same: its own savepoint, result and error).
+    func groupedFieldworkTransaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        let db = self.db
+        do {
+            return try await keyingWriter.run { sql in
+                try await FieldworkSeal.lock(sql, db)
+                return try await body(sql)
+            }
+        } catch { throw AppError.from(error) }
     }
 
     /// Records a change to a campaign's fieldwork: the cases it touched are sealed anew and the

@@ -811,7 +811,14 @@ indices:
         d.get(f"{BASE}/campaigns/{cid}/entry")
         entry = d.find_element(By.ID, "code")
         self.assertEqual(d.switch_to.active_element, entry, "the case code has the focus")
+        # A typo in the code is caught by its check digit before any answer is keyed.
+        typo = code[:-1] + str((int(code[-1]) + 1) % 10)
+        entry.send_keys(typo, Keys.ENTER)
+        self.assertEqual(d.switch_to.active_element, entry, "a wrong check digit keeps the cursor on the code")
+        self.assertIn("sai chữ số kiểm tra", d.find_element(By.ID, "keying-status").text)
+        entry.clear()
         entry.send_keys(code, Keys.ENTER)
+        self.assertEqual(d.find_element(By.ID, "keying-status").text, "", "the message goes once the code is right")
         # GENDER then AGE: one key each, the cursor moves on by itself.
         d.switch_to.active_element.send_keys("1")
         self.assertEqual(d.switch_to.active_element.get_attribute("name"), "a.AGE")

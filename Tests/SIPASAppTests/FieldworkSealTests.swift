@@ -113,6 +113,8 @@ import Testing
         let detail = try await w.p.fieldworkCases.detail(campaign: w.id, code: refused.code, by: w.setting.admin)
         #expect(detail.line.fieldCase.status == "collected")
         #expect(detail.events.last?.reason?.contains("đã ghi \"Từ chối\"; cần kiểm tra") == true, "\(detail.events)")
+        #expect(try await w.p.fieldworkProgress.report(campaign: w.id, by: .unit, user: w.setting.admin).toCheck == [refused.code])
+        #expect(try await w.p.fieldworkProgress.report(campaign: w.id, by: .enumerator, user: w.setting.supervisor).toCheck == [], "the administrator's to find out")
         #expect(try await problems(w) == [])
     }
 }

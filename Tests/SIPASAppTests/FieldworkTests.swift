@@ -80,6 +80,11 @@ import Testing
         let mine = try await p.fieldworkCases.list(campaign: id, by: s.an)
         #expect(mine.count == 12 && mine.allSatisfy { $0.enumerator == "t.an" && $0.fieldCase.status == "assigned" })
         #expect(mine.allSatisfy { !($0.contact["name"] ?? "").isEmpty && $0.contact["phone"] != nil }, "contacts decrypted for the holder: \(mine.first!.contact)")
+        // The reading's audit entry names whose contacts were read (codes, never the contacts).
+        let reading = try #require(try await AuditLog(p.db).list(limit: 1, offset: 0, filter: .init(action: "fieldwork.contacts")).first)
+        #expect(mine.allSatisfy { line in reading.detail.contains(line.fieldCase.code) || reading.detail.contains(" … ") }, "\(reading.detail)")
+        #expect(reading.actor == "t.an" && reading.detail.hasPrefix("đọc thông tin liên hệ của 12 trường hợp: ") && !reading.detail.contains(mine[0].contact["name"]!))
+        #expect(FieldworkCases.runs([5, 1, 2, 3, 9]) == "\(CaseCode(number: 1)) … \(CaseCode(number: 3)), \(CaseCode(number: 5)), \(CaseCode(number: 9))")
         let theirs = try await p.fieldworkCases.list(campaign: id, by: s.binh)
         #expect(Set(theirs.map(\.fieldCase.code)).isDisjoint(with: mine.map(\.fieldCase.code)))
         // Another enumerator's case is no case at all for an: detail, disposition and replacement alike.

@@ -68,6 +68,10 @@ import Testing
             var now = try await s.state()
             now["audit_log"] = nil
             #expect(now == before)
+            // A refused form comes back as it was typed: the outcome chosen, the date, the note (escaped).
+            let typo = try await s.post("/campaigns/\(id)/fieldwork/cases/\(code)", form: "_csrf=\(token)&disposition=delivered&date=31%2F02%2F2026&note=Nh%C3%A0%20%3Cb%3E%C4%91%C3%B3ng%3C%2Fb%3E", cookie: cookie)
+            #expect(typo.status == 422 && typo.body.contains("value=\"31/02/2026\"") && typo.body.contains("<option value=\"delivered\" selected>"), "\(typo.body.prefix(300))")
+            #expect(typo.body.contains("value=\"Nhà &lt;b&gt;đóng&lt;/b&gt;\"") && !typo.body.contains("<b>đóng"))
             let done = try await s.post("/campaigns/\(id)/fieldwork/cases/\(code)", form: "_csrf=\(token)&disposition=delivered&date=01%2F12%2F2026", cookie: cookie)
             #expect(done.status == 303)
             let after = try await s.page("/campaigns/\(id)/fieldwork/cases?message=recorded", cookie: cookie)

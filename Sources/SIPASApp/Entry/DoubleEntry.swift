@@ -54,7 +54,7 @@ public struct DoubleEntry: Sendable {
         let records = try await verifiedRecord(campaign, c, answers: checked.answers)
         try await Responses(platform).requireInScope(records, campaign: campaign, user: user)
         do {
-            return try await platform.fieldworkTransaction { sql in
+            return try await platform.groupedFieldworkTransaction { sql in
                 let store = EntryRepository()
                 let earlier = try await store.keyings(campaignId: campaignId, caseNumber: c.number, on: sql)
                 let form = try await store.form(campaignId: campaignId, caseNumber: c.number, on: sql)
@@ -112,7 +112,8 @@ public struct DoubleEntry: Sendable {
 
     private func storeResponse(_ records: [ResponseRepository.Record], campaign: Campaign, caseNumber: Int, user: User, on sql: any SQLDatabase) async throws {
         let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign", entityId: String(campaign.id))
-        let outcome = try await platform.store.responses.store([.init(campaignId: campaign.id, records: records, audit: audit)], on: sql)
+        // The caller seals the case once it is verified (`recordFieldwork`), collection included.
+        let outcome = try await platform.store.responses.store([.init(campaignId: campaign.id, records: records, audit: audit)], sealedByCaller: true, on: sql)
         if case .failure = outcome.first {
             throw AppError.conflict("phiếu \(records.first?.responseId ?? "") đã có với nội dung khác (a response with this id exists)", field: "/code")
         }

@@ -94,10 +94,10 @@ public struct FieldworkCases: Sendable {
                     guard let text = sealed[c.number] else { continue }
                     contacts[c.number] = try ContactJSON.decode(try seal.open(text, context: "frame/\(campaignId)/\(c.frameKey)"))
                 }
-                let count = contacts.count
+                let read = Array(contacts.keys)
                 try await platform.transaction { sql in
                     try await platform.record(scope.user, "fieldwork.contacts", entity: "campaign", id: String(campaignId),
-                                              detail: "đọc thông tin liên hệ của \(count) trường hợp", on: sql)
+                                              detail: "đọc thông tin liên hệ của \(read.count) trường hợp: \(Self.runs(read))", on: sql)
                 }
             }
         }
@@ -105,5 +105,16 @@ public struct FieldworkCases: Sendable {
             Line(fieldCase: c, unit: unitById[c.unitId], enumerator: c.enumeratorId.flatMap { names[$0] }, contact: contacts[c.number] ?? [:],
                  next: c.disposition?.next.filter { $0 != .replaced } ?? [])
         }
+    }
+
+    /// Case numbers as runs of codes ("000001-3 … 000012-6, 000020-1"): whom a reading reached,
+    /// short enough for an audit entry when it is a whole commune's list.
+    static func runs(_ numbers: [Int]) -> String {
+        var runs: [(Int, Int)] = []
+        for n in numbers.sorted() {
+            if let last = runs.last, last.1 + 1 == n { runs[runs.count - 1].1 = n } else { runs.append((n, n)) }
+        }
+        let shown = runs.prefix(200).map { a, b in a == b ? CaseCode(number: a).description : "\(CaseCode(number: a)) … \(CaseCode(number: b))" }
+        return shown.joined(separator: ", ") + (runs.count > 200 ? " và \(runs.count - 200) dãy khác" : "")
     }
 }

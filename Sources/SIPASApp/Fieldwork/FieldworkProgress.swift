@@ -31,6 +31,9 @@ public struct FieldworkProgress: Sendable {
         public var endsOn: String?
         /// (day, disposition, count) of dispositions recorded, by the day they happened.
         public var perDay: [(day: String, disposition: Disposition, count: Int)]
+        /// For administrators: cases whose form came back after the enumerator recorded a
+        /// non-response — the form is counted; whether the refusal or the form is wrong is theirs to find out.
+        public var toCheck: [String] = []
     }
 
     public func report(campaign id: Int, by grouping: Grouping, user: User?) async throws -> Report {
@@ -84,8 +87,13 @@ public struct FieldworkProgress: Sendable {
         }
         for row in groups.values { total.add(row.counts) }
         let rows = groups.values.sorted { ($0.key.isEmpty ? 1 : 0, $0.key) < ($1.key.isEmpty ? 1 : 0, $1.key) }
-        return Report(campaign: scope.campaign, grouping: grouping, rows: rows, total: total, endsOn: endsOn,
-                      perDay: perDay.compactMap { d in Disposition(rawValue: d.value).map { (d.day, $0, d.count) } })
+        var report = Report(campaign: scope.campaign, grouping: grouping, rows: rows, total: total, endsOn: endsOn,
+                            perDay: perDay.compactMap { d in Disposition(rawValue: d.value).map { (d.day, $0, d.count) } })
+        if scope.isAdmin {
+            report.toCheck = try await platform.read { sql in try await FieldworkRepository().collectedAfterNonResponse(campaignId: campaignId, on: sql) }
+                .map { CaseCode(number: $0).description }
+        }
+        return report
     }
 }
 

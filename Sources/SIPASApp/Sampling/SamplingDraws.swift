@@ -76,8 +76,8 @@ public struct SamplingDraws: Sendable {
             if responses > 0 {
                 throw AppError.conflict("kỳ đã có \(responses) phiếu trả lời gắn với mẫu hiện tại; không rút lại được (responses already use this draw)", field: "/reason")
             }
-            if try await FieldworkRepository().anyAssigned(campaignId: campaign.id, on: sql) {
-                throw AppError.conflict("các trường hợp của mẫu hiện tại đã được giao cho điều tra viên; không rút lại được (cases are already assigned)", field: "/reason")
+            if try await FieldworkRepository().anyWorkedOn(campaignId: campaign.id, on: sql) {
+                throw AppError.conflict("các trường hợp của mẫu hiện tại đã được giao cho điều tra viên hoặc đã có phiếu nhập; không rút lại được (cases are already assigned or keyed)", field: "/reason")
             }
             let now = try await store.draws(campaignId: campaign.id, on: sql)
             let current = try await store.latestFrame(campaignId: campaign.id, on: sql)

@@ -38,6 +38,9 @@ struct FieldworkPage: Sendable {
     var enumeratorOptions: [Option] = []
     var mayAssign: Bool = false
     var anyUnassigned: Bool = false
+    /// Cases whose form came back after a recorded non-response.
+    var toCheck: [String] = []
+    var anyToCheck = false
 
     static func make(_ platform: Platform, campaign id: Int, by: String?, user: User, csrf: String?, notice: String?) async throws -> FieldworkPage {
         let grouping = FieldworkProgress.Grouping(rawValue: by ?? "") ?? (user.role == .fieldSupervisor ? .enumerator : .unit)
@@ -51,7 +54,7 @@ struct FieldworkPage: Sendable {
             groupLabel: labels[grouping]!, dispositions: Disposition.allCases.map(\.shortLabel),
             rows: report.rows.map { Self.row($0.key.isEmpty ? "—" : $0.key, $0.label, $0.counts) }, total: Self.row("", "Tổng", report.total),
             endsOn: report.endsOn.map { VietnameseFormat.date($0) }, csv: "/api/v1/campaigns/\(id)/fieldwork/progress?by=\(grouping.rawValue)&format=csv",
-            chart: Self.chart(report), isAdmin: user.role == .systemAdmin || user.role == .provinceAdmin)
+            chart: Self.chart(report), isAdmin: user.role == .systemAdmin || user.role == .provinceAdmin, toCheck: report.toCheck, anyToCheck: !report.toCheck.isEmpty)
         if page.isAdmin, let preview = try? await platform.assignments.preview(campaign: id, by: user) {
             page.mayAssign = c.status == .sampling || c.status == .fieldwork
             page.loads = preview.loads.map { Load(username: $0.enumerator.username, name: $0.enumerator.displayName, postOffice: $0.postOffice,
@@ -94,11 +97,13 @@ struct FieldworkPage: Sendable {
 
 /// An account's cases with what to do next: a phone's screen for an enumerator.
 struct FieldworkCasesPage: Sendable {
-    struct Option: Sendable { var value: String; var label: String }
+    struct Option: Sendable { var value: String; var label: String; var selected = false }
     struct Card: Sendable {
         var code: String; var unit: String; var name: String; var address: String; var phone: String; var phoneHref: String
         var status: String; var statusClass: String; var since: String; var enumerator: String?; var reserveFor: String?
         var next: [Option]; var hasNext: Bool; var replaceable: Bool; var recheck: String?
+        /// What the form shows: today and no note, or what was typed into a form the server refused.
+        var date: String; var note = ""
     }
 
     var chrome: Chrome
@@ -131,7 +136,7 @@ struct FieldworkCasesPage: Sendable {
                         status: c.disposition?.label ?? "Chưa giao", statusClass: "status-" + c.status, since: c.dispositionOn.map { VietnameseFormat.date($0) } ?? "",
                         enumerator: user.role == .enumerator ? nil : l.enumerator, reserveFor: c.releasedFor.map { CaseCode(number: $0).description },
                         next: l.next.map { Option(value: $0.rawValue, label: $0.label) }, hasNext: !l.next.isEmpty, replaceable: mayReplace && (c.disposition?.isNonResponse ?? false),
-                        recheck: c.recheck.flatMap { Rechecks.Outcome(rawValue: $0)?.label })
+                        recheck: c.recheck.flatMap { Rechecks.Outcome(rawValue: $0)?.label }, date: VietnameseFormat.date(FieldworkRepository.today()))
         }
         return FieldworkCasesPage(chrome: Chrome(title: "Trường hợp được giao — \(campaign.code)", user: user, csrf: csrf, section: "campaigns"),
                                   campaign: CampaignLine(campaign), notice: notice, cards: cards, count: VietnameseFormat.count(cards.count),
@@ -139,6 +144,14 @@ struct FieldworkCasesPage: Sendable {
                                   open: campaign.status == .fieldwork || campaign.status == .entry,
                                   overview: AccessPolicy.allows(user.role, .readFieldwork),
                                   printable: user.role == .enumerator ? user.id : enumerator)
+    }
+
+    /// A refused form shows again as it was typed (on a phone, nothing is typed twice).
+    mutating func keep(_ typed: [String: String], code: String) {
+        guard let i = cards.firstIndex(where: { $0.code == code }) else { return }
+        for j in cards[i].next.indices { cards[i].next[j].selected = cards[i].next[j].value == typed["disposition"] }
+        if let date = typed["date"] { cards[i].date = date }
+        cards[i].note = typed["note"] ?? ""
     }
 }
 

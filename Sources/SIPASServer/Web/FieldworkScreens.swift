@@ -46,7 +46,8 @@ extension WebScreens {
         form("/campaigns/{id}/fieldwork/cases/{code}") { _, context, user, form in
             let id = try Self.id(context)
             let code = context.parameters.get("code") ?? ""
-            return try await orCasesPage(id, user, context, code: code) {
+            let typed = ["disposition": form["disposition"] ?? "", "date": form["date"] ?? "", "note": form["note"] ?? ""]
+            return try await orCasesPage(id, user, context, code: code, typed: typed) {
                 _ = try await platform.dispositions.record(.init(code: code, disposition: form["disposition"] ?? "", date: form["date"].flatMap { $0.isEmpty ? nil : $0 },
                                                                  note: form["note"].flatMap { $0.isEmpty ? nil : $0 }), campaign: id, by: user)
                 return "recorded"
@@ -177,7 +178,8 @@ extension WebScreens {
         }
     }
 
-    private func orCasesPage(_ id: Int, _ user: User, _ context: AppRequestContext, code: String?, _ body: () async throws -> String) async throws -> Response {
+    private func orCasesPage(_ id: Int, _ user: User, _ context: AppRequestContext, code: String?, typed: [String: String] = [:],
+                             _ body: () async throws -> String) async throws -> Response {
         do {
             return Self.redirect("/campaigns/\(id)/fieldwork/cases?message=\(try await body())" + (code.map { "#c\($0)" } ?? ""))
         } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed].contains(error.kind) {
@@ -185,6 +187,7 @@ extension WebScreens {
             page.error = WebMessage.vietnamese(error.message)
             page.errorCode = code
             page.problems = error.items.map(ErrorPage.Item.init)
+            if let code { page.keep(typed, code: code) }
             return templates.page("fieldwork-cases", page, status: error.status)
         }
     }

@@ -33,8 +33,7 @@ public struct FieldworkSeal: Sendable {
     public func record(campaignId: Int, cases numbers: [Int], change: AuditLog.Change, on sql: any SQLDatabase) async throws -> Int {
         try await Self.lock(sql, db)
         let numbers = Array(Set(numbers)).sorted()
-        let states = try await Self.states(campaignId: campaignId, numbers: numbers, on: sql)
-        let old = try await seals(campaignId: campaignId, numbers: numbers, on: sql)
+        let (states, old) = try await Self.states(campaignId: campaignId, numbers: numbers, on: sql)
         var sum = try await lastRecorded(campaignId: campaignId, on: sql) ?? Lanes()
         var updates: [(Int, String?)] = []
         for number in numbers {
@@ -55,7 +54,7 @@ public struct FieldworkSeal: Sendable {
     /// Seals every case of a campaign as it stands (a database written before sealing, or a
     /// campaign whose seal was never recorded) and records the sum; nothing when no case was touched.
     public func adopt(campaignId: Int, on sql: any SQLDatabase) async throws {
-        let states = try await Self.states(campaignId: campaignId, numbers: nil, on: sql)
+        let states = try await Self.states(campaignId: campaignId, numbers: nil, on: sql).states
         guard !states.isEmpty else { return }
         var sum = Lanes()
         var updates: [(Int, String?)] = []
@@ -84,9 +83,7 @@ public struct FieldworkSeal: Sendable {
         }
         var findings: [String] = []
         for campaign in campaigns {
-            let (states, stored) = try await db.read { sql in
-                (try await Self.states(campaignId: campaign, numbers: nil, on: sql), try await seals(campaignId: campaign, numbers: nil, on: sql))
-            }
+            let (states, stored) = try await db.read { sql in try await Self.states(campaignId: campaign, numbers: nil, on: sql) }
             var sum = Lanes()
             var edited: [String] = []
             for number in Set(states.keys).union(stored.keys).sorted() {
@@ -106,34 +103,25 @@ public struct FieldworkSeal: Sendable {
 
     // MARK: A case's state
 
-    /// The state text of each touched case among `numbers` (all of the campaign's when nil);
-    /// untouched cases are absent.
-    static func states(campaignId: Int, numbers: [Int]?, on sql: any SQLDatabase) async throws -> [Int: String] {
+    /// The state text of each touched case among `numbers` (all of the campaign's when nil) —
+    /// untouched cases are absent — and the MAC each case carries now. One query (per 400 cases):
+    /// the five tables' rows as text, side by side.
+    static func states(campaignId: Int, numbers: [Int]?, on sql: any SQLDatabase) async throws -> (states: [Int: String], seals: [Int: String]) {
         var parts: [Int: [String]] = [:]
-        let sources: [(name: String, table: String, key: String, columns: [String])] = [
-            ("case", "cases", "number", ["status", "enumerator_id", "disposition_on", "released_for", "recheck", "recheck_decision"]),
-            ("form", "entry_forms", "case_number", ["received_on", "status", "response_id"]),
-            ("keying", "keyings", "case_number", ["pass", "keyer_id", "keyed_at", "answers"]),
-            ("decision", "keying_decisions", "case_number", ["item", "value", "decided_by", "decided_at"]),
-            ("event", "case_events", "case_number", ["id", "kind", "value", "occurred_on", "reason", "user_id", "recorded_at"]),
-        ]
-        for source in sources {
-            // Every column as text, the same in either engine.
-            let columns = source.columns.map { "CAST(\($0) AS TEXT) AS \($0)" }.joined(separator: ", ")
-            let select = SQLQueryString("SELECT \(unsafeRaw: source.key) AS k, \(unsafeRaw: columns) FROM \(unsafeRaw: source.table) WHERE campaign_id = \(bind: campaignId)")
-            let visit: (any SQLRow) throws -> Void = { row in
-                let values = try source.columns.map { try row.decode(column: $0, as: String?.self) ?? "∅" }
-                parts[try row.decode(column: "k", as: Int.self), default: []].append(source.name + ":" + values.joined(separator: "\u{1F}"))
+        var seals: [Int: String] = [:]
+        let visit: (any SQLRow) throws -> Void = { row in
+            let source = try row.decode(column: "src", as: String.self), number = try row.decode(column: "k", as: Int.self)
+            let width = Self.sources.first { $0.name == source }?.columns.count ?? 0
+            let values = try (0..<width).map { try row.decode(column: "v\($0)", as: String?.self) ?? "∅" }
+            parts[number, default: []].append(source + ":" + values.joined(separator: "\u{1F}"))
+            if source == "case", let seal = try row.decode(column: "seal", as: String?.self) { seals[number] = seal }
+        }
+        if let numbers {
+            for start in stride(from: 0, to: numbers.count, by: 400) {
+                try await sql.raw(Self.union(campaignId, Array(numbers[start..<min(start + 400, numbers.count)]))).all().forEach(visit)
             }
-            if let numbers {
-                guard !numbers.isEmpty else { break }
-                var prefix = select
-                prefix.appendInterpolation(unsafeRaw: source.name == "case" ? " AND code IN (" : " AND case_number IN (")
-                let keys: [String] = source.name == "case" ? numbers.map { CaseCode(number: $0).description } : numbers.map(String.init)
-                try await inChunks(keys, prefix, integers: source.name != "case", on: sql, visit)
-            } else {
-                for row in try await sql.raw(select).all() { try visit(row) }
-            }
+        } else {
+            try await sql.raw(Self.union(campaignId, nil)).all().forEach(visit)
         }
         let untouched = "case:" + (["drawn"] + Array(repeating: "∅", count: 5)).joined(separator: "\u{1F}")
         var out: [Int: String] = [:]
@@ -142,39 +130,40 @@ public struct FieldworkSeal: Sendable {
             if list == [untouched] { continue }
             out[number] = "\(campaignId)|\(number)|" + list.sorted().joined(separator: "\u{1E}")
         }
-        return out
+        return (out, seals)
     }
 
-    private static func inChunks(_ keys: [String], _ prefix: SQLQueryString, integers: Bool, on sql: any SQLDatabase,
-                                 _ visit: (any SQLRow) throws -> Void) async throws {
-        for start in stride(from: 0, to: keys.count, by: 400) {
-            var query = prefix
-            for (i, key) in keys[start..<min(start + 400, keys.count)].enumerated() {
-                if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                if integers { query.appendInterpolation(bind: Int(key)!) } else { query.appendInterpolation(bind: key) }
+    /// What a case's state is made of: each table's rows for it, these columns.
+    static let sources: [(name: String, table: String, key: String, columns: [String])] = [
+        ("case", "cases", "number", ["status", "enumerator_id", "disposition_on", "released_for", "recheck", "recheck_decision"]),
+        ("form", "entry_forms", "case_number", ["received_on", "status", "response_id"]),
+        ("keying", "keyings", "case_number", ["pass", "keyer_id", "keyed_at", "answers"]),
+        ("decision", "keying_decisions", "case_number", ["item", "value", "decided_by", "decided_at"]),
+        ("event", "case_events", "case_number", ["id", "kind", "value", "occurred_on", "reason", "user_id", "recorded_at"]),
+    ]
+
+    /// The sources' rows of a campaign's cases (these, or all) as one result: every column as
+    /// text, the same in either engine, padded to the widest source.
+    private static func union(_ campaignId: Int, _ numbers: [Int]?) -> SQLQueryString {
+        let width = sources.map(\.columns.count).max()!
+        var query = SQLQueryString("")
+        for (i, source) in sources.enumerated() {
+            let values = (0..<width).map { j in j < source.columns.count ? "CAST(\(source.columns[j]) AS TEXT) AS v\(j)" : "CAST(NULL AS TEXT) AS v\(j)" }
+            let seal = source.name == "case" ? "seal" : "CAST(NULL AS TEXT)"
+            query.appendInterpolation(unsafeRaw: (i > 0 ? " UNION ALL " : "") + "SELECT '\(source.name)' AS src, \(source.key) AS k, \(values.joined(separator: ", ")), \(seal) AS seal FROM \(source.table) WHERE campaign_id = ")
+            query.appendInterpolation(bind: campaignId)
+            guard let numbers else { continue }
+            query.appendInterpolation(unsafeRaw: source.name == "case" ? " AND code IN (" : " AND case_number IN (")
+            for (j, number) in numbers.enumerated() {
+                if j > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                if source.name == "case" { query.appendInterpolation(bind: CaseCode(number: number).description) } else { query.appendInterpolation(bind: number) }
             }
             query.appendInterpolation(unsafeRaw: ")")
-            for row in try await sql.raw(query).all() { try visit(row) }
         }
+        return query
     }
 
     // MARK: Stored MACs and the recorded sum
-
-    private func seals(campaignId: Int, numbers: [Int]?, on sql: any SQLDatabase) async throws -> [Int: String] {
-        var out: [Int: String] = [:]
-        let visit: (any SQLRow) throws -> Void = { row in
-            if let seal = try row.decode(column: "seal", as: String?.self) { out[try row.decode(column: "number", as: Int.self)] = seal }
-        }
-        let prefix: SQLQueryString = "SELECT number, seal FROM cases WHERE campaign_id = \(bind: campaignId) AND seal IS NOT NULL"
-        if let numbers {
-            var query = prefix
-            query.appendInterpolation(unsafeRaw: " AND code IN (")
-            try await Self.inChunks(numbers.map { CaseCode(number: $0).description }, query, integers: false, on: sql, visit)
-        } else {
-            for row in try await sql.raw(prefix).all() { try visit(row) }
-        }
-        return out
-    }
 
     private func write(campaignId: Int, _ updates: [(Int, String?)], on sql: any SQLDatabase) async throws {
         for start in stride(from: 0, to: updates.count, by: 200) {

@@ -166,9 +166,10 @@ public struct FieldworkRepository: Sendable {
             """).run()
     }
 
-    /// Whether any case of the campaign was given to someone (a redraw would take it away).
-    public func anyAssigned(campaignId: Int, on sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw("SELECT 1 AS x FROM cases WHERE campaign_id = \(bind: campaignId) AND enumerator_id IS NOT NULL LIMIT 1").first() != nil
+    /// Whether any case of the campaign was given to someone or otherwise worked on — a form keyed,
+    /// a reserve released (sealed: `FieldworkSeal`): a redraw would take it away.
+    public func anyWorkedOn(campaignId: Int, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT 1 AS x FROM cases WHERE campaign_id = \(bind: campaignId) AND (enumerator_id IS NOT NULL OR seal IS NOT NULL) LIMIT 1").first() != nil
     }
 
     // MARK: Events
@@ -219,6 +220,14 @@ public struct FieldworkRepository: Sendable {
             out[try row.decode(column: "case_number", as: Int.self), default: [:]][try row.decode(column: "value", as: String.self)] = try row.decode(column: "occurred_on", as: String.self)
         }
         return out
+    }
+
+    /// Cases whose response arrived after the enumerator had recorded a non-response (to check).
+    public func collectedAfterNonResponse(campaignId: Int, on sql: any SQLDatabase) async throws -> [Int] {
+        try await sql.raw("""
+            SELECT DISTINCT case_number FROM case_events WHERE campaign_id = \(bind: campaignId) AND kind = 'disposition' AND value = 'collected'
+            AND reason LIKE \(bind: ResponseRepository.collectedAfterPrefix + "%") ORDER BY case_number
+            """).all().map { try $0.decode(column: "case_number", as: Int.self) }
     }
 
     /// Dispositions recorded per day (the progress chart).

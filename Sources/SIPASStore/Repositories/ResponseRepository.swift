@@ -181,7 +181,9 @@ public struct ResponseRepository: Sendable {
     /// re-imports change nothing, a response id already stored with other content refuses its
     /// submission, and a later submission sees an earlier one's responses as stored. One read of existing ids per
     /// campaign, one insert per 200 responses, one audit append for the lot.
-    public func store(_ submissions: [Submission], on sql: any SQLDatabase) async throws -> [Result<Stored, Conflict>] {
+    /// `sealedByCaller`: the caller seals the fieldwork of the cases it stores responses for in
+    /// this transaction itself (a keyed form), so their collection is not sealed twice.
+    public func store(_ submissions: [Submission], sealedByCaller: Bool = false, on sql: any SQLDatabase) async throws -> [Result<Stored, Conflict>] {
         if db.engine == .postgres {
             // Response writers take turns (the audit chain's lock, held to commit), so that ids
             // become visible in increasing order even with several servers: readers that resume
@@ -231,14 +233,14 @@ public struct ResponseRepository: Sendable {
         }
         let auditIds = try await AuditLog.append(changes, on: sql, db: db)
         try await insert(fresh.map { ($0.campaignId, $0.record, $0.digest, $0.change.map { auditIds[$0] }) }, on: sql)
-        try await markCollected(answered, on: sql)
+        try await markCollected(answered, sealing: !sealedByCaller, on: sql)
         return outcomes
     }
 
     /// A stored response is its case's questionnaire back: the case is collected, with an event
     /// saying so — and, when the enumerator had recorded a non-response, saying that too, for the
     /// administrator to look at — in the response's transaction, sealed with the fieldwork.
-    private func markCollected(_ answered: [(campaignId: Int, number: Int, actor: AuditLog.Change?)], on sql: any SQLDatabase) async throws {
+    private func markCollected(_ answered: [(campaignId: Int, number: Int, actor: AuditLog.Change?)], sealing: Bool = true, on sql: any SQLDatabase) async throws {
         let today = String(Timestamp.now().prefix(10))
         for campaignId in Set(answered.map(\.campaignId)).sorted() {
             let mine = answered.filter { $0.campaignId == campaignId }
@@ -256,6 +258,7 @@ public struct ResponseRepository: Sendable {
                 let reason = Self.nonResponses.contains(before) ? Self.collectedAfter(before) : "phiếu đã được lưu (a response was stored)"
                 return .init(caseNumber: a.number, kind: "disposition", value: "collected", occurredOn: today, reason: reason, userId: a.actor?.userId)
             }, campaignId: campaignId, on: sql)
+            guard sealing else { continue }
             let actor = changing.first?.actor
             try await FieldworkSeal(db).record(campaignId: campaignId, cases: changing.map(\.number), change: AuditLog.Change(
                 userId: actor?.userId, actor: actor?.actor ?? "system", action: "fieldwork.collect", entity: FieldworkSeal.entity,
@@ -267,9 +270,11 @@ public struct ResponseRepository: Sendable {
     static let collectable: Set<String> = ["drawn", "assigned", "delivered", "refused", "not_found", "moved"]
     static let nonResponses: Set<String> = ["refused", "not_found", "moved"]
 
+    static let collectedAfterPrefix = "phiếu đã được lưu dù điều tra viên đã ghi"
+
     /// The event's reason when a response arrives for a case recorded as a non-response.
     public static func collectedAfter(_ status: String) -> String {
-        "phiếu đã được lưu dù điều tra viên đã ghi \"\(Disposition(rawValue: status)?.label ?? status)\"; cần kiểm tra (a response arrived for a case recorded as \(status))"
+        collectedAfterPrefix + " \"\(Disposition(rawValue: status)?.label ?? status)\"; cần kiểm tra (a response arrived for a case recorded as \(status))"
     }
 
     /// Gives responses stored before their case was a column (it was only their `case` attribute)

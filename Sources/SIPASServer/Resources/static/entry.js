@@ -49,7 +49,32 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     form.querySelector("button[type=submit]").focus();
   }
+  // The case code's Damm check digit, as the server checks it: a typo is caught before any answer is keyed.
+  var damm = [[0,3,1,7,5,9,8,6,4,2],[7,0,9,2,1,5,4,8,6,3],[4,2,0,6,8,7,1,3,5,9],[1,7,5,0,9,8,3,4,2,6],[6,1,2,3,0,4,5,9,7,8],
+              [3,6,7,4,2,0,9,5,8,1],[5,8,6,9,7,2,0,1,3,4],[8,9,4,5,3,6,2,0,1,7],[9,4,3,8,6,1,7,2,0,5],[2,5,8,1,4,3,6,7,9,0]];
+  var code = document.getElementById("code");
+  function codeHolds() {
+    var digits = code.value.replace(/[\s-]/g, "");
+    if (digits === "") return true;
+    if (!/^[0-9]{2,12}$/.test(digits)) return false;
+    var interim = 0;
+    for (var i = 0; i < digits.length; i++) interim = damm[interim][digits.charCodeAt(i) - 48];
+    return interim === 0;
+  }
+  function checkCode() {
+    if (codeHolds()) {
+      code.removeAttribute("aria-invalid");
+      if (status.getAttribute("data-about") === "code") { status.textContent = ""; status.removeAttribute("data-about"); }
+      return true;
+    }
+    code.setAttribute("aria-invalid", "true");
+    status.setAttribute("data-about", "code");
+    status.textContent = "Mã phiếu " + code.value + " sai chữ số kiểm tra; đọc lại mã in trên phiếu.";
+    return false;
+  }
+  if (code) code.addEventListener("change", checkCode);
   function allowed(input) {
+    if (input === code) return checkCode();
     var codes = (input.getAttribute("data-codes") || "").split(" ").filter(Boolean);
     var v = input.value.trim();
     return v === "" || codes.length === 0 || codes.indexOf(v) >= 0;
@@ -76,6 +101,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
   form.addEventListener("submit", function (event) {
+    if (code && !checkCode()) { event.preventDefault(); code.focus(); code.select(); return; }
     var bad = inputs.filter(function (input) { return !input.disabled && input.hasAttribute("data-codes") && !allowed(input); });
     if (bad.length) { event.preventDefault(); bad[0].focus(); status.textContent = "Còn mã không hợp lệ ở câu " + bad[0].getAttribute("data-item") + "."; }
   });
