@@ -95,7 +95,7 @@ expect "an unknown grouping is a usage error" 2 $SIPAS fieldwork progress $fw --
 expect "a bảng kê with an unknown case changes nothing" 65 $SIPAS fieldwork record $fw --as dtv.an --file "$(printf 'ma_phieu,ket_qua\n999999-9,delivered\n' >"$work/bk.csv"; echo "$work/bk.csv")"
 contains "says which line and column" "$work/err" "dòng 2"
 expect "an enumerator prints only their own questionnaires" 0 $SIPAS fieldwork questionnaires $fw --as dtv.an --enumerator dtv.an --html "$work/phieu.html"
-expect "another enumerator's questionnaires are refused" 65 $SIPAS fieldwork questionnaires $fw --as dtv.an --enumerator dtv.binh --html "$work/phieu-binh.html"
+expect "another enumerator's questionnaires are no questionnaires at all" 66 $SIPAS fieldwork questionnaires $fw --as dtv.an --enumerator dtv.binh --html "$work/phieu-binh.html"
 if command -v chromium >/dev/null && command -v zbarimg >/dev/null; then
   expect "printed questionnaires as PDF" 0 $SIPAS fieldwork questionnaires $fw --as admin --enumerator dtv.an --pdf "$work/phieu.pdf"
   # The QR code read back by an independent decoder names the case printed beside it.

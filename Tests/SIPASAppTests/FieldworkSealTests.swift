@@ -117,4 +117,25 @@ import Testing
         #expect(try await w.p.fieldworkProgress.report(campaign: w.id, by: .enumerator, user: w.setting.supervisor).toCheck == [], "the administrator's to find out")
         #expect(try await problems(w) == [])
     }
+
+    @Test func responsesStoredBeforeTheirCaseWasAColumnJoinItOnceAtUpgrade() async throws {
+        let w = try await worked()
+        let a = w.cases[10], b = w.cases[11]
+        // As an earlier release stored them: the case named only in the `case` attribute, one case named twice.
+        let records = [a, a, b].enumerated().map { i, c in
+            ResponseRepository.Record(responseId: "OLD-\(i)", unitId: c.unitId, channel: "paper", stratum: nil, psu: nil, weight: nil, attributes: ["case": c.code], answers: "")
+        }
+        try await w.p.db.transaction { sql in
+            _ = try await w.p.store.responses.store([.init(campaignId: w.id, records: records, audit: .init(userId: nil, actor: "test", action: "responses.import",
+                                                                                                              entity: "campaign", entityId: String(w.id)))], on: sql)
+        }
+        try await w.p.db.transaction { sql in try await ResponseRepository(w.p.db).joinCases(on: sql) }
+        let joined = try await w.p.db.read { sql in
+            try await sql.raw("SELECT response_id, case_number FROM responses WHERE response_id LIKE 'OLD-%' ORDER BY response_id").all()
+                .map { "\(try $0.decode(column: "response_id", as: String.self))=\(try $0.decode(column: "case_number", as: Int?.self).map(String.init) ?? "-")" }
+        }
+        #expect(joined == ["OLD-0=\(a.number)", "OLD-1=-", "OLD-2=\(b.number)"], "the first response of a case takes it")
+        for c in [a, b] { #expect(try await w.p.fieldworkCases.detail(campaign: w.id, code: c.code, by: w.setting.admin).line.fieldCase.status == "collected") }
+        #expect(try await problems(w) == [])
+    }
 }

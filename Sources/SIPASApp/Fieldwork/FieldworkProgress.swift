@@ -53,7 +53,7 @@ public struct FieldworkProgress: Sendable {
             return (try await platform.store.campaigns.phases(of: campaignId, on: sql), try await store.fieldAccounts(on: sql), try await store.postOffices(on: sql),
                     try await platform.store.campaigns.units(of: campaignId, on: sql))
         }
-        let (counts, perDay) = try await platform.progressCounts.counts(campaign: campaignId, by: column, platform: platform)
+        let (counts, perDay, toCheck) = try await platform.progressCounts.counts(campaign: campaignId, by: column, platform: platform)
         let endsOn = phases.first { $0.phase == .fieldwork }?.endsOn
         let late = endsOn.map { FieldworkRepository.today() > $0 } ?? false
         let account = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -89,10 +89,7 @@ public struct FieldworkProgress: Sendable {
         let rows = groups.values.sorted { ($0.key.isEmpty ? 1 : 0, $0.key) < ($1.key.isEmpty ? 1 : 0, $1.key) }
         var report = Report(campaign: scope.campaign, grouping: grouping, rows: rows, total: total, endsOn: endsOn,
                             perDay: perDay.compactMap { d in Disposition(rawValue: d.value).map { (d.day, $0, d.count) } })
-        if scope.isAdmin {
-            report.toCheck = try await platform.read { sql in try await FieldworkRepository().collectedAfterNonResponse(campaignId: campaignId, on: sql) }
-                .map { CaseCode(number: $0).description }
-        }
+        if scope.isAdmin { report.toCheck = toCheck.map { CaseCode(number: $0).description } }
         return report
     }
 }
@@ -100,7 +97,7 @@ public struct FieldworkProgress: Sendable {
 /// The case counts behind the progress pages, per campaign and grouping, kept until a case
 /// changes (every change is an event): a campaign of 100,000 cases is counted once, not per page.
 final class ProgressCounts: Sendable {
-    typealias Counts = (groups: [FieldworkRepository.GroupCount], perDay: [(day: String, value: String, count: Int)])
+    typealias Counts = (groups: [FieldworkRepository.GroupCount], perDay: [(day: String, value: String, count: Int)], toCheck: [Int])
     private let kept = Mutex<[String: (version: String, counts: Counts)]>([:])
 
     func counts(campaign id: Int, by column: FieldworkRepository.Grouping, platform: Platform) async throws -> Counts {
@@ -109,7 +106,8 @@ final class ProgressCounts: Sendable {
         let key = "\(id)/\(column.rawValue)"
         if let hit = kept.withLock({ $0[key] }), hit.version == version { return hit.counts }
         let counts: Counts = try await platform.read { sql in
-            (try await store.groupCounts(campaignId: id, by: column, on: sql), try await store.dispositionsPerDay(campaignId: id, on: sql))
+            (try await store.groupCounts(campaignId: id, by: column, on: sql), try await store.dispositionsPerDay(campaignId: id, on: sql),
+             try await store.collectedAfterNonResponse(campaignId: id, on: sql))
         }
         kept.withLock { $0[key] = (version, counts) }
         return counts

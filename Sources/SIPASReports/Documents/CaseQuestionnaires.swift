@@ -8,7 +8,13 @@ import SIPASCore
 public struct CaseQuestionnaires: Sendable {
     struct Option: Sendable { var code: String; var label: String }
     struct Question: Sendable { var code: String; var text: String; var options: [Option]; var hint: String?; var condition: String?; var lines: Bool }
-    struct Section: Sendable { var title: String; var questions: [Question] }
+    /// Consecutive items on one scale, as the national form prints them: a table whose columns
+    /// are the scale's codes, a box in each, one row per criterion.
+    struct Grid: Sendable { var columns: [Option]; var gridRows: [GridRow] }
+    struct GridRow: Sendable { var rowCode: String; var rowText: String; var rowCondition: String?; var boxes: [String] }
+    /// One of the two (distinct names: a template reading a missing one must not find its parent's).
+    struct Block: Sendable { var grid: Grid?; var question: Question? }
+    struct Section: Sendable { var title: String; var blocks: [Block] }
     struct Form: Sendable { var code: String; var unit: String; var qr: String }
 
     var title: String
@@ -27,25 +33,33 @@ public struct CaseQuestionnaires: Sendable {
         forms = q.forms.map { Form(code: $0.code, unit: $0.unit, qr: QRCode.svg($0.code, size: 24, label: "Mã phiếu \($0.code)")) }
         let questionnaire = q.questionnaire
         sections = questionnaire.sections.map { section in
-            Section(title: section.title, questions: section.items.map { item in
+            var blocks: [Block] = []
+            for item in section.items {
+                let condition = item.relevant.map { "chỉ trả lời khi \($0.replacingOccurrences(of: "==", with: "="))" }
+                if item.type == .likert, let scale = questionnaire.scale(item.scale ?? "") {
+                    var columns = scale.codes.map { Option(code: String($0.code), label: $0.label) }
+                    columns += scale.notApplicable.map { Option(code: String($0), label: scale.notApplicableLabel ?? "Không áp dụng") }
+                    let row = GridRow(rowCode: item.code, rowText: item.text, rowCondition: condition, boxes: columns.map(\.code))
+                    if let last = blocks.last?.grid, last.columns.map(\.code) == columns.map(\.code), last.columns.map(\.label) == columns.map(\.label) {
+                        blocks[blocks.count - 1].grid!.gridRows.append(row)
+                    } else {
+                        blocks.append(Block(grid: Grid(columns: columns, gridRows: [row]), question: nil))
+                    }
+                    continue
+                }
                 var options: [Option] = []
                 var hint: String?
                 switch item.type {
-                case .likert:
-                    if let scale = questionnaire.scale(item.scale ?? "") {
-                        options = scale.codes.map { Option(code: String($0.code), label: $0.label) }
-                        options += scale.notApplicable.map { Option(code: String($0), label: scale.notApplicableLabel ?? "Không áp dụng") }
-                    }
                 case .single: options = (item.options ?? []).map { Option(code: String($0.code), label: $0.label) }
                 case .multi:
                     options = (item.options ?? []).map { Option(code: String($0.code), label: $0.label) }
                     hint = "có thể chọn nhiều"
-                case .number, .date, .text: break
+                case .likert, .number, .date, .text: break
                 }
-                return Question(code: item.code, text: item.text, options: options, hint: hint,
-                                condition: item.relevant.map { "chỉ trả lời khi \($0.replacingOccurrences(of: "==", with: "="))" },
-                                lines: options.isEmpty)
-            })
+                blocks.append(Block(grid: nil, question: Question(code: item.code, text: item.text, options: options, hint: hint, condition: condition,
+                                                                  lines: options.isEmpty)))
+            }
+            return Section(title: section.title, blocks: blocks)
         }
         if toolbar == nil { cssInline = DocumentTemplates.style(named: "phieu.css") } else { cssHref = "/static/phieu.css" }
         self.toolbar = toolbar

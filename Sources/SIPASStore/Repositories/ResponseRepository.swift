@@ -280,7 +280,8 @@ public struct ResponseRepository: Sendable {
     /// Gives responses stored before their case was a column (it was only their `case` attribute)
     /// their case: the first response of each case, in storage order, and the case collected.
     public func joinCases(on sql: any SQLDatabase) async throws {
-        let rows = try await sql.raw("SELECT id, campaign_id, attributes FROM responses WHERE case_number IS NULL AND attributes LIKE \(bind: "%\(Self.caseAttribute)=%") ORDER BY id").all()
+        // A coarse filter (attributes are a CSV line of names and values); the exact one is below.
+        let rows = try await sql.raw("SELECT id, campaign_id, attributes FROM responses WHERE case_number IS NULL AND attributes LIKE \(bind: "%\(Self.caseAttribute)%") ORDER BY id").all()
         var taken: [Int: Set<Int>] = [:]
         var joined: [(campaignId: Int, number: Int, actor: AuditLog.Change?)] = []
         for row in rows {
