@@ -32,7 +32,7 @@ struct AuditCommand: AsyncParsableCommand {
                     throw CLIFailure.data((["Nhật ký KHÔNG toàn vẹn (the audit log or the data it vouches for was tampered with):"]
                                            + v.problems.map { "  - " + $0 }).joined(separator: "\n"))
                 }
-                say("Nhật ký toàn vẹn: \(v.entries) mục; chuỗi khóa, điểm kiểm tra đầu chuỗi, phiếu và tài khoản khớp (khóa: \(platform.audit.keyFile)).")
+                say("Nhật ký toàn vẹn: \(v.entries) mục; chuỗi khóa, điểm kiểm tra đầu chuỗi, phiếu, tài khoản, kỳ đo lường, bảng hỏi, đơn vị, bưu điện và điều tra thực địa khớp (khóa: \(platform.audit.keyFile)).")
             }
         }
     }

@@ -84,6 +84,8 @@ enum DemoFieldwork {
         let cases = try await platform.fieldworkCases.list(campaign: id, withContacts: false, by: admin).map(\.fieldCase)
         var collected: [FieldworkRepository.FieldCase] = []
         var replaced = false
+        // A refusal whose questionnaire came back by post all the same: the administrator is asked to check it.
+        var returnedAfterRefusal: FieldworkRepository.FieldCase?
         for (i, c) in cases.enumerated() {
             let holder = enumerators.first { $0.id == c.enumeratorId } ?? admin
             func record(_ d: Disposition, _ day: Int) async throws {
@@ -95,6 +97,7 @@ enum DemoFieldwork {
             if roll < 18 {
                 try await record(.refused, 4 + i % 20)
                 if !replaced { _ = try await platform.dispositions.replace(code: c.code, campaign: id, by: admin); replaced = true }
+                else if returnedAfterRefusal == nil { returnedAfterRefusal = c }
                 continue
             }
             if roll < 20 { try await record(.notFound, 5 + i % 20); continue }
@@ -117,6 +120,9 @@ enum DemoFieldwork {
                 return pool.isEmpty ? "" : String(pool[Int(random.next() % UInt64(pool.count))])
             }
             lines.append("PG-2026-\(String(format: "%04d", n + 1)),\(c.code)," + answers.joined(separator: ","))
+        }
+        if let c = returnedAfterRefusal {
+            lines.append("PG-2026-BD01,\(c.code)," + likert.map { q.scale($0.scale ?? "")?.satisfied.first.map(String.init) ?? "" }.joined(separator: ","))
         }
         _ = try await platform.responses.importCSV(.bytes(Array((lines.joined(separator: "\n") + "\n").utf8)), campaign: id, by: admin)
         try await keying(platform, campaign: id, admin: admin, forms: collected.enumerated().filter { $0.offset % 5 == 0 }.map(\.element), likert: likert, q: q)
