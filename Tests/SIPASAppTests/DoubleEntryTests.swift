@@ -46,7 +46,7 @@ import Testing
         #expect(try await p.doubleEntry.key(campaign: id, code: a, answers: form, by: second).status == .verified)
         #expect(try await p.index.compute(campaign: id, .init(), by: admin).responses == responsesBefore + 1, "a verified form counts")
         #expect(try await p.fieldworkCases.detail(campaign: id, code: a, by: admin).line.fieldCase.status == "collected")
-        await refused("đủ hai lần") { _ = try await p.doubleEntry.key(campaign: id, code: a, answers: form, by: admin) }
+        await refused("đã có phiếu trả lời được lưu") { _ = try await p.doubleEntry.key(campaign: id, code: a, answers: form, by: admin) }
 
         // A second form keyed differently: held until the supervisor decides; the clerk who keyed the decided-against value has one error.
         let b = cases[1].code

@@ -66,6 +66,42 @@ import Testing
         #expect(found.contains(w.cases[5].code) && found.contains(w.cases[6].code) && found.contains("điều tra thực địa"), "\(found)")
     }
 
+    @Test func textMovedBetweenRowsAndNullsSpelledAsTextAreNamed() async throws {
+        let w = try await worked()
+        // The last column of a case's row takes the text of the event after it, and the event goes.
+        let c = w.cases[0]
+        let char = w.p.db.engine == .postgres ? "chr" : "char"
+        try await tamper(w, """
+            UPDATE cases SET recheck_decision = COALESCE(recheck_decision, '') || \(unsafeRaw: char)(30) || (SELECT 'event:' || CAST(id AS TEXT) || \(unsafeRaw: char)(31) || kind
+              || \(unsafeRaw: char)(31) || value || \(unsafeRaw: char)(31) || occurred_on || \(unsafeRaw: char)(31) || COALESCE(reason, '∅') || \(unsafeRaw: char)(31)
+              || COALESCE(CAST(user_id AS TEXT), '∅') || \(unsafeRaw: char)(31) || recorded_at
+              FROM case_events WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: c.number) ORDER BY id LIMIT 1)
+            WHERE campaign_id = \(bind: w.id) AND code = \(bind: c.code)
+            """)
+        try await tamper(w, "DELETE FROM case_events WHERE id = (SELECT MIN(id) FROM case_events WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: c.number))")
+        try await tamper(w, "UPDATE cases SET recheck = '∅' WHERE campaign_id = \(bind: w.id) AND code = \(bind: w.cases[13].code) AND recheck IS NULL")
+        let found = try await problems(w).joined()
+        #expect(found.contains(c.code) && found.contains(w.cases[13].code), "\(found)")
+    }
+
+    @Test func aResponseUnlinkedFromItsCaseIsNamed() async throws {
+        let w = try await worked()
+        try await tamper(w, "UPDATE responses SET case_number = NULL WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: w.cases[3].number)")
+        let found = try await problems(w).joined()
+        #expect(found.contains("bị tách khỏi trường hợp") && found.contains("PG-\(w.cases[3].code)"), "\(found)")
+    }
+
+    @Test func enumeratorsDoNotSeeWhichCasesAreRechecked() async throws {
+        let w = try await worked()
+        let chosen = w.cases[0]
+        #expect(try await w.p.fieldworkCases.detail(campaign: w.id, code: chosen.code, by: w.setting.admin).line.fieldCase.recheck == "selected")
+        for account in [w.setting.an, w.setting.supervisor] {
+            #expect(try await w.p.fieldworkCases.list(campaign: w.id, by: account).allSatisfy { $0.fieldCase.recheck == nil && $0.fieldCase.recheckDecision == nil })
+            let detail = try await w.p.fieldworkCases.detail(campaign: w.id, code: chosen.code, by: account)
+            #expect(detail.line.fieldCase.recheck == nil && !detail.events.contains { $0.kind == "recheck" }, "\(account.username)")
+        }
+    }
+
     @Test func aKeyingOrAnEventDeletedIsNamed() async throws {
         let w = try await worked()
         try await tamper(w, "DELETE FROM keyings WHERE campaign_id = \(bind: w.id) AND case_number = \(bind: w.cases[4].number)")
@@ -112,9 +148,14 @@ import Testing
         }
         let detail = try await w.p.fieldworkCases.detail(campaign: w.id, code: refused.code, by: w.setting.admin)
         #expect(detail.line.fieldCase.status == "collected")
-        #expect(detail.events.last?.reason?.contains("đã ghi \"Từ chối\"; cần kiểm tra") == true, "\(detail.events)")
+        #expect(detail.events.contains { $0.kind == "disposition" && $0.reason?.contains("đã ghi \"Từ chối\"; cần kiểm tra") == true }, "\(detail.events)")
         #expect(try await w.p.fieldworkProgress.report(campaign: w.id, by: .unit, user: w.setting.admin).toCheck == [refused.code])
         #expect(try await w.p.fieldworkProgress.report(campaign: w.id, by: .enumerator, user: w.setting.supervisor).toCheck == [], "the administrator's to find out")
+        // A note typed to look like the application's own words flags nothing.
+        let planted = w.cases[12]
+        _ = try await w.p.dispositions.record(.init(code: planted.code, disposition: "delivered"), campaign: w.id, by: w.setting.an)
+        _ = try await w.p.dispositions.record(.init(code: planted.code, disposition: "collected", note: ResponseRepository.collectedAfter("refused")), campaign: w.id, by: w.setting.an)
+        #expect(try await w.p.fieldworkProgress.report(campaign: w.id, by: .unit, user: w.setting.admin).toCheck == [refused.code])
         #expect(try await problems(w) == [])
     }
 

@@ -16,7 +16,7 @@ import Testing
     func everyFieldworkPageWithEveryRole(engine: TestEngine) async throws {
         try await withServer(engine) { (s: TestServer) async throws in
             let id = try await campaignId(s)
-            let pages = ["/campaigns/\(id)/fieldwork", "/campaigns/\(id)/fieldwork?by=enumerator", "/campaigns/\(id)/fieldwork/cases",
+            let pages = ["/campaigns/\(id)/fieldwork", "/campaigns/\(id)/fieldwork?by=enumerator", "/campaigns/\(id)/fieldwork/progress.xlsx", "/campaigns/\(id)/fieldwork/cases",
                          "/campaigns/\(id)/fieldwork/rechecks", "/campaigns/\(id)/fieldwork/bang-ke", "/campaigns/\(id)/fieldwork/phieu",
                          "/campaigns/\(id)/fieldwork/tien-ho-tro", "/campaigns/\(id)/entry",
                          "/campaigns/\(id)/entry/differences"]

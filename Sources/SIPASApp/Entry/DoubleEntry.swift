@@ -81,7 +81,7 @@ public struct DoubleEntry: Sendable {
                 return Keyed(code: c.code, pass: pass, status: status, differences: differences)
             }
         } catch let error where Responses.isUniqueViolation(error) {
-            throw AppError.conflict("phiếu \(c.code) vừa được một người khác nhập cùng lúc; tải lại và kiểm tra (keyed concurrently)", field: "/code")
+            throw AppError.conflict("phiếu \(c.code) vừa được lưu cùng lúc — bởi một người nhập khác, hoặc phiếu của trường hợp vừa đến qua kênh khác; tải lại và kiểm tra (stored concurrently)", field: "/code")
         }
     }
 
@@ -100,6 +100,9 @@ public struct DoubleEntry: Sendable {
             throw AppError.invalid("không có trường hợp \(code) trong mẫu của kỳ (an unknown case)", field: "/code")
         }
         if let refusal = ResponseCases.refusal(c) { throw AppError.invalid(refusal, field: "/code") }
+        if let stored = try await platform.read({ sql in try await FieldworkRepository().responsesOfCases(campaignId: campaign.id, numbers: [c.number], on: sql) })[c.number] {
+            throw AppError.conflict("trường hợp \(c.code) đã có phiếu trả lời được lưu (\(stored)), qua nhập tệp, trực tuyến hoặc nhập phiếu giấy trước đó; không nhập lại phiếu giấy (the case already has a response)", field: "/code")
+        }
         return c
     }
 

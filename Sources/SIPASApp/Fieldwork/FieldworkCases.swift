@@ -46,14 +46,14 @@ public struct FieldworkCases: Sendable {
 
     /// An enumerator's cases as their printed list (bảng kê) shows them: the sampled cases and the
     /// reserves released to them, in commune and draw order, with the contacts to deliver.
-    public func listing(campaign id: Int, enumerator enumeratorId: Int, by user: User?) async throws -> Listing {
+    public func listing(campaign id: Int, enumerator enumeratorId: Int, withContacts: Bool = true, by user: User?) async throws -> Listing {
         let scope = try await platform.fieldworkScope(id, user, .recordDispositions)
         if let allowed = scope.enumeratorIds, !allowed.contains(enumeratorId) { throw AppError.notFound("điều tra viên \(enumeratorId)") }
         guard let enumerator = try await platform.read({ sql in try await platform.store.users.find(id: enumeratorId, on: sql) }), enumerator.role == .enumerator else {
             throw AppError.notFound("điều tra viên \(enumeratorId)")
         }
         let offices = try await platform.read { sql in try await FieldworkRepository().postOffices(on: sql) }
-        let lines = try await list(campaign: id, enumerator: enumeratorId, by: user)
+        let lines = try await list(campaign: id, enumerator: enumeratorId, withContacts: withContacts, by: user)
         let campaignId = scope.campaign.id
         let dates = try await platform.read { sql in try await FieldworkRepository().dispositionDates(campaignId: campaignId, numbers: lines.map(\.fieldCase.number), on: sql) }
         return Listing(campaign: scope.campaign, enumerator: enumerator, postOffice: offices.first { $0.id == enumerator.postOfficeId }?.name ?? "",
@@ -70,6 +70,7 @@ public struct FieldworkCases: Sendable {
             throw AppError.notFound("trường hợp \(code)")
         }
         let events = try await platform.read { sql in try await FieldworkRepository().events(campaignId: campaignId, caseNumber: c.number, on: sql) }
+            .filter { scope.isAdmin || !Self.recheckKinds.contains($0.kind) }
         var users: [Int: String] = [:]
         for userId in Set(events.compactMap(\.userId)) {
             users[userId] = try await platform.read { sql in try await platform.store.users.find(id: userId, on: sql) }?.username
@@ -102,10 +103,17 @@ public struct FieldworkCases: Sendable {
             }
         }
         return cases.map { c in
-            Line(fieldCase: c, unit: unitById[c.unitId], enumerator: c.enumeratorId.flatMap { names[$0] }, contact: contacts[c.number] ?? [:],
+            var c = c
+            if !scope.isAdmin { (c.recheck, c.recheckDecision) = (nil, nil) }
+            return Line(fieldCase: c, unit: unitById[c.unitId], enumerator: c.enumeratorId.flatMap { names[$0] }, contact: contacts[c.number] ?? [:],
                  next: c.disposition?.next.filter { $0 != .replaced } ?? [])
         }
     }
+
+    /// The re-check is the province's check on the post office's work: whether a case is chosen,
+    /// and what the call found, stay with the administrators — an enumerator who knew could reach
+    /// the household first.
+    static let recheckKinds: Set<String> = ["recheck", "decision"]
 
     /// Case numbers as runs of codes ("000001-3 … 000012-6, 000020-1"): whom a reading reached,
     /// short enough for an audit entry when it is a whole commune's list.

@@ -18,7 +18,8 @@ public struct FieldworkDocuments: Sendable {
 
     /// The questionnaires of an enumerator's cases still to deliver (all of them with `all`).
     public func questionnaires(campaign id: Int, enumerator: Int, all: Bool = false, by user: User?) async throws -> Questionnaires {
-        let listing = try await FieldworkCases(platform).listing(campaign: id, enumerator: enumerator, by: user)
+        // No name on a questionnaire: the contacts are not opened (nor their reading recorded).
+        let listing = try await FieldworkCases(platform).listing(campaign: id, enumerator: enumerator, withContacts: false, by: user)
         let questionnaire = try await platform.questionnaire(of: listing.campaign).questionnaire
         let lines = listing.lines.filter { all || $0.fieldCase.disposition == .assigned || $0.fieldCase.disposition == .delivered }
         return Questionnaires(campaign: listing.campaign, questionnaire: questionnaire, forms: lines.map { ($0.fieldCase.code, $0.unit?.name ?? "") })

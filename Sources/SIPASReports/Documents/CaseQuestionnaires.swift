@@ -35,7 +35,7 @@ public struct CaseQuestionnaires: Sendable {
         sections = questionnaire.sections.map { section in
             var blocks: [Block] = []
             for item in section.items {
-                let condition = item.relevant.map { "chỉ trả lời khi \($0.replacingOccurrences(of: "==", with: "="))" }
+                let condition = item.relevant.map { "chỉ trả lời khi \(Self.readable($0))" }
                 if item.type == .likert, let scale = questionnaire.scale(item.scale ?? "") {
                     var columns = scale.codes.map { Option(code: String($0.code), label: $0.label) }
                     columns += scale.notApplicable.map { Option(code: String($0), label: scale.notApplicableLabel ?? "Không áp dụng") }
@@ -66,6 +66,15 @@ public struct CaseQuestionnaires: Sendable {
     }
 
     public func html() throws -> String { try DocumentTemplates().render("phieu", self) }
+
+    /// A `relevant` condition as a respondent reads it: "Q8.3 = 1 hoặc Q8.4 = 1".
+    static func readable(_ condition: String) -> String {
+        var text = " " + condition + " "
+        for (from, to) in [("==", "="), ("!=", "≠"), (">=", "≥"), ("<=", "≤"), (" or ", " hoặc "), (" and ", " và "), (" not ", " không ")] {
+            text = text.replacingOccurrences(of: from, with: to)
+        }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
 
     public func pdf() async throws -> [UInt8] { try await PDFPrinter.pdf(of: try html()) }
 }

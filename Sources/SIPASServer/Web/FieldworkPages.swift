@@ -31,6 +31,7 @@ struct FieldworkPage: Sendable {
     var total: ProgressRow
     var endsOn: String?
     var csv: String
+    var workbook: String
     var chart: String?
     var isAdmin: Bool
     var units: [UnitLine] = []
@@ -54,6 +55,7 @@ struct FieldworkPage: Sendable {
             groupLabel: labels[grouping]!, dispositions: Disposition.allCases.map(\.shortLabel),
             rows: report.rows.map { Self.row($0.key.isEmpty ? "—" : $0.key, $0.label, $0.counts) }, total: Self.row("", "Tổng", report.total),
             endsOn: report.endsOn.map { VietnameseFormat.date($0) }, csv: "/api/v1/campaigns/\(id)/fieldwork/progress?by=\(grouping.rawValue)&format=csv",
+            workbook: "/campaigns/\(id)/fieldwork/progress.xlsx?by=\(grouping.rawValue)",
             chart: Self.chart(report), isAdmin: user.role == .systemAdmin || user.role == .provinceAdmin, toCheck: report.toCheck, anyToCheck: !report.toCheck.isEmpty)
         if page.isAdmin, let preview = try? await platform.assignments.preview(campaign: id, by: user) {
             page.mayAssign = c.status == .sampling || c.status == .fieldwork

@@ -77,6 +77,12 @@ extension WebScreens {
                 }
             }
         }
+        page("/campaigns/{id}/fieldwork/progress.xlsx") { request, context, user in
+            let by = FieldworkProgress.Grouping(rawValue: Self.query(request, "by") ?? "") ?? (user.role == .fieldSupervisor ? .enumerator : .unit)
+            let report = try await platform.fieldworkProgress.report(campaign: try Self.id(context), by: by, user: user)
+            return Self.download(FieldworkProgressWorkbook.xlsx(report), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                 name: "tien-do-\(report.campaign.code)-\(by.rawValue).xlsx")
+        }
         page("/campaigns/{id}/fieldwork/bang-ke") { request, context, user in
             let id = try Self.id(context)
             let enumerator = Self.query(request, "enumerator").flatMap(Int.init) ?? user.id
@@ -185,6 +191,7 @@ extension WebScreens {
         } catch let error as AppError where [.invalid, .invalidContent, .conflict, .malformed].contains(error.kind) {
             var page = try await FieldworkCasesPage.make(platform, campaign: id, enumerator: nil, user: user, csrf: context.csrfToken, notice: nil)
             page.error = WebMessage.vietnamese(error.message)
+            let code = code.map { $0.removingPercentEncoding ?? $0 }
             page.errorCode = code
             page.problems = error.items.map(ErrorPage.Item.init)
             if let code { page.keep(typed, code: code) }

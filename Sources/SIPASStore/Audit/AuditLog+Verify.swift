@@ -85,6 +85,9 @@ extension AuditLog {
             var unrecorded = 0
             var edited: [String] = []
             var recased: [String] = []
+            /// Case numbers joined to a response, per campaign; responses that name a case but joined none.
+            var held: [Int: Set<Int>] = [:]
+            var unjoined: [(campaign: Int, number: Int, responseId: String)] = []
         }
         let scan = Scan()
         try await db.forEachRawRow(
@@ -97,9 +100,12 @@ extension AuditLog {
             let digest = record.digest
             if digest != row[8].string, scan.edited.count < 10 { scan.edited.append(record.responseId) }
             // The case a response joins decides its weight: it is the one the response names.
-            if case let .integer(number) = row[11], record.attributes[ResponseRepository.caseAttribute].flatMap(CaseCode.init)?.number != number,
-               scan.recased.count < 10 {
-                scan.recased.append(record.responseId)
+            let named = record.attributes[ResponseRepository.caseAttribute].flatMap(CaseCode.init)?.number
+            if case let .integer(number) = row[11] {
+                if named != number, scan.recased.count < 10 { scan.recased.append(record.responseId) }
+                if case let .integer(campaign) = row[10] { scan.held[campaign, default: []].insert(number) }
+            } else if let named, case let .integer(campaign) = row[10] {
+                scan.unjoined.append((campaign, named, record.responseId))
             }
             guard case let .integer(auditId) = row[9] else { scan.unrecorded += 1; return }
             scan.sets[auditId, default: StoredSetDigest()].add(responseId: record.responseId, digest: digest)
@@ -109,8 +115,18 @@ extension AuditLog {
         if !scan.edited.isEmpty {
             problems.append("phiếu đã bị sửa sau khi lưu (responses edited after they were stored): \(scan.edited.joined(separator: ", "))")
         }
+        // A response naming a case of its campaign joins it, unless another response holds it (a
+        // second form of one case, stored before one response per case was a constraint).
+        for campaign in Set(scan.unjoined.map(\.campaign)).sorted() {
+            let cases = try await db.read { sql in
+                Set(try await sql.raw("SELECT number FROM cases WHERE campaign_id = \(bind: campaign)").all().map { try $0.decode(column: "number", as: Int.self) })
+            }
+            for u in scan.unjoined where u.campaign == campaign && cases.contains(u.number) && !(scan.held[campaign]?.contains(u.number) ?? false) {
+                scan.recased.append(u.responseId)
+            }
+        }
         if !scan.recased.isEmpty {
-            problems.append("phiếu đã bị gắn với trường hợp khác trường hợp ghi trên phiếu (bảng responses, cột case_number) (responses moved to another case): \(scan.recased.joined(separator: ", "))")
+            problems.append("phiếu đã bị gắn với trường hợp khác, hoặc bị tách khỏi trường hợp ghi trên phiếu (bảng responses, cột case_number) (responses moved to another case or unlinked from it): \(scan.recased.prefix(10).joined(separator: ", "))")
         }
         if scan.unrecorded > 0 {
             problems.append("\(scan.unrecorded) phiếu không do lần nhập nào ghi trong nhật ký (responses inserted outside the application)")

@@ -112,8 +112,8 @@ public struct FieldworkSeal: Sendable {
         let visit: (any SQLRow) throws -> Void = { row in
             let source = try row.decode(column: "src", as: String.self), number = try row.decode(column: "k", as: Int.self)
             let width = Self.sources.first { $0.name == source }?.columns.count ?? 0
-            let values = try (0..<width).map { try row.decode(column: "v\($0)", as: String?.self) ?? "∅" }
-            parts[number, default: []].append(source + ":" + values.joined(separator: "\u{1F}"))
+            let values = try (0..<width).map { try row.decode(column: "v\($0)", as: String?.self) }
+            parts[number, default: []].append(Self.field(source) + values.map(Self.field).joined())
             if source == "case", let seal = try row.decode(column: "seal", as: String?.self) { seals[number] = seal }
         }
         if let numbers {
@@ -123,14 +123,22 @@ public struct FieldworkSeal: Sendable {
         } else {
             try await sql.raw(Self.union(campaignId, nil)).all().forEach(visit)
         }
-        let untouched = "case:" + (["drawn"] + Array(repeating: "∅", count: 5)).joined(separator: "\u{1F}")
+        let untouched = field("case") + field("drawn") + String(repeating: field(nil), count: 5)
         var out: [Int: String] = [:]
         for (number, list) in parts {
             // A case as drawn and never handed to anyone is its draw's, sealed with the campaign.
             if list == [untouched] { continue }
-            out[number] = "\(campaignId)|\(number)|" + list.sorted().joined(separator: "\u{1E}")
+            out[number] = field(String(campaignId)) + field(String(number)) + list.sorted().map { field($0) }.joined()
         }
         return (out, seals)
+    }
+
+    /// A value as it enters a state's text: its length, then itself; nothing else reads as NULL.
+    /// No value can then pass for another's end, a separator or a row (text moved from one row
+    /// into another's last column seals differently).
+    static func field(_ value: String?) -> String {
+        guard let value else { return "-;" }
+        return "\(value.utf8.count):\(value)"
     }
 
     /// What a case's state is made of: each table's rows for it, these columns.

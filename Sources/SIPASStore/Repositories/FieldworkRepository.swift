@@ -176,7 +176,7 @@ public struct FieldworkRepository: Sendable {
 
     public struct Event: Sendable, Equatable {
         public var caseNumber: Int
-        /// `assignment`, `disposition`, `release`, `recheck`, `decision`.
+        /// `assignment`, `disposition`, `release`, `recheck`, `decision`, `check` (`checkEvent`).
         public var kind: String
         public var value: String
         public var occurredOn: String
@@ -222,11 +222,14 @@ public struct FieldworkRepository: Sendable {
         return out
     }
 
+    /// The event kind of a response that arrived for a case recorded as a non-response (its value:
+    /// that non-response), written by the application alone.
+    public static let checkEvent = "check"
+
     /// Cases whose response arrived after the enumerator had recorded a non-response (to check).
     public func collectedAfterNonResponse(campaignId: Int, on sql: any SQLDatabase) async throws -> [Int] {
         try await sql.raw("""
-            SELECT DISTINCT case_number FROM case_events WHERE campaign_id = \(bind: campaignId) AND kind = 'disposition' AND value = 'collected'
-            AND reason LIKE \(bind: ResponseRepository.collectedAfterPrefix + "%") ORDER BY case_number
+            SELECT DISTINCT case_number FROM case_events WHERE campaign_id = \(bind: campaignId) AND kind = \(bind: Self.checkEvent) ORDER BY case_number
             """).all().map { try $0.decode(column: "case_number", as: Int.self) }
     }
 

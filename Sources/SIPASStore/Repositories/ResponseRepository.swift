@@ -253,10 +253,14 @@ public struct ResponseRepository: Sendable {
             guard !changing.isEmpty else { continue }
             try await FieldworkRepository.inChunks(changing.map { CaseCode(number: $0.number).description },
                                                    "UPDATE cases SET status = 'collected', disposition_on = \(bind: today) WHERE campaign_id = \(bind: campaignId) AND code IN (", on: sql)
-            try await FieldworkRepository().addEvents(changing.map { a in
+            try await FieldworkRepository().addEvents(changing.flatMap { a -> [FieldworkRepository.Event] in
                 let before = status[a.number] ?? ""
-                let reason = Self.nonResponses.contains(before) ? Self.collectedAfter(before) : "phiếu đã được lưu (a response was stored)"
-                return .init(caseNumber: a.number, kind: "disposition", value: "collected", occurredOn: today, reason: reason, userId: a.actor?.userId)
+                guard Self.nonResponses.contains(before) else {
+                    return [.init(caseNumber: a.number, kind: "disposition", value: "collected", occurredOn: today, reason: "phiếu đã được lưu (a response was stored)", userId: a.actor?.userId)]
+                }
+                // Only the application writes a `check` event: what the administrators are asked to look at is never a note someone typed.
+                return [.init(caseNumber: a.number, kind: "disposition", value: "collected", occurredOn: today, reason: Self.collectedAfter(before), userId: a.actor?.userId),
+                        .init(caseNumber: a.number, kind: FieldworkRepository.checkEvent, value: before, occurredOn: today, reason: nil, userId: a.actor?.userId)]
             }, campaignId: campaignId, on: sql)
             guard sealing else { continue }
             let actor = changing.first?.actor
@@ -270,11 +274,9 @@ public struct ResponseRepository: Sendable {
     static let collectable: Set<String> = ["drawn", "assigned", "delivered", "refused", "not_found", "moved"]
     static let nonResponses: Set<String> = ["refused", "not_found", "moved"]
 
-    static let collectedAfterPrefix = "phiếu đã được lưu dù điều tra viên đã ghi"
-
     /// The event's reason when a response arrives for a case recorded as a non-response.
     public static func collectedAfter(_ status: String) -> String {
-        collectedAfterPrefix + " \"\(Disposition(rawValue: status)?.label ?? status)\"; cần kiểm tra (a response arrived for a case recorded as \(status))"
+        "phiếu đã được lưu dù điều tra viên đã ghi \"\(Disposition(rawValue: status)?.label ?? status)\"; cần kiểm tra (a response arrived for a case recorded as \(status))"
     }
 
     /// Gives responses stored before their case was a column (it was only their `case` attribute)
