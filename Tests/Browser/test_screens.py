@@ -842,6 +842,24 @@ indices:
             self.assert_valid_html(path)
             self.assert_accessible(path)
             self.assert_fits_a_phone(path)
+        # The office's copy of the progress: the screen's link opens as a workbook with the screen's totals.
+        d.get(f"{BASE}/campaigns/{cid}/fieldwork")
+        self.assertIn("Cần kiểm tra", d.find_element(By.TAG_NAME, "main").text, "a form returned after a refusal is listed")
+        href = d.find_element(By.PARTIAL_LINK_TEXT, "(Excel)").get_attribute("href")
+        status, headers, body = self.download(href.replace(BASE, ""))
+        self.assertIn("spreadsheetml", headers["Content-Type"])
+        sheet = openpyxl.load_workbook(io.BytesIO(body))["Tiến độ"]
+        header = [c.value for c in sheet[1]]
+        self.assertEqual(header[:3], ["Mã đơn vị", "Tên", "Trường hợp"])
+        total = [c.value for c in sheet[sheet.max_row]]
+        shown = d.find_element(By.CSS_SELECTOR, "table.progress tfoot td.num").text
+        self.assertEqual((total[0], total[2]), ("Tổng", int(shown.replace(".", ""))))
+        d.get(f"{BASE}/campaigns/{cid}/fieldwork")
+        # The paper form prints scale questions as the national form's grid, and readable conditions.
+        enumerator = d.find_element(By.CSS_SELECTOR, "main a[href*='enumerator=']").get_attribute("href").split("enumerator=")[1].split("&")[0]
+        d.get(f"{BASE}/campaigns/{cid}/fieldwork/phieu?enumerator={enumerator}")
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "table.grid tbody tr"), "scale questions in a grid")
+        self.assertNotIn(" or ", d.find_element(By.TAG_NAME, "main").text)
 
     def test_every_page_parses_and_the_main_ones_are_accessible(self):
         self.sign_in("admin")
