@@ -179,4 +179,26 @@ import Testing
         for c in [a, b] { #expect(try await w.p.fieldworkCases.detail(campaign: w.id, code: c.code, by: w.setting.admin).line.fieldCase.status == "collected") }
         #expect(try await problems(w) == [])
     }
+
+    @Test func aFormWhoseResponseCameByAnotherChannelIsNotKeyedAgain() async throws {
+        let w = try await worked()
+        let c = w.cases[4]  // keyed once
+        let joined = try await ResponseCases(w.p).join([ResponseRepository.Record(responseId: "WEB-1", unitId: nil, channel: "online", stratum: nil, psu: nil, weight: nil,
+                                                                                  attributes: ["case": c.code], answers: "")], campaign: w.setting.campaign)
+        try await w.p.db.transaction { sql in
+            _ = try await w.p.store.responses.store([.init(campaignId: w.id, records: joined, audit: .init(userId: nil, actor: "test", action: "responses.import",
+                                                                                                             entity: "campaign", entityId: String(w.id)))], on: sql)
+        }
+        let clerk = try #require(try await w.p.accounts.find(username: "t.nl2"))
+        let item = try await w.p.questionnaire(of: w.setting.campaign).questionnaire.items.first { $0.type == .likert }!.code
+        do {
+            _ = try await w.p.doubleEntry.key(campaign: w.id, code: c.code, answers: [item: "3"], by: clerk)
+            Issue.record("a second keying of a case with a response was accepted")
+        } catch let error as AppError {
+            #expect(error.message.contains("đã có phiếu trả lời được lưu (WEB-1)"), "\(error.message)")
+        }
+        let batches = try await w.p.entryProgress.report(campaign: w.id, by: w.setting.admin).batches
+        #expect(batches.map(\.elsewhere).reduce(0, +) == 1 && batches.map(\.keyedOnce).reduce(0, +) == 0, "\(batches)")
+        #expect(try await problems(w) == [])
+    }
 }

@@ -150,10 +150,15 @@ public struct DoubleEntry: Sendable {
     private func pending(_ campaign: Campaign, caseNumber: Int?) async throws -> [Pending] {
         let questionnaire = try await platform.questionnaire(of: campaign)
         let seal = try platform.db.contactSeal()
-        let (forms, keyings) = try await platform.read { sql in
+        let (differing, keyings) = try await platform.read { sql in
             (try await EntryRepository().forms(campaignId: campaign.id, status: Status.differs.rawValue, on: sql),
              try await EntryRepository().keyings(campaignId: campaign.id, caseNumber: caseNumber, on: sql))
         }
+        // A form whose case's response came by another channel meanwhile has nothing left to decide.
+        let answered = try await platform.read { sql in
+            try await FieldworkRepository().responsesOfCases(campaignId: campaign.id, numbers: differing.map(\.caseNumber), on: sql)
+        }
+        let forms = differing.filter { answered[$0.caseNumber] == nil }
         var names: [Int: String] = [:]
         for keyer in Set(keyings.map(\.keyerId)) {
             names[keyer] = try await platform.read { sql in try await platform.store.users.find(id: keyer, on: sql) }?.username

@@ -19,6 +19,9 @@ public struct EntryProgress: Sendable {
         public var verified = 0
         /// Verified after a decision on differing fields.
         public var adjudicated = 0
+        /// Keyed once or differing, but the case's response came by another channel meanwhile
+        /// (a file, online): nothing is left to key or decide.
+        public var elsewhere = 0
     }
 
     public struct KeyerRate: Sendable, Equatable {
@@ -65,7 +68,13 @@ public struct EntryProgress: Sendable {
             let key = office(form.caseNumber) + "\u{1F}" + form.receivedOn
             var batch = batches[key] ?? Batch(postOffice: office(form.caseNumber), day: form.receivedOn)
             batch.received += 1
-            switch DoubleEntry.Status(rawValue: form.status) {
+            let status = DoubleEntry.Status(rawValue: form.status)
+            if status != .verified && answered.contains(form.caseNumber) {
+                batch.elsewhere += 1
+                batches[key] = batch
+                continue
+            }
+            switch status {
             case .keyedOnce: batch.keyedOnce += 1
             case .differs: batch.differs += 1
             case .verified:

@@ -35,7 +35,7 @@ func registerEntryRoutes(_ api: APIRoutes, _ platform: Platform) {
         return try JSONOutput.raw([
             "batches": report.batches.map { b -> [String: Any] in
                 ["post_office": b.postOffice, "day": b.day, "received": b.received, "keyed_once": b.keyedOnce, "differs": b.differs,
-                 "verified": b.verified, "adjudicated": b.adjudicated]
+                 "verified": b.verified, "adjudicated": b.adjudicated, "elsewhere": b.elsewhere]
             },
             "keyers": report.keyers.map { k -> [String: Any] in
                 ["username": k.username, "forms": k.forms, "fields": k.fields, "errors": k.errors, "error_rate": k.rate as Any? ?? NSNull()]

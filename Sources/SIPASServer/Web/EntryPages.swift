@@ -13,7 +13,7 @@ struct EntryPage: Sendable {
         var code: String; var label: String; var id: String; var name: String; var value: String; var problem: String?
         var maxLength: Int?; var numeric: Bool; var hint: String; var codes: String; var relevant: String?; var multiline: Bool
     }
-    struct BatchLine: Sendable { var postOffice: String; var day: String; var received: String; var once: String; var differs: String; var verified: String; var adjudicated: String }
+    struct BatchLine: Sendable { var postOffice: String; var day: String; var received: String; var once: String; var differs: String; var verified: String; var adjudicated: String; var elsewhere: String }
     struct KeyerLine: Sendable { var username: String; var forms: String; var fields: String; var errors: String; var rate: String }
     struct Outstanding: Sendable { var postOffice: String; var count: String }
 
@@ -42,7 +42,8 @@ struct EntryPage: Sendable {
         if page.isAdmin, let report = try? await platform.entryProgress.report(campaign: id, by: user) {
             page.batches = report.batches.map {
                 BatchLine(postOffice: $0.postOffice, day: VietnameseFormat.date($0.day), received: VietnameseFormat.count($0.received), once: VietnameseFormat.count($0.keyedOnce),
-                          differs: VietnameseFormat.count($0.differs), verified: VietnameseFormat.count($0.verified), adjudicated: VietnameseFormat.count($0.adjudicated))
+                          differs: VietnameseFormat.count($0.differs), verified: VietnameseFormat.count($0.verified), adjudicated: VietnameseFormat.count($0.adjudicated),
+                          elsewhere: VietnameseFormat.count($0.elsewhere))
             }
             page.keyers = report.keyers.map {
                 KeyerLine(username: $0.username, forms: VietnameseFormat.count($0.forms), fields: VietnameseFormat.count($0.fields), errors: VietnameseFormat.count($0.errors),
