@@ -201,4 +201,36 @@ import Testing
         #expect(batches.map(\.elsewhere).reduce(0, +) == 1 && batches.map(\.keyedOnce).reduce(0, +) == 0, "\(batches)")
         #expect(try await problems(w) == [])
     }
+
+    @Test func anEnumeratorSubmitsQuestionnairesOnlyForTheirOwnCases() async throws {
+        let w = try await worked()
+        let theirs = try #require(try await w.p.fieldworkCases.list(campaign: w.id, by: w.setting.binh).first).fieldCase
+        let mine = w.cases[14]
+        let item = try await w.p.questionnaire(of: w.setting.campaign).questionnaire.items.first { $0.type == .likert }!.code
+        func submit(_ id: String, _ attributes: [String: String], unit: Int?) async throws {
+            _ = try await w.p.responses.submit(.init(responseId: id, unitId: unit, channel: "online", answers: [item: "3"], attributes: attributes), campaign: w.id, by: w.setting.an)
+        }
+        for (id, attributes, unit) in [("E-1", ["case": theirs.code], Optional<Int>.none), ("E-2", [:], Optional(mine.unitId))] {
+            do {
+                try await submit(id, attributes, unit: unit)
+                Issue.record("\(id) accepted")
+            } catch let error as AppError {
+                let text = error.items.map(\.message).joined()
+                #expect(id == "E-1" ? text.contains(FieldworkScope.unknownCase(theirs.code)) : text.contains("ghi mã phiếu (cột case)"), "\(text)")
+            }
+        }
+        #expect(try await w.p.fieldworkCases.detail(campaign: w.id, code: theirs.code, by: w.setting.admin).line.fieldCase.status == theirs.status, "nothing changed")
+        try await submit("E-3", ["case": mine.code], unit: nil)
+        #expect(try await w.p.fieldworkCases.detail(campaign: w.id, code: mine.code, by: w.setting.admin).line.fieldCase.status == "collected")
+        #expect(try await problems(w) == [])
+    }
+
+    @Test func aValueSpelledWithAnotherTypeOrANulInsideIsNamed() async throws {
+        let w = try await worked()
+        guard w.p.db.engine == .sqlite else { return }  // PostgreSQL's columns hold their declared type, and its text holds no NUL.
+        try await tamper(w, "UPDATE cases SET status = CAST(status AS BLOB) WHERE campaign_id = \(bind: w.id) AND code = \(bind: w.cases[15].code)")
+        try await tamper(w, "UPDATE cases SET status = status || char(0) || 'x' WHERE campaign_id = \(bind: w.id) AND code = \(bind: w.cases[16].code)")
+        let found = try await problems(w).joined()
+        #expect(found.contains(w.cases[15].code) && found.contains(w.cases[16].code), "\(found)")
+    }
 }

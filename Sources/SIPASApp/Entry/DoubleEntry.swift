@@ -101,7 +101,7 @@ public struct DoubleEntry: Sendable {
         }
         if let refusal = ResponseCases.refusal(c) { throw AppError.invalid(refusal, field: "/code") }
         if let stored = try await platform.read({ sql in try await FieldworkRepository().responsesOfCases(campaignId: campaign.id, numbers: [c.number], on: sql) })[c.number] {
-            throw AppError.conflict("trường hợp \(c.code) đã có phiếu trả lời được lưu (\(stored)), qua nhập tệp, trực tuyến hoặc nhập phiếu giấy trước đó; không nhập lại phiếu giấy (the case already has a response)", field: "/code")
+            throw AppError.conflict("trường hợp \(c.code) đã có phiếu trả lời được lưu (\(stored)), qua nhập tệp, trực tuyến hoặc nhập phiếu giấy trước đó; phiếu giấy của trường hợp không cần nhập hay quyết định nữa (the case already has a response)", field: "/code")
         }
         return c
     }

@@ -63,7 +63,7 @@ struct ResponseCases {
     }
 
     /// The named cases: looked up one by one for a few, read at once for a file.
-    private func cases(_ campaign: Campaign, codes: [String]) async throws -> [String: FieldworkRepository.FieldCase] {
+    func cases(_ campaign: Campaign, codes: [String]) async throws -> [String: FieldworkRepository.FieldCase] {
         let store = FieldworkRepository()
         return try await platform.read { sql in
             var out: [String: FieldworkRepository.FieldCase] = [:]

@@ -150,6 +150,34 @@ public struct Responses: Sendable {
         }
     }
 
+    /// Post-office staff submit questionnaires only for the cases they hold — checked before
+    /// anything about a case is said, so that another's case reads exactly like one that does not
+    /// exist — and, in a sampled campaign, every questionnaire they submit names its case.
+    func requireOwnCases(_ records: [ResponseRepository.Record], campaign: Campaign, user: User) async throws {
+        guard user.role == .enumerator || user.role == .fieldSupervisor else { return }
+        let draws = try await platform.read { sql in try await SamplingRepository().draws(campaignId: campaign.id, on: sql) }
+        guard draws.contains(where: \.isFinal) else { return }
+        let scope = try await platform.fieldworkScope(campaign.id, user, .recordDispositions)
+        let codes = records.compactMap { $0.attributes[ResponseCases.column].flatMap(CaseCode.init)?.description }
+        let cases = try await ResponseCases(platform).cases(campaign, codes: codes)
+        var problems: [AppError.Item] = []
+        for record in records {
+            guard let text = record.attributes[ResponseCases.column], !text.isEmpty else {
+                problems.append(.init(field: "case", message: "phiếu \(record.responseId): ghi mã phiếu (cột case) của trường hợp được giao; điều tra viên chỉ gửi phiếu của các trường hợp được giao (a questionnaire names its case)"))
+                continue
+            }
+            // A wrong check digit is the join's to say; a case not held is no case at all.
+            guard let code = CaseCode(text) else { continue }
+            if !(cases[code.description].map(scope.reaches) ?? false) {
+                problems.append(.init(field: "case", message: "phiếu \(record.responseId): \(FieldworkScope.unknownCase(code.description))"))
+            }
+        }
+        if !problems.isEmpty {
+            throw AppError(.invalidContent, "\(problems.count) phiếu không thuộc các trường hợp được giao cho bạn; không phiếu nào được lưu (questionnaires outside your cases)",
+                           field: "case", items: problems, totalItems: problems.count)
+        }
+    }
+
     static func requireAcceptsResponses(_ campaign: Campaign) throws {
         guard campaign.status.acceptsResponses else {
             throw AppError.conflict("kỳ đo lường đang ở trạng thái \"\(campaign.status.label)\"; chỉ nhận phiếu khi điều tra thực địa hoặc nhập liệu (responses are accepted during fieldwork and entry only)")
@@ -160,6 +188,7 @@ public struct Responses: Sendable {
     func store(_ checked: [ResponseRepository.Record], campaign: Campaign, questionnaire: QuestionnaireRepository.Stored, user: User,
                warnings: [String: Int]) async throws -> Summary {
         try Self.requireAcceptsResponses(campaign)
+        try await requireOwnCases(checked, campaign: campaign, user: user)
         let records = try await ResponseCases(platform).join(checked, campaign: campaign)
         try await requireInScope(records, campaign: campaign, user: user)
         let audit = AuditLog.Change(userId: user.id, actor: user.username, action: "responses.import", entity: "campaign",

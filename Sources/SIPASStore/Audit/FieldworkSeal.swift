@@ -33,7 +33,7 @@ public struct FieldworkSeal: Sendable {
     public func record(campaignId: Int, cases numbers: [Int], change: AuditLog.Change, on sql: any SQLDatabase) async throws -> Int {
         try await Self.lock(sql, db)
         let numbers = Array(Set(numbers)).sorted()
-        let (states, old) = try await Self.states(campaignId: campaignId, numbers: numbers, on: sql)
+        let (states, old) = try await Self.states(campaignId: campaignId, numbers: numbers, engine: db.engine, on: sql)
         var sum = try await lastRecorded(campaignId: campaignId, on: sql) ?? Lanes()
         var updates: [(Int, String?)] = []
         for number in numbers {
@@ -54,7 +54,7 @@ public struct FieldworkSeal: Sendable {
     /// Seals every case of a campaign as it stands (a database written before sealing, or a
     /// campaign whose seal was never recorded) and records the sum; nothing when no case was touched.
     public func adopt(campaignId: Int, on sql: any SQLDatabase) async throws {
-        let states = try await Self.states(campaignId: campaignId, numbers: nil, on: sql).states
+        let states = try await Self.states(campaignId: campaignId, numbers: nil, engine: db.engine, on: sql).states
         guard !states.isEmpty else { return }
         var sum = Lanes()
         var updates: [(Int, String?)] = []
@@ -83,7 +83,7 @@ public struct FieldworkSeal: Sendable {
         }
         var findings: [String] = []
         for campaign in campaigns {
-            let (states, stored) = try await db.read { sql in try await Self.states(campaignId: campaign, numbers: nil, on: sql) }
+            let (states, stored) = try await db.read { [db] sql in try await Self.states(campaignId: campaign, numbers: nil, engine: db.engine, on: sql) }
             var sum = Lanes()
             var edited: [String] = []
             for number in Set(states.keys).union(stored.keys).sorted() {
@@ -106,7 +106,7 @@ public struct FieldworkSeal: Sendable {
     /// The state text of each touched case among `numbers` (all of the campaign's when nil) —
     /// untouched cases are absent — and the MAC each case carries now. One query (per 400 cases):
     /// the five tables' rows as text, side by side.
-    static func states(campaignId: Int, numbers: [Int]?, on sql: any SQLDatabase) async throws -> (states: [Int: String], seals: [Int: String]) {
+    static func states(campaignId: Int, numbers: [Int]?, engine: Database.Engine, on sql: any SQLDatabase) async throws -> (states: [Int: String], seals: [Int: String]) {
         var parts: [Int: [String]] = [:]
         var seals: [Int: String] = [:]
         let visit: (any SQLRow) throws -> Void = { row in
@@ -118,12 +118,12 @@ public struct FieldworkSeal: Sendable {
         }
         if let numbers {
             for start in stride(from: 0, to: numbers.count, by: 400) {
-                try await sql.raw(Self.union(campaignId, Array(numbers[start..<min(start + 400, numbers.count)]))).all().forEach(visit)
+                try await sql.raw(Self.union(campaignId, Array(numbers[start..<min(start + 400, numbers.count)]), engine)).all().forEach(visit)
             }
         } else {
-            try await sql.raw(Self.union(campaignId, nil)).all().forEach(visit)
+            try await sql.raw(Self.union(campaignId, nil, engine)).all().forEach(visit)
         }
-        let untouched = field("case") + field("drawn") + String(repeating: field(nil), count: 5)
+        let untouched = field("case") + field(engine == .sqlite ? "text:" + "drawn".utf8.map { String(format: "%02X", $0) }.joined() : "drawn") + String(repeating: field(nil), count: 5)
         var out: [Int: String] = [:]
         for (number, list) in parts {
             // A case as drawn and never handed to anyone is its draw's, sealed with the campaign.
@@ -131,6 +131,13 @@ public struct FieldworkSeal: Sendable {
             out[number] = field(String(campaignId)) + field(String(number)) + list.sorted().map { field($0) }.joined()
         }
         return (out, seals)
+    }
+
+    /// A column's value exactly: on SQLite, whose columns take any type, its storage type and its
+    /// bytes in hexadecimal (text with a NUL inside, or a BLOB of the same bytes, is not the text);
+    /// PostgreSQL's columns hold their declared type, and its text holds no NUL.
+    static func exact(_ column: String, _ engine: Database.Engine) -> String {
+        engine == .sqlite ? "CASE WHEN \(column) IS NULL THEN NULL ELSE typeof(\(column)) || ':' || hex(\(column)) END" : "CAST(\(column) AS TEXT)"
     }
 
     /// A value as it enters a state's text: its length, then itself; nothing else reads as NULL.
@@ -152,11 +159,11 @@ public struct FieldworkSeal: Sendable {
 
     /// The sources' rows of a campaign's cases (these, or all) as one result: every column as
     /// text, the same in either engine, padded to the widest source.
-    private static func union(_ campaignId: Int, _ numbers: [Int]?) -> SQLQueryString {
+    private static func union(_ campaignId: Int, _ numbers: [Int]?, _ engine: Database.Engine) -> SQLQueryString {
         let width = sources.map(\.columns.count).max()!
         var query = SQLQueryString("")
         for (i, source) in sources.enumerated() {
-            let values = (0..<width).map { j in j < source.columns.count ? "CAST(\(source.columns[j]) AS TEXT) AS v\(j)" : "CAST(NULL AS TEXT) AS v\(j)" }
+            let values = (0..<width).map { j in j < source.columns.count ? "\(Self.exact(source.columns[j], engine)) AS v\(j)" : "CAST(NULL AS TEXT) AS v\(j)" }
             let seal = source.name == "case" ? "seal" : "CAST(NULL AS TEXT)"
             query.appendInterpolation(unsafeRaw: (i > 0 ? " UNION ALL " : "") + "SELECT '\(source.name)' AS src, \(source.key) AS k, \(values.joined(separator: ", ")), \(seal) AS seal FROM \(source.table) WHERE campaign_id = ")
             query.appendInterpolation(bind: campaignId)
