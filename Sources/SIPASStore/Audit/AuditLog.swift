@@ -68,9 +68,14 @@ public struct AuditLog: Sendable {
             // Concurrent transactions must not both extend the chain from the same entry.
             try await sql.raw("SELECT pg_advisory_xact_lock(4242)").run()
         }
-        let last = try await sql.raw("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").first()
-        var previous = try last?.decode(column: "hash", as: String.self) ?? genesis
-        var id = try last?.decode(column: "id", as: Int.self) ?? 0
+        var previous = genesis, id = 0
+        if let head = Database.pendingEffects?.auditHead.withLock({ $0 }) {
+            // Appended earlier in this transaction: nobody else can have appended since (one
+            // writer on SQLite, the chain's lock held to commit on PostgreSQL).
+            (previous, id) = (head.hash, head.id)
+        } else if let last = try await sql.raw("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").first() {
+            (previous, id) = (try last.decode(column: "hash", as: String.self), try last.decode(column: "id", as: Int.self))
+        }
         let at = Timestamp.now()
         var ids: [Int] = []
         for start in stride(from: 0, to: changes.count, by: 100) {

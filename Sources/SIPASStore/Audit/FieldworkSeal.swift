@@ -48,7 +48,9 @@ public struct FieldworkSeal: Sendable {
         change.entity = Self.entity
         change.entityId = String(campaignId)
         change.afterDigest = sum.hex
-        return try await AuditLog.append([change], on: sql, db: db)[0]
+        let id = try await AuditLog.append([change], on: sql, db: db)[0]
+        Database.pendingEffects?.fieldworkSums.withLock { $0[campaignId] = sum.hex }
+        return id
     }
 
     /// Seals every case of a campaign as it stands (a database written before sealing, or a
@@ -203,6 +205,7 @@ public struct FieldworkSeal: Sendable {
     }
 
     private func lastRecorded(campaignId: Int, on sql: any SQLDatabase) async throws -> Lanes? {
+        if let sum = Database.pendingEffects?.fieldworkSums.withLock({ $0[campaignId] }) { return Lanes(hex: sum) }
         let row = try await sql.raw("""
             SELECT after_digest FROM audit_log WHERE entity = \(bind: Self.entity) AND entity_id = \(bind: String(campaignId))
             AND after_digest IS NOT NULL ORDER BY id DESC LIMIT 1

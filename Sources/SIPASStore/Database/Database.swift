@@ -49,7 +49,10 @@ public final class Database: Sendable {
     /// chain's head checkpoint forward.
     final class TransactionEffects: Sendable {
         let needed = Atomic<Bool>(false)
+        /// The chain's head as this transaction left it: the next append extends it without reading it back.
         let auditHead = Mutex<AuditSeal.Head?>(nil)
+        /// Campaign → its fieldwork seal as this transaction last recorded it (`FieldworkSeal`).
+        let fieldworkSums = Mutex<[Int: String]>([:])
     }
 
     @TaskLocal static var pendingEffects: TransactionEffects?

@@ -61,9 +61,10 @@ public actor GroupCommit {
     }
 
     /// One write in its savepoint: kept if it returns, rolled back — with the audit chain's head
-    /// it may have moved — if it throws.
+    /// and the fieldwork seals it may have moved — if it throws.
     private static func alone(_ work: Work, on sql: any SQLDatabase) async throws -> Result<any Sendable, any Error> {
         let head = Database.pendingEffects?.auditHead.withLock { $0 }
+        let sums = Database.pendingEffects?.fieldworkSums.withLock { $0 }
         try await sql.raw("SAVEPOINT grouped_write").run()
         do {
             let value = try await work(sql)
@@ -73,6 +74,7 @@ public actor GroupCommit {
             try await sql.raw("ROLLBACK TO SAVEPOINT grouped_write").run()
             try await sql.raw("RELEASE SAVEPOINT grouped_write").run()
             Database.pendingEffects?.auditHead.withLock { $0 = head }
+            if let sums { Database.pendingEffects?.fieldworkSums.withLock { $0 = sums } }
             return .failure(error)
         }
     }
