@@ -117,7 +117,6 @@ struct FieldworkCasesPage: Sendable {
     var cards: [Card]
     var count: String
     var mayReplace: Bool
-    var today: String
     var open: Bool
     /// Whether the account reads the progress page (not an enumerator).
     var overview: Bool
@@ -128,6 +127,7 @@ struct FieldworkCasesPage: Sendable {
         let lines = try await platform.fieldworkCases.list(campaign: id, enumerator: enumerator, by: user)
         let campaign = try await platform.campaigns.campaign(id, by: user)
         let mayReplace = user.role != .enumerator
+        let today = VietnameseFormat.date(FieldworkRepository.today())
         // What is still to do comes first: cases not yet delivered or collected.
         let ordered = lines.filter { !($0.fieldCase.disposition?.isSettled ?? false) } + lines.filter { $0.fieldCase.disposition?.isSettled ?? false }
         let cards = ordered.map { l -> Card in
@@ -138,11 +138,11 @@ struct FieldworkCasesPage: Sendable {
                         status: c.disposition?.label ?? "Chưa giao", statusClass: "status-" + c.status, since: c.dispositionOn.map { VietnameseFormat.date($0) } ?? "",
                         enumerator: user.role == .enumerator ? nil : l.enumerator, reserveFor: c.releasedFor.map { CaseCode(number: $0).description },
                         next: l.next.map { Option(value: $0.rawValue, label: $0.label) }, hasNext: !l.next.isEmpty, replaceable: mayReplace && (c.disposition?.isNonResponse ?? false),
-                        recheck: c.recheck.flatMap { Rechecks.Outcome(rawValue: $0)?.label }, date: VietnameseFormat.date(FieldworkRepository.today()))
+                        recheck: c.recheck.flatMap { Rechecks.Outcome(rawValue: $0)?.label }, date: today)
         }
         return FieldworkCasesPage(chrome: Chrome(title: "Trường hợp được giao — \(campaign.code)", user: user, csrf: csrf, section: "campaigns"),
                                   campaign: CampaignLine(campaign), notice: notice, cards: cards, count: VietnameseFormat.count(cards.count),
-                                  mayReplace: mayReplace, today: VietnameseFormat.date(FieldworkRepository.today()),
+                                  mayReplace: mayReplace,
                                   open: campaign.status == .fieldwork || campaign.status == .entry,
                                   overview: AccessPolicy.allows(user.role, .readFieldwork),
                                   printable: user.role == .enumerator ? user.id : enumerator)

@@ -14,7 +14,7 @@ import SQLKit
 public struct FieldworkSeal: Sendable {
     /// The audit entries' `entity` for a campaign's fieldwork state (`entity_id`: the campaign).
     public static let entity = "fieldwork"
-    /// The schema version from which fieldwork is sealed.
+    /// The schema version from which fieldwork (and post offices, `SealedState.Kind.postOffice`) is sealed.
     public static let sinceVersion = 11
 
     let db: Database

@@ -9,8 +9,6 @@ import SQLKit
 public enum SealedState {
     /// The schema version from which campaigns, questionnaires and units are sealed.
     public static let sinceVersion = 6
-    /// The schema version from which post offices are sealed (and fieldwork, `FieldworkSeal`).
-    public static let postOfficesSealedInVersion = 11
     /// The schema version from which a campaign's state includes its signature and step-back reasons.
     public static let campaignsExtendedInVersion = 7
     /// The campaign's sealed state also covers its frame's status, design, draws and cases.

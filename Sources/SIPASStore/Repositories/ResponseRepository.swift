@@ -241,7 +241,7 @@ public struct ResponseRepository: Sendable {
     /// saying so — and, when the enumerator had recorded a non-response, saying that too, for the
     /// administrator to look at — in the response's transaction, sealed with the fieldwork.
     private func markCollected(_ answered: [(campaignId: Int, number: Int, actor: AuditLog.Change?)], sealing: Bool = true, on sql: any SQLDatabase) async throws {
-        let today = String(Timestamp.now().prefix(10))
+        let today = FieldworkRepository.today()
         for campaignId in Set(answered.map(\.campaignId)).sorted() {
             let mine = answered.filter { $0.campaignId == campaignId }
             var status: [Int: String] = [:]
@@ -249,13 +249,13 @@ public struct ResponseRepository: Sendable {
                                                    "SELECT number, status FROM cases WHERE campaign_id = \(bind: campaignId) AND code IN (", on: sql) { row in
                 status[try row.decode(column: "number", as: Int.self)] = try row.decode(column: "status", as: String.self)
             }
-            let changing = mine.filter { status[$0.number].map(Self.collectable.contains) ?? false }
+            let changing = mine.filter { status[$0.number].map(Self.collectable) ?? false }
             guard !changing.isEmpty else { continue }
             try await FieldworkRepository.inChunks(changing.map { CaseCode(number: $0.number).description },
                                                    "UPDATE cases SET status = 'collected', disposition_on = \(bind: today) WHERE campaign_id = \(bind: campaignId) AND code IN (", on: sql)
             try await FieldworkRepository().addEvents(changing.flatMap { a -> [FieldworkRepository.Event] in
                 let before = status[a.number] ?? ""
-                guard Self.nonResponses.contains(before) else {
+                guard Disposition(rawValue: before)?.isNonResponse ?? false else {
                     return [.init(caseNumber: a.number, kind: "disposition", value: "collected", occurredOn: today, reason: "phiếu đã được lưu (a response was stored)", userId: a.actor?.userId)]
                 }
                 // Only the application writes a `check` event: what the administrators are asked to look at is never a note someone typed.
@@ -270,9 +270,12 @@ public struct ResponseRepository: Sendable {
         }
     }
 
-    /// What a case may be when its response arrives: anything but settled otherwise.
-    static let collectable: Set<String> = ["drawn", "assigned", "delivered", "refused", "not_found", "moved"]
-    static let nonResponses: Set<String> = ["refused", "not_found", "moved"]
+    /// Whether a case may become collected when its response arrives: not yet given, not yet
+    /// settled, or recorded as a non-response (the form is proof; the case is listed to check).
+    static func collectable(_ status: String) -> Bool {
+        guard let disposition = Disposition(rawValue: status) else { return status == "drawn" }
+        return !disposition.isSettled || disposition.isNonResponse
+    }
 
     /// The event's reason when a response arrives for a case recorded as a non-response.
     public static func collectedAfter(_ status: String) -> String {
